@@ -1,0 +1,30 @@
+/**
+ * THE route table: read by the CDK app to build API Gateway and by the local server to dispatch requests.
+ * `handler` is the folder under functions/ whose handler.ts serves the route.
+ */
+export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+
+/** What a function may touch; the CDK app grants exactly this and nothing more. */
+export interface Grants {
+  table: 'read' | 'write';
+  kms?: 'generateDataKey' | 'decrypt';
+  queue?: 'send';
+}
+
+export interface Route {
+  method: HttpMethod;
+  path: string;
+  handler: string;
+  auth: boolean;
+  grants: Grants;
+}
+
+export const API_PREFIX = '/api/v1';
+
+export const routes: readonly Route[] = [
+  { method: 'POST', path: '/api/v1/credentials', handler: 'create-credential', auth: true, grants: { table: 'write', kms: 'generateDataKey', queue: 'send' } },
+  { method: 'GET', path: '/api/v1/credentials', handler: 'list-credentials', auth: true, grants: { table: 'write' } },
+  { method: 'GET', path: '/api/v1/credentials/{id}', handler: 'get-credential', auth: true, grants: { table: 'write' } },
+  { method: 'DELETE', path: '/api/v1/credentials/{id}', handler: 'delete-credential', auth: true, grants: { table: 'write' } },
+  { method: 'GET', path: '/api/v1/health', handler: 'health', auth: false, grants: { table: 'read' } },
+];

@@ -1,0 +1,54 @@
+/** Typed settings, read from the environment once per process (see the README's table). */
+export interface Config {
+  region: string;
+  tableName: string;
+  dynamoDbEndpoint: string | undefined;
+  kmsKeyId: string | undefined;
+  dataDir: string;
+  queueUrl: string | undefined;
+  rateLimitReadsPerMinute: number;
+  rateLimitWritesPerMinute: number;
+  idempotencyTtlHours: number;
+  logLevel: string;
+}
+
+let cached: Config | undefined;
+
+export function config(): Config {
+  cached ??= readConfig(process.env);
+  return cached;
+}
+
+/** Forget the cached settings so the next call re-reads the environment (tests, local server). */
+export function resetConfig(): void {
+  cached = undefined;
+}
+
+export function readConfig(env: NodeJS.ProcessEnv): Config {
+  return {
+    region: env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1',
+    tableName: env.TABLE_NAME ?? 'entryguard-credentials',
+    dynamoDbEndpoint: optional(env.DYNAMODB_ENDPOINT),
+    kmsKeyId: optional(env.KMS_KEY_ID),
+    dataDir: env.DATA_DIR ?? '.data',
+    queueUrl: optional(env.QUEUE_URL),
+    rateLimitReadsPerMinute: positiveInt(env, 'RATE_LIMIT_READS_PER_MINUTE', 120),
+    rateLimitWritesPerMinute: positiveInt(env, 'RATE_LIMIT_WRITES_PER_MINUTE', 30),
+    idempotencyTtlHours: positiveInt(env, 'IDEMPOTENCY_TTL_HOURS', 24),
+    logLevel: env.LOG_LEVEL ?? 'INFO',
+  };
+}
+
+export function optional(value: string | undefined): string | undefined {
+  return value === undefined || value.trim() === '' ? undefined : value.trim();
+}
+
+export function positiveInt(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = optional(env[name]);
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value <= 0) {
+    throw new Error(`${name} must be a positive integer`);
+  }
+  return value;
+}

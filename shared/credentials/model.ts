@@ -1,0 +1,60 @@
+import type { Provider } from '../providers/provider.ts';
+
+export type VerificationStatus = 'UNVERIFIED' | 'VALID' | 'INVALID';
+
+export type VerifiedIdentity = Record<string, string>;
+
+/** What the service stores. `sealedSecret` is the envelope-encrypted credentialData; nothing else is secret. */
+export interface CredentialRecord {
+  orgId: string;
+  id: string;
+  name: string;
+  provider: Provider;
+  credentialType: string;
+  status: VerificationStatus;
+  lastVerifiedAt: string | null;
+  verificationError: string | null;
+  verifiedIdentity: VerifiedIdentity | null;
+  hint: string;
+  createdAt: string;
+  updatedAt: string;
+  secretVersion: number;
+  sealedSecret: string;
+  linkCount: number;
+}
+
+/** The only shape a route returns: it has no field that could hold a secret. */
+export interface CredentialView {
+  id: string;
+  name: string;
+  provider: Provider;
+  credentialType: string;
+  status: VerificationStatus;
+  isValid: boolean | null;
+  lastVerifiedAt: string | null;
+  verificationError: string | null;
+  verifiedIdentity: VerifiedIdentity | null;
+  hint: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** A stored credential without its sealed secret: what listing and reading need. */
+export type CredentialSummary = Omit<CredentialRecord, 'sealedSecret'>;
+
+export function toView(record: CredentialSummary): CredentialView {
+  return {
+    id: record.id,
+    name: record.name,
+    provider: record.provider,
+    credentialType: record.credentialType,
+    status: record.status,
+    isValid: record.status === 'UNVERIFIED' ? null : record.status === 'VALID',
+    lastVerifiedAt: record.lastVerifiedAt,
+    verificationError: record.verificationError,
+    verifiedIdentity: record.verifiedIdentity,
+    hint: record.hint,
+    createdAt: record.createdAt,
+    updatedAt: record.updatedAt,
+  };
+}

@@ -1,0 +1,23 @@
+/**
+ * The one DynamoDB table (single-table design, see the README's data model). Key attribute names are shared by
+ * the repositories, the local bootstrap and the CDK stack.
+ */
+export const TABLE = {
+  partitionKey: 'pk',
+  sortKey: 'sk',
+  ttlAttribute: 'expiresAt',
+  verificationIndex: { name: 'verification-due', partitionKey: 'dueShard', sortKey: 'dueAt' },
+} as const;
+
+export const keys = {
+  org: (orgId: string) => `ORG#${orgId}`,
+  credential: (id: string) => `CRED#${id}`,
+  credentialPrefix: 'CRED#',
+  nameClaim: (name: string) => `NAME#${name.trim().toLowerCase()}`,
+  link: (credentialId: string, resourceId: string) => `LINK#${credentialId}#${resourceId}`,
+  linkPrefix: (credentialId: string) => `LINK#${credentialId}#`,
+  audit: (id: string) => `AUDIT#${id}`,
+  auditPrefix: 'AUDIT#',
+  idempotency: (key: string) => `IDEMPOTENCY#${key}`,
+  rateLimit: (orgId: string, budget: string, minute: number) => `RATE#${orgId}#${budget}#${minute}`,
+} as const;

@@ -1,0 +1,43 @@
+/** The error codes of the contract (§1.2). The domain throws them; the HTTP layer maps them to statuses. */
+export type ErrorCode =
+  | 'VALIDATION_ERROR'
+  | 'CREDENTIAL_IN_USE'
+  | 'UNAUTHORIZED'
+  | 'FORBIDDEN'
+  | 'CREDENTIAL_NOT_FOUND'
+  | 'RESOURCE_NOT_FOUND'
+  | 'NOT_FOUND'
+  | 'CREDENTIAL_NAME_CONFLICT'
+  | 'PAYLOAD_TOO_LARGE'
+  | 'RATE_LIMIT_EXCEEDED'
+  | 'INTERNAL_ERROR'
+  | 'SERVICE_UNAVAILABLE';
+
+export type ValidationErrors = Record<string, string>;
+
+export class ServiceError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details: { validationErrors?: ValidationErrors; retryAfterSeconds?: number } = {},
+  ) {
+    super(message);
+    this.name = 'ServiceError';
+  }
+}
+
+export function validationError(validationErrors: ValidationErrors): ServiceError {
+  return new ServiceError('VALIDATION_ERROR', 'Request validation failed', { validationErrors });
+}
+
+export function credentialNotFound(id: string): ServiceError {
+  return new ServiceError('CREDENTIAL_NOT_FOUND', `Credential with ID ${id} not found`);
+}
+
+/** A dependency (KMS, DynamoDB, the queue) failed; the caller may retry. Never carries the cause's text. */
+export class DependencyError extends Error {
+  constructor(readonly dependency: 'KMS' | 'DynamoDB' | 'Queue', options?: { cause?: unknown }) {
+    super(`${dependency} request failed`, options);
+    this.name = 'DependencyError';
+  }
+}

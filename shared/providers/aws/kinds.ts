@@ -1,0 +1,27 @@
+import * as z from 'zod/mini';
+import { abbreviate, matching } from '../fields.ts';
+import { defineKind } from '../provider.ts';
+
+export const accessKey = defineKind({
+  provider: 'AWS',
+  credentialType: 'ACCESS_KEY',
+  schema: z.strictObject({
+    accessKeyId: matching(/^(AKIA|ASIA)[A-Z0-9]{16}$/, 'Must be AKIA or ASIA followed by 16 upper-case letters or digits'),
+    secretAccessKey: matching(/^\S{40}$/, 'Must be 40 characters'),
+  }),
+  hint: (data) => abbreviate(data.accessKeyId),
+});
+
+export const assumeRole = defineKind({
+  provider: 'AWS',
+  credentialType: 'ASSUME_ROLE',
+  schema: z.strictObject({
+    roleArn: matching(
+      /^arn:aws(-cn|-us-gov)?:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/,
+      'Must be the ARN of an IAM role (arn:aws:iam::<account>:role/<name>)',
+    ),
+  }),
+  hint: (data) => data.roleArn,
+});
+
+export const awsKinds = [accessKey, assumeRole];

@@ -1,0 +1,28 @@
+import * as z from 'zod/mini';
+import { matching, text } from '../fields.ts';
+import { defineKind } from '../provider.ts';
+
+const PKCS8_PEM = /^\s*-----BEGIN PRIVATE KEY-----[\s\S]+-----END PRIVATE KEY-----\s*$/;
+
+export const serviceAccount = defineKind({
+  provider: 'GCP',
+  credentialType: 'SERVICE_ACCOUNT',
+  schema: z.strictObject({
+    type: z.literal('service_account', { error: 'Must be "service_account"' }),
+    project_id: text(128),
+    private_key_id: text(128),
+    private_key: matching(PKCS8_PEM, 'Must be a PEM PKCS#8 private key (-----BEGIN PRIVATE KEY-----)').check(
+      z.maxLength(16384, { error: 'Must be at most 16384 characters' }),
+    ),
+    client_email: matching(/^[^\s@]{1,128}@[^\s@]{1,256}$/, 'Must be the service account e-mail address'),
+    client_id: z.optional(text(128)),
+    auth_uri: z.optional(text(512)),
+    token_uri: z.optional(text(512)),
+    auth_provider_x509_cert_url: z.optional(text(512)),
+    client_x509_cert_url: z.optional(text(1024)),
+    universe_domain: z.optional(text(256)),
+  }),
+  hint: (data) => data.client_email,
+});
+
+export const gcpKinds = [serviceAccount];
