@@ -1,0 +1,35 @@
+import type { APIGatewayAuthorizerResult, APIGatewayTokenAuthorizerEvent } from 'aws-lambda';
+import { authSettings } from '../../shared/auth/auth-settings.ts';
+import { toAuthorizerContext } from '../../shared/auth/authorizer-context.ts';
+import { InvalidTokenError, verifyToken } from '../../shared/auth/token-verifier.ts';
+
+const BEARER = /^Bearer +(\S+)$/i;
+// arn:{partition}:execute-api:{region}:{account}:{apiId}/{stage}/{method}/{path…}
+const API_STAGE = /^(arn:[^:]+:execute-api:[^:]+:[^:]+:[^/]+\/[^/]+)\//;
+
+/**
+ * REST API TOKEN authorizer. The policy allows the whole API stage, so a cached result serves every route;
+ * roles are checked by the handlers. `Unauthorized` is the message API Gateway turns into a 401.
+ * A settings error is not caught: it surfaces as a 500, since the caller is not at fault.
+ */
+export async function handler(event: APIGatewayTokenAuthorizerEvent): Promise<APIGatewayAuthorizerResult> {
+  const settings = authSettings();
+  const token = BEARER.exec(event.authorizationToken)?.[1];
+  const stage = API_STAGE.exec(event.methodArn)?.[1];
+  if (token === undefined || stage === undefined) throw new Error('Unauthorized');
+
+  const principal = await verifyToken(token, settings).catch((error: unknown) => {
+    const reason = error instanceof InvalidTokenError ? error.reason : 'UNKNOWN';
+    console.warn(JSON.stringify({ level: 'WARN', message: 'Token rejected', reason }));
+    throw new Error('Unauthorized');
+  });
+
+  return {
+    principalId: principal.userId,
+    policyDocument: {
+      Version: '2012-10-17',
+      Statement: [{ Action: 'execute-api:Invoke', Effect: 'Allow', Resource: `${stage}/*` }],
+    },
+    context: toAuthorizerContext(principal),
+  };
+}

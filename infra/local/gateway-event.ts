@@ -1,0 +1,93 @@
+import type { IncomingMessage } from 'node:http';
+import type { APIGatewayProxyEvent, APIGatewayTokenAuthorizerEvent, Context } from 'aws-lambda';
+import type { RouteMatch } from './route-matcher.ts';
+
+export const LOCAL_API = { region: 'local', accountId: '000000000000', apiId: 'local', stage: 'local' };
+
+export function tokenAuthorizerEvent(token: string, method: string, path: string): APIGatewayTokenAuthorizerEvent {
+  const { region, accountId, apiId, stage } = LOCAL_API;
+  return {
+    type: 'TOKEN',
+    authorizationToken: token,
+    methodArn: `arn:aws:execute-api:${region}:${accountId}:${apiId}/${stage}/${method}${path}`,
+  };
+}
+
+/** The REST API (v1) proxy event API Gateway would hand the function for this request. */
+export function proxyEvent(
+  request: IncomingMessage,
+  url: URL,
+  match: RouteMatch,
+  body: string | null,
+  requestId: string,
+  authorizer: Record<string, unknown> | null,
+): APIGatewayProxyEvent {
+  const headers: Record<string, string> = {};
+  const multiValueHeaders: Record<string, string[]> = {};
+  for (const [name, value] of Object.entries(request.headers)) {
+    if (value === undefined) continue;
+    const values = Array.isArray(value) ? value : [value];
+    headers[name] = values[values.length - 1]!;
+    multiValueHeaders[name] = values;
+  }
+  const query: Record<string, string> = {};
+  const multiValueQuery: Record<string, string[]> = {};
+  for (const [name, value] of url.searchParams) {
+    query[name] = value;
+    (multiValueQuery[name] ??= []).push(value);
+  }
+  const hasQuery = Object.keys(query).length > 0;
+  const method = request.method ?? 'GET';
+  return {
+    resource: match.route.path,
+    path: url.pathname,
+    httpMethod: method,
+    headers,
+    multiValueHeaders,
+    queryStringParameters: hasQuery ? query : null,
+    multiValueQueryStringParameters: hasQuery ? multiValueQuery : null,
+    pathParameters: Object.keys(match.pathParameters).length ? match.pathParameters : null,
+    stageVariables: null,
+    body,
+    isBase64Encoded: false,
+    requestContext: {
+      accountId: LOCAL_API.accountId,
+      apiId: LOCAL_API.apiId,
+      authorizer,
+      httpMethod: method,
+      path: `/${LOCAL_API.stage}${url.pathname}`,
+      protocol: `HTTP/${request.httpVersion}`,
+      requestId,
+      requestTimeEpoch: Date.now(),
+      resourceId: 'local',
+      resourcePath: match.route.path,
+      stage: LOCAL_API.stage,
+      identity: localIdentity(request.socket.remoteAddress ?? '127.0.0.1'),
+    },
+  };
+}
+
+function localIdentity(sourceIp: string): APIGatewayProxyEvent['requestContext']['identity'] {
+  return {
+    accessKey: null, accountId: null, apiKey: null, apiKeyId: null, caller: null, clientCert: null,
+    cognitoAuthenticationProvider: null, cognitoAuthenticationType: null, cognitoIdentityId: null,
+    cognitoIdentityPoolId: null, principalOrgId: null, sourceIp, user: null, userAgent: null, userArn: null,
+  };
+}
+
+export function lambdaContext(functionName: string, requestId: string): Context {
+  return {
+    callbackWaitsForEmptyEventLoop: false,
+    functionName,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:${LOCAL_API.region}:${LOCAL_API.accountId}:function:${functionName}`,
+    memoryLimitInMB: '256',
+    awsRequestId: requestId,
+    logGroupName: `/aws/lambda/${functionName}`,
+    logStreamName: 'local',
+    getRemainingTimeInMillis: () => 30_000,
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+}

@@ -1,0 +1,36 @@
+import { resolve } from 'node:path';
+import { mintToken } from '../../shared/auth/mint-token.ts';
+import { startLocalService } from './local-service.ts';
+
+const DEVELOPMENT_ORG = 'local-dev-org';
+
+const started = Date.now();
+const service = await startLocalService({
+  port: Number(process.env.PORT ?? 3000),
+  dataDir: resolve(process.env.DATA_DIR ?? '.data'),
+  ...(process.env.DYNAMODB_ENDPOINT && { dynamoDbEndpoint: process.env.DYNAMODB_ENDPOINT }),
+});
+const token = await mintToken({ secret: service.jwtSecret, orgId: DEVELOPMENT_ORG, email: 'admin@local.test' });
+
+// The one place a token is printed: the developer asked for a ready-to-use one.
+process.stdout.write(`
+EntryGuard Credentials is running at ${service.url}/api/v1 (ready in ${Date.now() - started} ms)
+
+ORG_ADMIN token for organization "${DEVELOPMENT_ORG}" (valid 12 h; more with: npm run token -- --org <id>):
+
+${token}
+
+Try:
+  export TOKEN=${token}
+  curl -s ${service.url}/api/v1/credentials -H "Authorization: Bearer $TOKEN"
+
+`);
+
+let stopping = false;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    if (stopping) return;
+    stopping = true;
+    void service.stop().then(() => process.exit(0));
+  });
+}

@@ -1,0 +1,107 @@
+import { createHash } from 'node:crypto';
+import { auditEntry, type Actor } from '../audit/audit-entry.ts';
+import { sealSecret } from '../crypto/envelope.ts';
+import { ServiceError, validationError } from '../errors.ts';
+import { IdempotencyKeyTakenError, NameTakenError } from './credential-repository.ts';
+import type { SealingDeps } from './credential-service-deps.ts';
+import { parseCreateInput } from './credential-input.ts';
+import { toView, type CredentialRecord, type CredentialView } from './model.ts';
+import { requestVerification } from './request-verification.ts';
+
+export interface CreateResult {
+  view: CredentialView;
+  /** True when an earlier request with the same Idempotency-Key already created it. */
+  replayed: boolean;
+}
+
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
+
+export async function createCredential(
+  deps: SealingDeps,
+  actor: Actor,
+  body: unknown,
+  idempotencyKey?: string,
+): Promise<CreateResult> {
+  const orgId = actor.principal.orgId;
+  const input = parseCreateInput(body);
+  if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
+    throw validationError({ 'Idempotency-Key': 'Must be 1 to 255 visible ASCII characters' });
+  }
+  const hint = input.kind.hint(input.credentialData);
+  const fingerprint = requestFingerprint(input.name, input.kind.provider, input.kind.credentialType, hint);
+  if (idempotencyKey !== undefined) {
+    const replay = await replayOf(deps, orgId, idempotencyKey, fingerprint);
+    if (replay) return replay;
+  }
+
+  const now = deps.now();
+  const id = deps.newId();
+  const timestamp = now.toISOString();
+  const record: CredentialRecord = {
+    orgId,
+    id,
+    name: input.name,
+    provider: input.kind.provider,
+    credentialType: input.kind.credentialType,
+    status: 'UNVERIFIED',
+    lastVerifiedAt: null,
+    verificationError: null,
+    verifiedIdentity: null,
+    hint,
+    createdAt: timestamp,
+    updatedAt: timestamp,
+    secretVersion: 1,
+    sealedSecret: await sealSecret(deps.keys, input.credentialData, { orgId, credentialId: id }),
+    linkCount: 0,
+  };
+  const view = toView(record);
+  const audit = auditEntry(
+    actor,
+    {
+      eventType: 'CREDENTIAL_CREATE',
+      resourceType: 'CREDENTIAL',
+      resourceId: id,
+      resourceName: record.name,
+      details: { provider: record.provider, credentialType: record.credentialType },
+    },
+    deps.newId(),
+    timestamp,
+  );
+  const idempotency =
+    idempotencyKey === undefined
+      ? undefined
+      : {
+          key: idempotencyKey,
+          fingerprint,
+          response: JSON.stringify(view),
+          expiresAt: Math.floor(now.getTime() / 1000) + deps.idempotencyTtlHours * 3600,
+        };
+  try {
+    await deps.repository.create(record, audit, idempotency);
+  } catch (error) {
+    if (error instanceof IdempotencyKeyTakenError && idempotencyKey !== undefined) {
+      const replay = await replayOf(deps, orgId, idempotencyKey, fingerprint);
+      if (replay) return replay;
+    }
+    if (error instanceof NameTakenError) {
+      throw new ServiceError('CREDENTIAL_NAME_CONFLICT', `A credential named "${record.name}" already exists`);
+    }
+    throw error;
+  }
+  await requestVerification(deps.queue, { orgId, credentialId: id, secretVersion: record.secretVersion });
+  return { view, replayed: false };
+}
+
+async function replayOf(deps: SealingDeps, orgId: string, key: string, fingerprint: string): Promise<CreateResult | undefined> {
+  const stored = await deps.repository.findIdempotency(orgId, key, deps.now());
+  if (!stored) return undefined;
+  if (stored.fingerprint !== fingerprint) {
+    throw validationError({ 'Idempotency-Key': 'Already used for a different request' });
+  }
+  return { view: JSON.parse(stored.response) as CredentialView, replayed: true };
+}
+
+/** Identifies a create request by its non-secret parts, so a key reused for another request is refused. */
+function requestFingerprint(...parts: string[]): string {
+  return createHash('sha256').update(JSON.stringify(parts)).digest('base64url');
+}

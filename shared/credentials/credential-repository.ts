@@ -1,0 +1,315 @@
+import {
+  GetCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  type DynamoDBDocumentClient,
+  type QueryCommandInput,
+  type QueryCommandOutput,
+} from '@aws-sdk/lib-dynamodb';
+import type { AuditEntry } from '../audit/audit-entry.ts';
+import { keys } from '../data/table.ts';
+import { asDependencyError, cancellationReasons, failedConditionAt } from '../data/dynamo-errors.ts';
+import { ServiceError, credentialNotFound } from '../errors.ts';
+import type { CredentialRecord, CredentialSummary, VerificationStatus } from './model.ts';
+import { verificationDueKeys } from './verification-due.ts';
+
+type TransactItem = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>[number];
+
+export interface ListFilter {
+  provider?: string;
+  status?: VerificationStatus;
+  limit?: number;
+  /** The sort key of the last credential of the previous page. */
+  after?: string;
+}
+
+export interface CredentialPage {
+  items: CredentialSummary[];
+  /** The sort key to continue after, absent on the last page. */
+  next?: string;
+}
+
+export interface IdempotencyClaim {
+  key: string;
+  fingerprint: string;
+  response: string;
+  expiresAt: number;
+}
+
+export interface StoredIdempotency {
+  fingerprint: string;
+  response: string;
+}
+
+export class NameTakenError extends Error {}
+export class IdempotencyKeyTakenError extends Error {}
+
+const SUMMARY_FIELDS = [
+  'orgId', 'id', 'name', 'provider', 'credentialType', 'status', 'lastVerifiedAt', 'verificationError',
+  'verifiedIdentity', 'hint', 'createdAt', 'updatedAt', 'secretVersion', 'linkCount',
+] as const;
+const SUMMARY_PROJECTION = {
+  ProjectionExpression: SUMMARY_FIELDS.map((_, i) => `#f${i}`).join(', '),
+  ExpressionAttributeNames: Object.fromEntries(SUMMARY_FIELDS.map((field, i) => [`#f${i}`, field])),
+};
+const CREDENTIAL_SORT_KEY = /^CRED#[0-9a-f-]{36}$/;
+
+/** Credentials, their name claims and the links that keep them in use, in the one table. */
+export class CredentialRepository {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  /** Writes the credential, its name claim, its audit entry (and the idempotency record) atomically. */
+  async create(record: CredentialRecord, audit: AuditEntry, idempotency?: IdempotencyClaim): Promise<void> {
+    const org = keys.org(record.orgId);
+    const items: TransactItem[] = [
+      {
+        Put: {
+          TableName: this.tableName,
+          Item: credentialItem(record),
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      },
+      {
+        Put: {
+          TableName: this.tableName,
+          Item: { pk: org, sk: keys.nameClaim(record.name), credentialId: record.id },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      },
+      this.auditPut(record.orgId, audit),
+    ];
+    if (idempotency) {
+      items.push({
+        Put: {
+          TableName: this.tableName,
+          Item: {
+            pk: org,
+            sk: keys.idempotency(idempotency.key),
+            fingerprint: idempotency.fingerprint,
+            response: idempotency.response,
+            expiresAt: idempotency.expiresAt,
+          },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      });
+    }
+    try {
+      await this.db.send(new TransactWriteCommand({ TransactItems: items }));
+    } catch (error) {
+      const reasons = cancellationReasons(error);
+      if (reasons && idempotency && failedConditionAt(reasons, 3)) throw new IdempotencyKeyTakenError();
+      if (reasons && failedConditionAt(reasons, 1)) throw new NameTakenError();
+      throw asDependencyError(error);
+    }
+  }
+
+  async findIdempotency(orgId: string, key: string, now: Date): Promise<StoredIdempotency | undefined> {
+    const item = await this.get(keys.org(orgId), keys.idempotency(key));
+    if (!item || (item.expiresAt as number) * 1000 <= now.getTime()) return undefined;
+    return { fingerprint: item.fingerprint as string, response: item.response as string };
+  }
+
+  async find(orgId: string, id: string): Promise<CredentialRecord | undefined> {
+    const item = await this.get(keys.org(orgId), keys.credential(id));
+    return item ? fromItem<CredentialRecord>(item) : undefined;
+  }
+
+  async findSummary(orgId: string, id: string): Promise<CredentialSummary | undefined> {
+    const item = await this.get(keys.org(orgId), keys.credential(id), SUMMARY_PROJECTION);
+    return item ? fromItem<CredentialSummary>(item) : undefined;
+  }
+
+  /** Newest first (ids are UUIDv7, so sort-key order is creation order); filters applied server-side. */
+  async list(orgId: string, filter: ListFilter): Promise<CredentialPage> {
+    if (filter.after !== undefined && !CREDENTIAL_SORT_KEY.test(filter.after)) {
+      throw new ServiceError('VALIDATION_ERROR', 'Request validation failed', { validationErrors: { cursor: 'Invalid cursor' } });
+    }
+    const conditions: string[] = [];
+    const names: Record<string, string> = { ...SUMMARY_PROJECTION.ExpressionAttributeNames };
+    const values: Record<string, unknown> = { ':pk': keys.org(orgId), ':prefix': keys.credentialPrefix };
+    if (filter.provider) {
+      conditions.push('#provider = :provider');
+      names['#provider'] = 'provider';
+      values[':provider'] = filter.provider;
+    }
+    if (filter.status) {
+      conditions.push('#status = :status');
+      names['#status'] = 'status';
+      values[':status'] = filter.status;
+    }
+    const limit = filter.limit ?? Number.POSITIVE_INFINITY;
+    const items: CredentialSummary[] = [];
+    let startKey: Record<string, unknown> | undefined =
+      filter.after === undefined ? undefined : { pk: keys.org(orgId), sk: filter.after };
+    do {
+      const page = await this.query({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+          FilterExpression: conditions.length ? conditions.join(' AND ') : undefined,
+          ProjectionExpression: SUMMARY_PROJECTION.ProjectionExpression,
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+          ScanIndexForward: false,
+          ExclusiveStartKey: startKey,
+          Limit: Number.isFinite(limit) && !conditions.length ? limit - items.length + 1 : undefined,
+      });
+      for (const item of page.Items ?? []) items.push(fromItem<CredentialSummary>(item));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey && items.length <= limit);
+    if (items.length <= limit) return { items };
+    const pageItems = items.slice(0, limit);
+    return { items: pageItems, next: keys.credential(pageItems[pageItems.length - 1]!.id) };
+  }
+
+  /**
+   * Deletes the credential and its name claim, and writes the audit entry, in one transaction conditioned on
+   * no resource linking the credential (`linkCount`, maintained in the same transactions as the links).
+   */
+  async delete(orgId: string, id: string, audit: (record: CredentialSummary) => AuditEntry): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      const current = await this.findSummary(orgId, id);
+      if (!current) throw credentialNotFound(id);
+      if (current.linkCount > 0) throw inUse(current.linkCount);
+      try {
+        await this.db.send(
+          new TransactWriteCommand({
+            TransactItems: [
+              {
+                Delete: {
+                  TableName: this.tableName,
+                  Key: { pk: keys.org(orgId), sk: keys.credential(id) },
+                  ConditionExpression: 'attribute_exists(pk) AND linkCount = :zero AND #name = :name',
+                  ExpressionAttributeNames: { '#name': 'name' },
+                  ExpressionAttributeValues: { ':zero': 0, ':name': current.name },
+                },
+              },
+              { Delete: { TableName: this.tableName, Key: { pk: keys.org(orgId), sk: keys.nameClaim(current.name) } } },
+              this.auditPut(orgId, audit(current)),
+            ],
+          }),
+        );
+        return;
+      } catch (error) {
+        const reasons = cancellationReasons(error);
+        const retriable = reasons && (failedConditionAt(reasons, 0) || reasons.some((r) => r.Code === 'TransactionConflict'));
+        if (!retriable || attempt >= 5) throw asDependencyError(error);
+      }
+    }
+  }
+
+  /** The transaction items that link a resource to a credential; the link fails if the credential is gone. */
+  linkItems(orgId: string, credentialId: string, resourceId: string): TransactItem[] {
+    return [
+      {
+        Put: {
+          TableName: this.tableName,
+          Item: { pk: keys.org(orgId), sk: keys.link(credentialId, resourceId), credentialId, resourceId },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      },
+      {
+        Update: {
+          TableName: this.tableName,
+          Key: { pk: keys.org(orgId), sk: keys.credential(credentialId) },
+          UpdateExpression: 'ADD linkCount :one',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeValues: { ':one': 1 },
+        },
+      },
+    ];
+  }
+
+  unlinkItems(orgId: string, credentialId: string, resourceId: string): TransactItem[] {
+    return [
+      {
+        Delete: {
+          TableName: this.tableName,
+          Key: { pk: keys.org(orgId), sk: keys.link(credentialId, resourceId) },
+          ConditionExpression: 'attribute_exists(pk)',
+        },
+      },
+      {
+        Update: {
+          TableName: this.tableName,
+          Key: { pk: keys.org(orgId), sk: keys.credential(credentialId) },
+          UpdateExpression: 'ADD linkCount :minusOne',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeValues: { ':minusOne': -1 },
+        },
+      },
+    ];
+  }
+
+  async link(orgId: string, credentialId: string, resourceId: string): Promise<void> {
+    try {
+      await this.db.send(new TransactWriteCommand({ TransactItems: this.linkItems(orgId, credentialId, resourceId) }));
+    } catch (error) {
+      const reasons = cancellationReasons(error);
+      if (reasons && failedConditionAt(reasons, 1)) throw credentialNotFound(credentialId);
+      throw asDependencyError(error);
+    }
+  }
+
+  async unlink(orgId: string, credentialId: string, resourceId: string): Promise<void> {
+    try {
+      await this.db.send(new TransactWriteCommand({ TransactItems: this.unlinkItems(orgId, credentialId, resourceId) }));
+    } catch (error) {
+      throw asDependencyError(error);
+    }
+  }
+
+  auditPut(orgId: string, entry: AuditEntry): TransactItem {
+    return {
+      Put: {
+        TableName: this.tableName,
+        Item: { pk: keys.org(orgId), sk: keys.audit(entry.id), ...entry },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      },
+    };
+  }
+
+  private async get(pk: string, sk: string, projection?: typeof SUMMARY_PROJECTION) {
+    try {
+      const result = await this.db.send(
+        new GetCommand({ TableName: this.tableName, Key: { pk, sk }, ConsistentRead: true, ...projection }),
+      );
+      return result.Item;
+    } catch (error) {
+      throw asDependencyError(error);
+    }
+  }
+
+  private async query(input: QueryCommandInput): Promise<QueryCommandOutput> {
+    try {
+      return await this.db.send(new QueryCommand(input));
+    } catch (error) {
+      throw asDependencyError(error);
+    }
+  }
+}
+
+export function inUse(count: number): ServiceError {
+  const noun = count === 1 ? 'resource' : 'resources';
+  return new ServiceError(
+    'CREDENTIAL_IN_USE',
+    `Cannot delete credential linked to ${count} active ${noun}. Delete or reassign resources first.`,
+  );
+}
+
+function credentialItem(record: CredentialRecord): Record<string, unknown> {
+  const since = record.status === 'UNVERIFIED' ? record.updatedAt : (record.lastVerifiedAt ?? record.updatedAt);
+  return {
+    pk: keys.org(record.orgId),
+    sk: keys.credential(record.id),
+    ...record,
+    ...verificationDueKeys(record.id, record.status, since),
+  };
+}
+
+function fromItem<T>(item: Record<string, unknown>): T {
+  const { pk: _pk, sk: _sk, dueShard: _shard, dueAt: _due, ...rest } = item;
+  return rest as T;
+}

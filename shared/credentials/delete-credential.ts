@@ -1,0 +1,20 @@
+import { auditEntry, type Actor } from '../audit/audit-entry.ts';
+import type { CredentialDeps } from './credential-service-deps.ts';
+
+/** Permanent; refused while a resource links the credential. Its audit history stays. */
+export async function deleteCredential(deps: CredentialDeps, actor: Actor, id: string): Promise<void> {
+  await deps.repository.delete(actor.principal.orgId, id, (current) =>
+    auditEntry(
+      actor,
+      {
+        eventType: 'CREDENTIAL_DELETE',
+        resourceType: 'CREDENTIAL',
+        resourceId: id,
+        resourceName: current.name,
+        details: { provider: current.provider, credentialType: current.credentialType },
+      },
+      deps.newId(),
+      deps.now().toISOString(),
+    ),
+  );
+}

@@ -1,0 +1,44 @@
+import { DependencyError } from '../errors.ts';
+
+interface CancellationReason {
+  Code?: string;
+}
+
+/** The per-item reasons of a cancelled TransactWriteItems, or undefined for any other error. */
+export function cancellationReasons(error: unknown): CancellationReason[] | undefined {
+  if ((error as Error)?.name !== 'TransactionCanceledException') return undefined;
+  return ((error as { CancellationReasons?: CancellationReason[] }).CancellationReasons ?? []) as CancellationReason[];
+}
+
+export function failedConditionAt(reasons: CancellationReason[], index: number): boolean {
+  return reasons[index]?.Code === 'ConditionalCheckFailed';
+}
+
+export function isConditionalCheckFailure(error: unknown): boolean {
+  return (error as Error)?.name === 'ConditionalCheckFailedException';
+}
+
+const TRANSIENT = new Set([
+  'ProvisionedThroughputExceededException',
+  'ThrottlingException',
+  'RequestLimitExceeded',
+  'InternalServerError',
+  'ServiceUnavailable',
+  'TransactionConflictException',
+  'TransactionInProgressException',
+  'TimeoutError',
+]);
+
+/** Throttling, 5xx and network failures become a DependencyError (503); anything else is a bug and stays as is. */
+export function asDependencyError(error: unknown): unknown {
+  if (error instanceof DependencyError) return error;
+  const name = (error as Error)?.name ?? '';
+  const status = (error as { $metadata?: { httpStatusCode?: number } })?.$metadata?.httpStatusCode;
+  const reasons = cancellationReasons(error);
+  const conflict = reasons?.some((reason) => reason.Code === 'TransactionConflict' || reason.Code === 'ThrottlingError');
+  const network = !(error as { $metadata?: unknown })?.$metadata && /ECONN|ETIMEDOUT|EPIPE|socket|network/i.test(`${name} ${(error as Error)?.message ?? ''}`);
+  if (TRANSIENT.has(name) || (status !== undefined && status >= 500) || conflict || network) {
+    return new DependencyError('DynamoDB', { cause: error });
+  }
+  return error;
+}

@@ -1,0 +1,63 @@
+import middy from '@middy/core';
+import httpEventNormalizer from '@middy/http-event-normalizer';
+import httpHeaderNormalizer from '@middy/http-header-normalizer';
+import httpJsonBodyParser from '@middy/http-json-body-parser';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import type { Actor } from '../audit/audit-entry.ts';
+import type { Budget } from '../rate-limit/rate-limiter.ts';
+import { bodySizeLimit } from './middleware/body-size-limit.ts';
+import { contractErrorHandler } from './middleware/contract-error-handler.ts';
+import { contractHeaders, requestIdOf } from './middleware/contract-headers.ts';
+import { rateLimit } from './middleware/rate-limit.ts';
+import { requirePrincipal, type PrincipalContext } from './middleware/require-principal.ts';
+
+/** What a route's business function sees: the verified caller and the parsed request, no API Gateway shapes. */
+export interface ApiRequest {
+  actor: Actor;
+  body: unknown;
+  pathParameters: Record<string, string | undefined>;
+  query: Record<string, string | undefined>;
+  headers: Record<string, string | undefined>;
+  requestId: string;
+}
+
+export interface RouteOptions {
+  budget: Budget;
+  /** Parse a JSON body (POST/PATCH). */
+  jsonBody?: boolean;
+}
+
+type Route = (request: ApiRequest) => Promise<APIGatewayProxyResult>;
+
+/**
+ * The middy chain every authenticated API route uses: normalise, add the contract's headers, require ORG_ADMIN,
+ * charge the rate limit, cap and parse the body, and map every error to the contract's body (registered last).
+ */
+export function apiHandler(options: RouteOptions, route: Route) {
+  return middy<APIGatewayProxyEvent, APIGatewayProxyResult, Error, Context & PrincipalContext>()
+    .use(httpEventNormalizer())
+    .use(httpHeaderNormalizer())
+    .use(contractHeaders())
+    .use(requirePrincipal())
+    .use(rateLimit(options.budget))
+    .use(options.jsonBody ? [bodySizeLimit(), httpJsonBodyParser()] : [])
+    .use(contractErrorHandler())
+    .handler((event, context) =>
+      route({
+        actor: { principal: context.principal, ipAddress: event.requestContext?.identity?.sourceIp ?? null },
+        body: event.body,
+        pathParameters: event.pathParameters ?? {},
+        query: event.queryStringParameters ?? {},
+        headers: event.headers ?? {},
+        requestId: requestIdOf(event),
+      }),
+    );
+}
+
+/** The same headers and error mapping for routes without authentication (health). */
+export function publicHandler(route: (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>) {
+  return middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
+    .use(contractHeaders())
+    .use(contractErrorHandler())
+    .handler(route);
+}

@@ -1,0 +1,41 @@
+import type { APIGatewayProxyResult } from 'aws-lambda';
+import { DependencyError, ServiceError } from '../errors.ts';
+import { logger } from '../logger.ts';
+import { errorBody } from './error-body.ts';
+import { ERROR_STATUS } from './error-status.ts';
+
+interface MiddyHttpError {
+  statusCode: number;
+  message: string;
+  cause?: { package?: string };
+}
+
+/** Turns any error into the contract's body. Only ServiceErrors carry their message; 5xx bodies stay generic. */
+export function errorResponse(error: unknown, requestId: string): APIGatewayProxyResult {
+  if (error instanceof ServiceError) {
+    const headers: Record<string, string> = {};
+    if (error.details.retryAfterSeconds !== undefined) headers['Retry-After'] = String(error.details.retryAfterSeconds);
+    return respond(ERROR_STATUS[error.code], errorBody(error.code, error.message, requestId, error.details.validationErrors), headers);
+  }
+  if (error instanceof DependencyError) {
+    logger.error('dependency failed', { dependency: error.dependency, cause: (error.cause as Error)?.name, requestId });
+    return respond(
+      503,
+      errorBody('SERVICE_UNAVAILABLE', 'A service dependency is temporarily unavailable; nothing was written. Retry later.', requestId),
+    );
+  }
+  const bodyError = bodyParserError(error);
+  if (bodyError) return respond(400, errorBody('VALIDATION_ERROR', 'Request validation failed', requestId, { body: bodyError }));
+  logger.error('unexpected error', { errorName: (error as Error)?.name, stack: (error as Error)?.stack, requestId });
+  return respond(500, errorBody('INTERNAL_ERROR', 'An unexpected error occurred', requestId));
+}
+
+function bodyParserError(error: unknown): string | undefined {
+  const httpError = error as MiddyHttpError;
+  if (httpError?.cause?.package !== '@middy/http-json-body-parser') return undefined;
+  return httpError.message === 'Unsupported Media Type' ? 'Content-Type must be application/json' : 'Must be valid JSON';
+}
+
+export function respond(statusCode: number, body: unknown, headers: Record<string, string> = {}): APIGatewayProxyResult {
+  return { statusCode, headers: { 'Content-Type': 'application/json', ...headers }, body: JSON.stringify(body) };
+}
