@@ -1,0 +1,83 @@
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { encryptionContextAad } from './encryption-context-aad.ts';
+import type { EncryptionContext, KeyProvider } from './key-provider.ts';
+import { SecretIntegrityError } from './secret-integrity-error.ts';
+
+const VERSION = 'v1';
+const ALGORITHM = 'aes-256-gcm';
+const IV_BYTES = 12;
+const TAG_BYTES = 16;
+const BASE64URL = /^[A-Za-z0-9_-]+$/;
+
+interface SealedParts {
+  encryptedDataKey: Buffer;
+  iv: Buffer;
+  ciphertext: Buffer;
+  tag: Buffer;
+}
+
+/**
+ * Envelope-encrypts a secret's JSON under a fresh data key, bound to its record by the encryption context.
+ * Format: `v1.<encrypted data key>.<iv>.<ciphertext>.<tag>`, each part base64url.
+ */
+export async function sealSecret(keys: KeyProvider, secret: unknown, context: EncryptionContext): Promise<string> {
+  const json = JSON.stringify(secret);
+  if (json === undefined) throw new TypeError('The secret is not JSON-serializable');
+  const dataKey = await keys.generateDataKey(context);
+  try {
+    const iv = randomBytes(IV_BYTES);
+    const cipher = createCipheriv(ALGORITHM, dataKey.plaintext, iv, { authTagLength: TAG_BYTES });
+    cipher.setAAD(encryptionContextAad(context));
+    const ciphertext = Buffer.concat([cipher.update(json, 'utf8'), cipher.final()]);
+    const parts = [dataKey.encrypted, iv, ciphertext, cipher.getAuthTag()].map((part) =>
+      Buffer.from(part).toString('base64url'),
+    );
+    return [VERSION, ...parts].join('.');
+  } finally {
+    dataKey.plaintext.fill(0);
+  }
+}
+
+/** Opens what `sealSecret` produced for the same context; throws `SecretIntegrityError` otherwise. */
+export async function openSecret(keys: KeyProvider, sealed: string, context: EncryptionContext): Promise<unknown> {
+  const parts = parseSealed(sealed);
+  const dataKey = await keys.decryptDataKey(parts.encryptedDataKey, context);
+  let plaintext: Buffer;
+  try {
+    const decipher = createDecipheriv(ALGORITHM, dataKey, parts.iv, { authTagLength: TAG_BYTES });
+    decipher.setAAD(encryptionContextAad(context));
+    decipher.setAuthTag(parts.tag);
+    plaintext = Buffer.concat([decipher.update(parts.ciphertext), decipher.final()]);
+  } catch {
+    throw new SecretIntegrityError('authentication-failed');
+  } finally {
+    dataKey.fill(0);
+  }
+  return JSON.parse(plaintext.toString('utf8'));
+}
+
+function parseSealed(sealed: string): SealedParts {
+  const [version, ...encoded] = sealed.split('.');
+  if (version !== VERSION) {
+    throw new SecretIntegrityError(/^v\d+$/.test(version ?? '') ? 'unsupported-version' : 'malformed');
+  }
+  const decoded = encoded.map(decodeBase64Url);
+  const [encryptedDataKey, iv, ciphertext, tag] = decoded;
+  if (
+    decoded.length !== 4 ||
+    encryptedDataKey === undefined ||
+    iv?.length !== IV_BYTES ||
+    ciphertext === undefined ||
+    tag?.length !== TAG_BYTES
+  ) {
+    throw new SecretIntegrityError('malformed');
+  }
+  return { encryptedDataKey, iv, ciphertext, tag };
+}
+
+/** Strict base64url: Node's decoder skips invalid characters, so anything that does not round-trip is refused. */
+function decodeBase64Url(text: string): Buffer {
+  const bytes = Buffer.from(text, 'base64url');
+  if (!BASE64URL.test(text) || bytes.toString('base64url') !== text) throw new SecretIntegrityError('malformed');
+  return bytes;
+}

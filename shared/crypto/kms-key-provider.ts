@@ -1,0 +1,58 @@
+import {
+  DecryptCommand,
+  GenerateDataKeyCommand,
+  InvalidCiphertextException,
+  type KMSClient,
+} from '@aws-sdk/client-kms';
+import { DependencyError } from '../errors.ts';
+import type { DataKey, EncryptionContext, KeyProvider } from './key-provider.ts';
+import { SecretIntegrityError } from './secret-integrity-error.ts';
+
+/** Data keys from AWS KMS, bound to the record by the KMS encryption context. */
+export class KmsKeyProvider implements KeyProvider {
+  constructor(
+    private readonly client: KMSClient,
+    private readonly keyId: string,
+  ) {}
+
+  async generateDataKey(context: EncryptionContext): Promise<DataKey> {
+    let output;
+    try {
+      output = await this.client.send(
+        new GenerateDataKeyCommand({
+          KeyId: this.keyId,
+          KeySpec: 'AES_256',
+          EncryptionContext: kmsContext(context),
+        }),
+      );
+    } catch (cause) {
+      throw new DependencyError('KMS', { cause });
+    }
+    if (!output.Plaintext || !output.CiphertextBlob) throw new DependencyError('KMS');
+    return { plaintext: output.Plaintext, encrypted: output.CiphertextBlob };
+  }
+
+  async decryptDataKey(encrypted: Uint8Array, context: EncryptionContext): Promise<Uint8Array> {
+    let output;
+    try {
+      output = await this.client.send(
+        new DecryptCommand({
+          CiphertextBlob: encrypted,
+          KeyId: this.keyId,
+          EncryptionContext: kmsContext(context),
+        }),
+      );
+    } catch (cause) {
+      if (cause instanceof InvalidCiphertextException) {
+        throw new SecretIntegrityError('authentication-failed', { cause });
+      }
+      throw new DependencyError('KMS', { cause });
+    }
+    if (!output.Plaintext) throw new DependencyError('KMS');
+    return output.Plaintext;
+  }
+}
+
+function kmsContext(context: EncryptionContext): Record<string, string> {
+  return { orgId: context.orgId, credentialId: context.credentialId };
+}

@@ -1,0 +1,208 @@
+import { createHash, randomUUID } from 'node:crypto';
+import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { toSqsMessage } from './sqs-message.ts';
+import type { SendOptions, VerificationMessage, VerificationQueue } from './verification-queue.ts';
+
+export type QueueConsumer = (event: SQSEvent) => Promise<SQSBatchResponse | void>;
+
+/** Settings of the queue itself, as on an SQS queue and its redrive policy. */
+export interface InProcessQueueOptions {
+  /** How long a failed message stays hidden before it is delivered again (default 30 000). */
+  visibilityTimeoutMs?: number;
+  /** Receives after which a failing message moves to the dead-letter list (default 5). */
+  maxReceiveCount?: number;
+  /** Multiplies every delay and visibility timeout, so tests can run them fast (default 1). */
+  timeScale?: number;
+  onDeadLetter?: (letter: DeadLetter) => void;
+  /** The region named in each record (default `us-east-1`). */
+  region?: string;
+}
+
+/** Settings of the consumer, as on a Lambda event source mapping. */
+export interface ConsumerOptions {
+  /** Most records per event (default 10). */
+  batchSize?: number;
+}
+
+export interface DeadLetter {
+  readonly messageId: string;
+  readonly body: string;
+  readonly receiveCount: number;
+}
+
+interface StoredMessage {
+  messageId: string;
+  body: string;
+  sentTimestamp: number;
+  receiveCount: number;
+  firstReceiveTimestamp?: number;
+}
+
+/**
+ * A verification queue in memory with the semantics the SQS event source gives a Lambda consumer: batches of
+ * `SQSEvent` records, partial batch failures, visibility timeouts, a receive count and a dead-letter list.
+ * One batch is delivered at a time.
+ */
+export class InProcessQueue implements VerificationQueue {
+  private readonly visibilityTimeoutMs: number;
+  private readonly maxReceiveCount: number;
+  private readonly timeScale: number;
+  private readonly onDeadLetter: ((letter: DeadLetter) => void) | undefined;
+  private readonly region: string;
+  private readonly ready: StoredMessage[] = [];
+  private readonly hidden = new Map<NodeJS.Timeout, StoredMessage>();
+  private readonly deadLetterList: DeadLetter[] = [];
+  private readonly idleWaiters: (() => void)[] = [];
+  private consumer: QueueConsumer | undefined;
+  private batchSize = 10;
+  private inFlight = 0;
+  private draining = false;
+
+  constructor(options: InProcessQueueOptions = {}) {
+    this.visibilityTimeoutMs = options.visibilityTimeoutMs ?? 30_000;
+    this.maxReceiveCount = options.maxReceiveCount ?? 5;
+    this.timeScale = options.timeScale ?? 1;
+    this.onDeadLetter = options.onDeadLetter;
+    this.region = options.region ?? 'us-east-1';
+  }
+
+  async send(message: VerificationMessage, options?: SendOptions): Promise<void> {
+    const { body, delaySeconds = 0 } = toSqsMessage(message, options);
+    this.makeVisibleAfter(
+      { messageId: randomUUID(), body, sentTimestamp: Date.now(), receiveCount: 0 },
+      delaySeconds * 1000,
+    );
+  }
+
+  start(consumer: QueueConsumer, options: ConsumerOptions = {}): void {
+    if (this.consumer) throw new Error('The queue already has a consumer');
+    const batchSize = options.batchSize ?? 10;
+    if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError('batchSize must be a positive integer');
+    this.consumer = consumer;
+    this.batchSize = batchSize;
+    this.scheduleDrain();
+  }
+
+  /** Detaches the consumer and clears every timer; delayed and hidden messages stay queued, visible. */
+  stop(): void {
+    this.consumer = undefined;
+    for (const [timer, message] of this.hidden) {
+      clearTimeout(timer);
+      this.ready.push(message);
+    }
+    this.hidden.clear();
+    this.notifyIfIdle();
+  }
+
+  /** Resolves once nothing is queued, in flight, delayed or waiting out a visibility timeout. */
+  idle(): Promise<void> {
+    if (this.isIdle()) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  get deadLetters(): readonly DeadLetter[] {
+    return [...this.deadLetterList];
+  }
+
+  private makeVisibleAfter(message: StoredMessage, delayMs: number): void {
+    const scaledMs = delayMs * this.timeScale;
+    if (scaledMs <= 0) {
+      this.ready.push(message);
+      this.scheduleDrain();
+      return;
+    }
+    const timer = setTimeout(() => {
+      this.hidden.delete(timer);
+      this.ready.push(message);
+      this.scheduleDrain();
+    }, scaledMs);
+    timer.unref();
+    this.hidden.set(timer, message);
+  }
+
+  /** Drains on a later turn so that messages sent together are delivered together. */
+  private scheduleDrain(): void {
+    if (this.consumer && !this.draining) setImmediate(() => void this.drain());
+  }
+
+  private async drain(): Promise<void> {
+    if (this.draining) return;
+    this.draining = true;
+    try {
+      while (this.consumer && this.ready.length > 0) {
+        await this.deliver(this.consumer, this.ready.splice(0, this.batchSize));
+      }
+    } finally {
+      this.draining = false;
+      this.notifyIfIdle();
+    }
+  }
+
+  private async deliver(consumer: QueueConsumer, batch: StoredMessage[]): Promise<void> {
+    const now = Date.now();
+    for (const message of batch) {
+      message.receiveCount += 1;
+      message.firstReceiveTimestamp ??= now;
+    }
+    const event: SQSEvent = { Records: batch.map((message) => this.toRecord(message)) };
+    this.inFlight += batch.length;
+    const failed = await Promise.resolve()
+      .then(() => consumer(event))
+      .then(
+        (response) => failedMessageIds(response, batch),
+        () => new Set(batch.map((message) => message.messageId)),
+      );
+    this.inFlight -= batch.length;
+    for (const message of batch) {
+      if (failed.has(message.messageId)) this.release(message);
+    }
+  }
+
+  private release(message: StoredMessage): void {
+    if (message.receiveCount < this.maxReceiveCount) {
+      this.makeVisibleAfter(message, this.visibilityTimeoutMs);
+      return;
+    }
+    const letter: DeadLetter = {
+      messageId: message.messageId,
+      body: message.body,
+      receiveCount: message.receiveCount,
+    };
+    this.deadLetterList.push(letter);
+    this.onDeadLetter?.(letter);
+  }
+
+  private toRecord(message: StoredMessage): SQSRecord {
+    return {
+      messageId: message.messageId,
+      receiptHandle: randomUUID(),
+      body: message.body,
+      attributes: {
+        ApproximateReceiveCount: String(message.receiveCount),
+        SentTimestamp: String(message.sentTimestamp),
+        SenderId: 'in-process',
+        ApproximateFirstReceiveTimestamp: String(message.firstReceiveTimestamp),
+      },
+      messageAttributes: {},
+      md5OfBody: createHash('md5').update(message.body).digest('hex'),
+      eventSource: 'aws:sqs',
+      eventSourceARN: `arn:aws:sqs:${this.region}:000000000000:verification-queue`,
+      awsRegion: this.region,
+    };
+  }
+
+  private isIdle(): boolean {
+    return this.ready.length === 0 && this.inFlight === 0 && this.hidden.size === 0;
+  }
+
+  private notifyIfIdle(): void {
+    if (this.isIdle()) for (const resolve of this.idleWaiters.splice(0)) resolve();
+  }
+}
+
+/** Lambda treats a failure naming a message that is not in the batch as a failure of the whole batch. */
+function failedMessageIds(response: SQSBatchResponse | void, batch: StoredMessage[]): Set<string> {
+  const all = new Set(batch.map((message) => message.messageId));
+  const identifiers = (response?.batchItemFailures ?? []).map((failure) => failure?.itemIdentifier);
+  return identifiers.every((id): id is string => typeof id === 'string' && all.has(id)) ? new Set(identifiers) : all;
+}

@@ -1,0 +1,49 @@
+import { inject } from 'vitest';
+import { mintToken } from '../../shared/auth/mint-token.ts';
+import { startLocalService, type LocalService } from '../../infra/local/local-service.ts';
+
+export interface ApiResponse<T = any> {
+  status: number;
+  headers: Headers;
+  body: T;
+  text: string;
+}
+
+export interface CallOptions {
+  token?: string | null;
+  body?: unknown;
+  rawBody?: string;
+  headers?: Record<string, string>;
+}
+
+/** The local server in front of the real handlers, on the run's shared DynamoDB Local and this file's table. */
+export async function startApi() {
+  const service: LocalService = await startLocalService({
+    port: 0,
+    dataDir: process.env.DATA_DIR!,
+    dynamoDbEndpoint: inject('dynamoDbEndpoint'),
+  });
+  const responses: ApiResponse[] = [];
+
+  const tokenFor = (orgId: string, roles = ['ORG_ADMIN'], extra: { email?: string; expiresIn?: string } = {}) =>
+    mintToken({ secret: service.jwtSecret, orgId, roles, ...extra });
+
+  async function call<T = any>(method: string, path: string, options: CallOptions = {}): Promise<ApiResponse<T>> {
+    const headers: Record<string, string> = { ...options.headers };
+    if (options.token) headers.authorization = `Bearer ${options.token}`;
+    let body: string | undefined = options.rawBody;
+    if (options.body !== undefined) {
+      body = JSON.stringify(options.body);
+      headers['content-type'] ??= 'application/json';
+    }
+    const response = await fetch(`${service.url}${path}`, { method, headers, body });
+    const text = await response.text();
+    const result = { status: response.status, headers: response.headers, text, body: text ? JSON.parse(text) : undefined };
+    responses.push(result);
+    return result;
+  }
+
+  return { service, call, tokenFor, responses, stop: () => service.stop() };
+}
+
+export type Api = Awaited<ReturnType<typeof startApi>>;
