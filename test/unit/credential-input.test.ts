@@ -1,0 +1,90 @@
+import { describe, expect, it } from 'vitest';
+import { parseCreateInput, parseId, parseListInput } from '../../shared/credentials/credential-input.ts';
+import { ServiceError } from '../../shared/errors.ts';
+
+function validationErrorsOf(run: () => unknown): Record<string, string> {
+  try {
+    run();
+  } catch (error) {
+    expect(error).toBeInstanceOf(ServiceError);
+    expect((error as ServiceError).code).toBe('VALIDATION_ERROR');
+    return (error as ServiceError).details.validationErrors ?? {};
+  }
+  throw new Error('expected a validation error');
+}
+
+const GUID = '0f8fad5b-d9cb-469f-a165-70867728950e';
+const PEM = '-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----\n';
+
+const valid = {
+  AWS: { provider: 'AWS', credentialType: 'ACCESS_KEY', credentialData: { accessKeyId: 'ASIA' + 'Q'.repeat(16), secretAccessKey: 's'.repeat(40) } },
+  AWS_ROLE: { provider: 'AWS', credentialType: 'ASSUME_ROLE', credentialData: { roleArn: 'arn:aws:iam::123456789012:role/EntryGuard' } },
+  GCP: {
+    provider: 'GCP',
+    credentialType: 'SERVICE_ACCOUNT',
+    credentialData: { type: 'service_account', project_id: 'p', private_key_id: 'k1', private_key: PEM, client_email: 'sa@p.iam.gserviceaccount.com', universe_domain: 'googleapis.com' },
+  },
+  AZURE: { provider: 'AZURE', credentialType: 'SERVICE_PRINCIPAL', credentialData: { tenantId: 'contoso.onmicrosoft.com', clientId: GUID, clientSecret: 'x', subscriptionId: GUID } },
+  APISIX: { provider: 'APISIX', credentialType: 'ADMIN_API_KEY', credentialData: { endpointUrl: 'https://gw.example.com:9180', adminApiKey: 'k' } },
+  VERCEL: { provider: 'VERCEL', credentialType: 'API_TOKEN', credentialData: { apiToken: 't', teamId: 'team_1' } },
+};
+
+describe('parseCreateInput', () => {
+  it.each(Object.entries(valid))('accepts a valid %s credential and trims the name', (_provider, body) => {
+    const input = parseCreateInput({ name: '  Prod  ', ...body });
+    expect(input.name).toBe('Prod');
+    expect(input.kind.provider).toBe(body.provider);
+    expect(input.credentialData).toEqual(body.credentialData);
+  });
+
+  it.each([
+    ['AWS key id', { ...valid.AWS, credentialData: { ...valid.AWS.credentialData, accessKeyId: 'akia' + 'q'.repeat(16) } }, 'credentialData.accessKeyId'],
+    ['AWS secret length', { ...valid.AWS, credentialData: { ...valid.AWS.credentialData, secretAccessKey: 'short' } }, 'credentialData.secretAccessKey'],
+    ['role ARN', { ...valid.AWS_ROLE, credentialData: { roleArn: 'arn:aws:iam::123:user/x' } }, 'credentialData.roleArn'],
+    ['GCP key type', { ...valid.GCP, credentialData: { ...valid.GCP.credentialData, type: 'authorized_user' } }, 'credentialData.type'],
+    ['GCP private key', { ...valid.GCP, credentialData: { ...valid.GCP.credentialData, private_key: 'not a pem' } }, 'credentialData.private_key'],
+    ['GCP unknown field', { ...valid.GCP, credentialData: { ...valid.GCP.credentialData, quota_project_id: 'q' } }, 'credentialData.quota_project_id'],
+    ['Azure client id', { ...valid.AZURE, credentialData: { ...valid.AZURE.credentialData, clientId: 'nope' } }, 'credentialData.clientId'],
+    ['Azure tenant', { ...valid.AZURE, credentialData: { ...valid.AZURE.credentialData, tenantId: 'not a tenant' } }, 'credentialData.tenantId'],
+    ['APISIX URL scheme', { ...valid.APISIX, credentialData: { ...valid.APISIX.credentialData, endpointUrl: 'ftp://gw.example.com' } }, 'credentialData.endpointUrl'],
+    ['APISIX URL credentials', { ...valid.APISIX, credentialData: { ...valid.APISIX.credentialData, endpointUrl: 'https://u:p@gw.example.com' } }, 'credentialData.endpointUrl'],
+    ['Vercel blank token', { ...valid.VERCEL, credentialData: { apiToken: '   ' } }, 'credentialData.apiToken'],
+    ['name with control characters', { ...valid.VERCEL, name: 'a\u0000b' }, 'name'],
+    ['name over 128 characters', { ...valid.VERCEL, name: 'n'.repeat(129) }, 'name'],
+  ])('refuses a bad %s with a message on that field', (_case, body, field) => {
+    const errors = validationErrorsOf(() => parseCreateInput({ name: 'n', ...body }));
+    expect(Object.keys(errors)).toEqual([field]);
+  });
+
+  it('never echoes the submitted value in a message', () => {
+    const secret = 'CANARY-not-40-chars';
+    const errors = validationErrorsOf(() =>
+      parseCreateInput({ name: 'n', ...valid.AWS, credentialData: { accessKeyId: secret, secretAccessKey: secret } }),
+    );
+    expect(JSON.stringify(errors)).not.toContain(secret);
+  });
+
+  it('names the types a provider offers when the pair is wrong', () => {
+    expect(validationErrorsOf(() => parseCreateInput({ name: 'n', ...valid.AWS, credentialType: 'API_TOKEN' }))).toEqual({
+      credentialType: 'Must be one of: ACCESS_KEY, ASSUME_ROLE for provider AWS',
+    });
+  });
+});
+
+describe('parseListInput and parseId', () => {
+  it('reads filters and paging', () => {
+    expect(parseListInput({ provider: 'GCP', status: 'VALID', limit: '100', cursor: 'abc' })).toEqual({
+      provider: 'GCP', status: 'VALID', limit: 100, cursor: 'abc',
+    });
+    expect(parseListInput({})).toEqual({});
+  });
+
+  it.each(['0', '101', '1.5', '-1', '01'])('refuses limit=%s', (limit) => {
+    expect(validationErrorsOf(() => parseListInput({ limit }))).toHaveProperty('limit');
+  });
+
+  it('accepts UUIDs in any case and refuses anything else', () => {
+    expect(parseId('0F8FAD5B-D9CB-469F-A165-70867728950E')).toBe('0f8fad5b-d9cb-469f-a165-70867728950e');
+    expect(validationErrorsOf(() => parseId('../etc/passwd'))).toEqual({ id: 'Must be a UUID' });
+  });
+});

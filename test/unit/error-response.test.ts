@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest';
+import { DependencyError, ServiceError, validationError } from '../../shared/errors.ts';
+import { errorResponse } from '../../shared/http/error-response.ts';
+
+describe('errorResponse', () => {
+  it.each([
+    [validationError({ name: 'Required' }), 400, 'VALIDATION_ERROR'],
+    [new ServiceError('CREDENTIAL_IN_USE', 'in use'), 400, 'CREDENTIAL_IN_USE'],
+    [new ServiceError('UNAUTHORIZED', 'no'), 401, 'UNAUTHORIZED'],
+    [new ServiceError('FORBIDDEN', 'no'), 403, 'FORBIDDEN'],
+    [new ServiceError('CREDENTIAL_NOT_FOUND', 'gone'), 404, 'CREDENTIAL_NOT_FOUND'],
+    [new ServiceError('CREDENTIAL_NAME_CONFLICT', 'taken'), 409, 'CREDENTIAL_NAME_CONFLICT'],
+    [new ServiceError('PAYLOAD_TOO_LARGE', 'big'), 413, 'PAYLOAD_TOO_LARGE'],
+    [new ServiceError('RATE_LIMIT_EXCEEDED', 'slow down', { retryAfterSeconds: 17 }), 429, 'RATE_LIMIT_EXCEEDED'],
+    [new DependencyError('KMS', { cause: new Error('arn:aws:kms:internal detail') }), 503, 'SERVICE_UNAVAILABLE'],
+    [new Error('SELECT * FROM internal detail'), 500, 'INTERNAL_ERROR'],
+    [Object.assign(new Error('Unsupported Media Type'), { statusCode: 415, cause: { package: '@middy/http-json-body-parser' } }), 400, 'VALIDATION_ERROR'],
+  ])('maps %s to %i %s in the contract body', (error, status, code) => {
+    const response = errorResponse(error, 'req-1');
+    const body = JSON.parse(response.body);
+    expect(response.statusCode).toBe(status);
+    expect(body).toMatchObject({ error: code, requestId: 'req-1', message: expect.any(String) });
+    expect(response.body).not.toContain('internal detail');
+  });
+
+  it('adds validationErrors and Retry-After where they belong', () => {
+    expect(JSON.parse(errorResponse(validationError({ name: 'Required' }), 'r').body).validationErrors).toEqual({ name: 'Required' });
+    const limited = errorResponse(new ServiceError('RATE_LIMIT_EXCEEDED', 'x', { retryAfterSeconds: 17 }), 'r');
+    expect(limited.headers).toMatchObject({ 'Retry-After': '17' });
+  });
+});
