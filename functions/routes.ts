@@ -26,5 +26,6 @@ export const routes: readonly Route[] = [
   { method: 'GET', path: '/api/v1/credentials', handler: 'list-credentials', auth: true, grants: { table: 'write' } },
   { method: 'GET', path: '/api/v1/credentials/{id}', handler: 'get-credential', auth: true, grants: { table: 'write' } },
   { method: 'DELETE', path: '/api/v1/credentials/{id}', handler: 'delete-credential', auth: true, grants: { table: 'write' } },
+  { method: 'POST', path: '/api/v1/credentials/{id}/verify', handler: 'verify-credential', auth: true, grants: { table: 'write', queue: 'send' } },
   { method: 'GET', path: '/api/v1/health', handler: 'health', auth: false, grants: { table: 'read' } },
 ];

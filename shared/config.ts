@@ -10,6 +10,11 @@ export interface Config {
   rateLimitWritesPerMinute: number;
   idempotencyTtlHours: number;
   logLevel: string;
+  verifyMaxAttempts: number;
+  verifyRetryBaseSeconds: number;
+  sweepUnverifiedMinutes: number;
+  sweepVerifiedHours: number;
+  sweepMaxPerRun: number;
 }
 
 let cached: Config | undefined;
@@ -36,6 +41,11 @@ export function readConfig(env: NodeJS.ProcessEnv): Config {
     rateLimitWritesPerMinute: positiveInt(env, 'RATE_LIMIT_WRITES_PER_MINUTE', 30),
     idempotencyTtlHours: positiveInt(env, 'IDEMPOTENCY_TTL_HOURS', 24),
     logLevel: env.LOG_LEVEL ?? 'INFO',
+    verifyMaxAttempts: positiveInt(env, 'VERIFY_MAX_ATTEMPTS', 5),
+    verifyRetryBaseSeconds: positiveInt(env, 'VERIFY_RETRY_BASE_SECONDS', 10),
+    sweepUnverifiedMinutes: positiveInt(env, 'SWEEP_UNVERIFIED_MINUTES', 5),
+    sweepVerifiedHours: positiveInt(env, 'SWEEP_VERIFIED_HOURS', 24),
+    sweepMaxPerRun: positiveInt(env, 'SWEEP_MAX_PER_RUN', 500),
   };
 }
 

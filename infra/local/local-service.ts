@@ -2,12 +2,16 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { resetAuthSettings } from '../../shared/auth/auth-settings.ts';
+import { resetProviderSettings } from '../../shared/providers/provider-settings.ts';
 import { config, resetConfig } from '../../shared/config.ts';
 import { InProcessQueue } from '../../shared/queue/in-process-queue.ts';
 import { rateLimiter } from '../../shared/http/middleware/rate-limit.ts';
 import { credentialRepository } from '../../shared/runtime/credential-deps.ts';
-import { keyProvider, verificationQueue } from '../../shared/runtime/sealing-deps.ts';
+import { keyProvider } from '../../shared/runtime/keys.ts';
+import { verificationQueue } from '../../shared/runtime/queue.ts';
 import { table } from '../../shared/runtime/table.ts';
+import { verificationRepository } from '../../shared/runtime/verification-deps.ts';
+import { logger } from '../../shared/logger.ts';
 import { ensureTable } from './create-table.ts';
 import { startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local.ts';
 import { localJwtSecret } from './jwt-secret.ts';
@@ -18,6 +22,10 @@ export interface LocalServiceOptions {
   dataDir: string;
   /** Use this DynamoDB instead of starting DynamoDB Local. */
   dynamoDbEndpoint?: string;
+  /** Multiplies the queue's delays and visibility timeout (tests run retries fast). Default 1. */
+  queueTimeScale?: number;
+  /** How often the sweep runs; 0 turns the timer off. Default 60 000. */
+  sweepIntervalMs?: number;
 }
 
 export interface LocalService {
@@ -47,14 +55,23 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
     new DynamoDBClient({ region: settings.region, endpoint: settings.dynamoDbEndpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }),
     settings.tableName,
   );
-  const queue = new InProcessQueue({ region: settings.region });
+  const queue = new InProcessQueue({
+    region: settings.region,
+    timeScale: options.queueTimeScale ?? 1,
+    visibilityTimeoutMs: CONSUMER_VISIBILITY_TIMEOUT_MS,
+    maxReceiveCount: MAX_RECEIVE_COUNT,
+  });
   verificationQueue.override(queue);
+  const consumer = await import('../../functions/verification-consumer/handler.ts');
+  queue.start((event) => consumer.handler(event), { batchSize: 10 });
+  const sweeper = startSweepTimer(options.sweepIntervalMs ?? 60_000);
   const server = await startLocalServer({ port: options.port });
   return {
     url: server.url,
     jwtSecret: process.env.JWT_SECRET,
     queue,
     stop: async () => {
+      if (sweeper) clearInterval(sweeper);
       queue.stop();
       await server.close();
       await dynamo?.stop();
@@ -62,9 +79,26 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
   };
 }
 
+/** As the deployed queue: a consumer that fails a message sees it again after 30 s, five times at most. */
+const CONSUMER_VISIBILITY_TIMEOUT_MS = 30_000;
+const MAX_RECEIVE_COUNT = 5;
+
+/** The local stand-in for the scheduled sweep: the same function, on a timer. */
+function startSweepTimer(intervalMs: number): NodeJS.Timeout | undefined {
+  if (intervalMs <= 0) return undefined;
+  const timer = setInterval(() => {
+    void import('../../functions/verification-sweep/handler.ts')
+      .then((sweep) => sweep.handler())
+      .catch((error: unknown) => logger.error('sweep failed', { errorName: (error as Error).name }));
+  }, intervalMs);
+  timer.unref();
+  return timer;
+}
+
 /** Settings and clients are read once per process; re-read them after the environment was set above. */
 function resetProcessState(): void {
   resetConfig();
   resetAuthSettings();
-  for (const instance of [table, credentialRepository, rateLimiter, keyProvider, verificationQueue]) instance.reset();
+  resetProviderSettings();
+  for (const instance of [table, credentialRepository, verificationRepository, rateLimiter, keyProvider, verificationQueue]) instance.reset();
 }

@@ -261,6 +261,14 @@ export class CredentialRepository {
     }
   }
 
+  async appendAudit(orgId: string, entry: AuditEntry): Promise<void> {
+    try {
+      await this.db.send(new TransactWriteCommand({ TransactItems: [this.auditPut(orgId, entry)] }));
+    } catch (error) {
+      throw asDependencyError(error);
+    }
+  }
+
   auditPut(orgId: string, entry: AuditEntry): TransactItem {
     return {
       Put: {

@@ -6,7 +6,12 @@ export const TABLE = {
   partitionKey: 'pk',
   sortKey: 'sk',
   ttlAttribute: 'expiresAt',
-  verificationIndex: { name: 'verification-due', partitionKey: 'dueShard', sortKey: 'dueAt' },
+  verificationIndex: {
+    name: 'verification-due',
+    partitionKey: 'dueShard',
+    sortKey: 'dueAt',
+    projectedAttributes: ['orgId', 'id', 'secretVersion'],
+  },
 } as const;
 
 export const keys = {

@@ -73,7 +73,7 @@ describe('POST /api/v1/credentials', () => {
   it.each([
     ['a missing field', { provider: 'AWS', credentialType: 'ACCESS_KEY', credentialData: awsAccessKey() }, { name: 'Required' }],
     ['an unknown field', { ...awsCredential('x'), extra: true }, { extra: 'Unknown field' }],
-    ['an unknown credentialData field', awsCredential('x', { ...awsAccessKey(), region: 'eu-west-1' }), { 'credentialData.region': 'Unknown field' }],
+    ['an unknown credentialData field', awsCredential('x', { ...awsAccessKey(), region: 'eu-west-1' } as never), { 'credentialData.region': 'Unknown field' }],
     ['a bad provider/type pair', { ...awsCredential('x'), credentialType: 'API_TOKEN' }, { credentialType: expect.stringContaining('ACCESS_KEY') }],
     ['an unknown provider', { ...awsCredential('x'), provider: 'ORACLE' }, { provider: expect.stringContaining('AWS') }],
     ['a wrong type', { ...awsCredential('x'), name: 42 }, { name: 'Expected string' }],

@@ -13,4 +13,12 @@ process.env.DYNAMODB_ENDPOINT = inject('dynamoDbEndpoint');
 process.env.TABLE_NAME = `test-${randomUUID()}`;
 process.env.DATA_DIR = mkdtempSync(join(tmpdir(), 'entryguard-test-'));
 process.env.LOG_LEVEL = process.env.LOG_LEVEL ?? 'SILENT';
+// No test may reach a real provider: every provider endpoint points at a closed loopback port unless a test
+// starts a double and points it there.
+const NOWHERE = 'http://127.0.0.1:9';
+process.env.AWS_ENDPOINT_URL_STS = NOWHERE;
+process.env.AWS_ENDPOINT_URL_EC2 = NOWHERE;
+process.env.AZURE_AUTHORITY_HOST = NOWHERE;
+process.env.VERCEL_API_URL = NOWHERE;
+process.env.GCP_ALLOWED_TOKEN_URIS = `${NOWHERE}/token`;
 resetConfig();

@@ -1,0 +1,16 @@
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import type { SQSEvent, SQSRecord } from 'aws-lambda';
+import { verifyDeps } from '../../shared/runtime/verification-deps.ts';
+import { parseVerificationMessage } from '../../shared/verification/verification-message.ts';
+import { verifyCredential } from '../../shared/verification/verify-credential.ts';
+
+const processor = new BatchProcessor(EventType.SQS);
+
+/** One message per credential check; a failing record is reported alone, the others are not re-run. */
+export const handler = async (event: SQSEvent) =>
+  processPartialResponse(
+    event,
+    (record: SQSRecord) => verifyCredential(verifyDeps(), parseVerificationMessage(record.body)),
+    processor,
+    { throwOnFullBatchFailure: false },
+  );

@@ -1,0 +1,32 @@
+import { logger } from '../logger.ts';
+import type { VerificationQueue } from '../queue/verification-queue.ts';
+import type { VerificationRepository } from './verification-repository.ts';
+
+export interface SweepDeps {
+  verifications: VerificationRepository;
+  queue: VerificationQueue;
+  now: () => Date;
+  unverifiedMinutes: number;
+  verifiedHours: number;
+  maxPerRun: number;
+}
+
+/**
+ * Re-queues credentials still UNVERIFIED after `unverifiedMinutes` (a lost message, a failed send) and those last
+ * verified more than `verifiedHours` ago, at most `maxPerRun` per run.
+ */
+export async function sweep(deps: SweepDeps): Promise<{ queued: number }> {
+  const now = deps.now();
+  const unverifiedBefore = new Date(now.getTime() - deps.unverifiedMinutes * 60_000).toISOString();
+  const verifiedBefore = new Date(now.getTime() - deps.verifiedHours * 3_600_000).toISOString();
+  const unverified = await deps.verifications.findDue('U', unverifiedBefore, deps.maxPerRun);
+  const stale = await deps.verifications.findDue('V', verifiedBefore, deps.maxPerRun - unverified.length);
+  let queued = 0;
+  for (const due of [...unverified, ...stale]) {
+    await deps.queue.send({ orgId: due.orgId, credentialId: due.id, secretVersion: due.secretVersion, attempt: 1 });
+    await deps.verifications.markQueued(due, now.toISOString());
+    queued++;
+  }
+  logger.info('sweep finished', { queued, unverified: unverified.length, stale: stale.length });
+  return { queued };
+}

@@ -1,0 +1,74 @@
+import type { CredentialRepository } from '../credentials/credential-repository.ts';
+import { openSecret } from '../crypto/envelope.ts';
+import type { KeyProvider } from '../crypto/key-provider.ts';
+import { logger } from '../logger.ts';
+import type { Verifier } from '../providers/verifier.ts';
+import type { VerificationMessage, VerificationQueue } from '../queue/verification-queue.ts';
+import type { VerificationRepository, VerificationResult } from './verification-repository.ts';
+
+export interface VerifyDeps {
+  credentials: CredentialRepository;
+  verifications: VerificationRepository;
+  keys: KeyProvider;
+  queue: VerificationQueue;
+  findVerifier: (provider: string, credentialType: string) => Verifier<any> | undefined;
+  now: () => Date;
+  maxAttempts: number;
+  retryBaseSeconds: number;
+}
+
+export type VerifyOutcome = 'recorded' | 'retry-queued' | 'gave-up' | 'gone' | 'stale';
+
+/** SQS's longest delivery delay. */
+const MAX_DELAY_SECONDS = 900;
+
+/**
+ * Checks one credential with its provider and writes the verdict back. Definitive answers become VALID/INVALID;
+ * an unreachable provider is re-queued with growing delay and, after the last attempt, leaves the credential
+ * UNVERIFIED with a note. Anything that throws (KMS, DynamoDB, the queue) fails the message so SQS retries it.
+ */
+export async function verifyCredential(deps: VerifyDeps, message: VerificationMessage): Promise<VerifyOutcome> {
+  const credential = await deps.credentials.find(message.orgId, message.credentialId);
+  if (!credential) return 'gone';
+  if (credential.secretVersion !== message.secretVersion) return 'stale';
+  const attempt = message.attempt ?? 1;
+
+  const verifier = deps.findVerifier(credential.provider, credential.credentialType);
+  const data = await openSecret(deps.keys, credential.sealedSecret, { orgId: credential.orgId, credentialId: credential.id });
+  const outcome = verifier
+    ? await verifier(data, { orgId: credential.orgId, credentialId: credential.id })
+    : ({ kind: 'invalid', message: `Verification of ${credential.provider} ${credential.credentialType} credentials is not supported` } as const);
+
+  const verifiedAt = deps.now().toISOString();
+  let result: VerificationResult;
+  switch (outcome.kind) {
+    case 'valid':
+      result = { status: 'VALID', verifiedAt, verificationError: null, verifiedIdentity: outcome.identity };
+      break;
+    case 'invalid':
+      result = { status: 'INVALID', verifiedAt, verificationError: outcome.message, verifiedIdentity: null };
+      break;
+    case 'unreachable':
+      if (attempt < deps.maxAttempts) {
+        const delaySeconds = Math.min(MAX_DELAY_SECONDS, deps.retryBaseSeconds * 3 ** (attempt - 1));
+        await deps.queue.send({ ...messageIds(message), attempt: attempt + 1 }, { delaySeconds });
+        logger.info('provider unreachable; check re-queued', { ...messageIds(message), attempt, delaySeconds });
+        return 'retry-queued';
+      }
+      result = {
+        status: 'UNVERIFIED',
+        verifiedAt,
+        verificationError: `${credential.provider} could not be reached after ${attempt} attempts (${outcome.message}). The check will be retried automatically; use "check again" to retry now.`,
+        verifiedIdentity: credential.verifiedIdentity,
+      };
+      break;
+  }
+  const written = await deps.verifications.record(credential.orgId, credential.id, credential.secretVersion, result);
+  logger.info('verification finished', { ...messageIds(message), status: result.status, written });
+  if (!written) return 'stale';
+  return result.status === 'UNVERIFIED' ? 'gave-up' : 'recorded';
+}
+
+function messageIds(message: VerificationMessage) {
+  return { orgId: message.orgId, credentialId: message.credentialId, secretVersion: message.secretVersion };
+}
