@@ -1,6 +1,6 @@
 import { inject } from 'vitest';
 import { mintToken } from '../../shared/auth/mint-token.ts';
-import { startLocalService, type LocalService } from '../../infra/local/local-service.ts';
+import { startLocalService, type LocalService, type LocalServiceOptions } from '../../infra/local/local-service.ts';
 
 export interface ApiResponse<T = any> {
   status: number;
@@ -17,11 +17,13 @@ export interface CallOptions {
 }
 
 /** The local server in front of the real handlers, on the run's shared DynamoDB Local and this file's table. */
-export async function startApi() {
+export async function startApi(options: Pick<LocalServiceOptions, 'queueTimeScale' | 'sweepIntervalMs'> = {}) {
   const service: LocalService = await startLocalService({
     port: 0,
     dataDir: process.env.DATA_DIR!,
     dynamoDbEndpoint: inject('dynamoDbEndpoint'),
+    sweepIntervalMs: 0,
+    ...options,
   });
   const responses: ApiResponse[] = [];
 
