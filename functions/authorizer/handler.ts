@@ -1,5 +1,6 @@
 import type { APIGatewayAuthorizerResult, APIGatewayTokenAuthorizerEvent } from 'aws-lambda';
 import { authSettings } from '../../shared/auth/auth-settings.ts';
+import { loadJwtSecret } from '../../shared/auth/jwt-secret-source.ts';
 import { toAuthorizerContext } from '../../shared/auth/authorizer-context.ts';
 import { InvalidTokenError, verifyToken } from '../../shared/auth/token-verifier.ts';
 
@@ -13,6 +14,7 @@ const API_STAGE = /^(arn:[^:]+:execute-api:[^:]+:[^:]+:[^/]+\/[^/]+)\//;
  * A settings error is not caught: it surfaces as a 500, since the caller is not at fault.
  */
 export async function handler(event: APIGatewayTokenAuthorizerEvent): Promise<APIGatewayAuthorizerResult> {
+  await loadJwtSecret();
   const settings = authSettings();
   const token = BEARER.exec(event.authorizationToken)?.[1];
   const stage = API_STAGE.exec(event.methodArn)?.[1];
