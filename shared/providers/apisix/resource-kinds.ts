@@ -1,0 +1,13 @@
+import * as z from 'zod/mini';
+import { defineResourceKind } from '../../resources/resource-kind.ts';
+import { matching } from '../fields.ts';
+
+/** A route of the gateway the credential's Admin API manages; the service restricts who may call it. */
+export const route = defineResourceKind({
+  provider: 'APISIX',
+  resourceType: 'ROUTE',
+  identifier: matching(/^[\w.-]{1,64}$/, 'Must be an APISIX route ID: 1 to 64 letters, digits, dots, hyphens or underscores'),
+  config: z.strictObject({}),
+});
+
+export const apisixResourceKinds = [route];

@@ -1,0 +1,91 @@
+import { DescribeSecurityGroupsCommand, EC2Client } from '@aws-sdk/client-ec2';
+import type * as z from 'zod/mini';
+import type { ResourceTarget } from '../../resources/model.ts';
+import { providerSettings } from '../provider-settings.ts';
+import { scrubbed } from '../scrub.ts';
+import type { VerificationOutcome, Verifier } from '../verifier.ts';
+import type { accessKey } from './kinds.ts';
+
+type AccessKeyData = z.infer<typeof accessKey.schema>;
+
+interface AwsError {
+  name?: string;
+  message?: string;
+  $fault?: 'client' | 'server';
+  $metadata?: { httpStatusCode?: number };
+}
+
+const REJECTED_KEY = 'AWS rejected the linked credential. Check it (its status and "check again") or move the resource to a working credential';
+
+const TRANSIENT = new Set([
+  'RequestLimitExceeded', 'Throttling', 'ThrottlingException', 'Unavailable', 'ServiceUnavailable', 'InternalError',
+  'InternalFailure', 'RequestTimeout', 'RequestExpired',
+]);
+
+/**
+ * `ec2:DescribeSecurityGroups` for the one group, in the resource's region, signed with the linked access key.
+ * The endpoint comes from the SDK's own `AWS_ENDPOINT_URL_EC2` when set (test doubles, other partitions).
+ */
+export function describeSecurityGroup(target: ResourceTarget): Verifier<AccessKeyData> {
+  const groupId = target.resourceIdentifier;
+  const region = target.region ?? '';
+  return scrubbed<AccessKeyData>(
+    async (data) => {
+      const { timeoutMs } = providerSettings();
+      const client = new EC2Client({
+        region,
+        credentials: { accessKeyId: data.accessKeyId, secretAccessKey: data.secretAccessKey },
+        maxAttempts: 1,
+        requestHandler: { connectionTimeout: timeoutMs, requestTimeout: timeoutMs, throwOnRequestTimeout: true },
+      });
+      try {
+        const result = await client.send(new DescribeSecurityGroupsCommand({ GroupIds: [groupId] }));
+        const group = result.SecurityGroups?.find((candidate) => candidate.GroupId === groupId);
+        if (!group) return notFound(groupId, region);
+        return { kind: 'valid', identity: { groupId, ...(group.GroupName && { groupName: group.GroupName }) } };
+      } catch (error) {
+        return rejection(error as AwsError, groupId, region);
+      } finally {
+        client.destroy();
+      }
+    },
+    (data) => [data.accessKeyId, data.secretAccessKey],
+  );
+}
+
+function rejection(error: AwsError, groupId: string, region: string): VerificationOutcome {
+  const status = error.$metadata?.httpStatusCode;
+  const code = error.name ?? 'Error';
+  if (status === undefined || status === 429 || status >= 500 || error.$fault === 'server' || TRANSIENT.has(code)) {
+    return { kind: 'unreachable', message: `AWS EC2 in ${region} could not be reached (${code}). Nothing was changed; try again` };
+  }
+  const said = error.message ? ` (AWS: ${error.message})` : '';
+  switch (code) {
+    case 'InvalidGroup.NotFound':
+      return notFound(groupId, region);
+    case 'InvalidGroupId.Malformed':
+      return { kind: 'invalid', message: `${code}: ${groupId} is not a valid security group ID. Correct resourceIdentifier${said}` };
+    case 'UnauthorizedOperation':
+      return {
+        kind: 'invalid',
+        message: `${code}: the linked credential lacks the ec2:DescribeSecurityGroups permission in ${region}. Add it to the IAM policy of the credential's user`,
+      };
+    case 'AuthFailure':
+    case 'InvalidClientTokenId':
+    case 'SignatureDoesNotMatch':
+    case 'UnrecognizedClientException':
+    case 'IncompleteSignature':
+      return { kind: 'invalid', message: `${code}: ${REJECTED_KEY}${said}` };
+    case 'OptInRequired':
+      return { kind: 'invalid', message: `${code}: the AWS account has not enabled region ${region}. Enable the region or correct the resource's region${said}` };
+    default:
+      return { kind: 'invalid', message: `${code}: AWS refused to describe ${groupId} in ${region}${said}` };
+  }
+}
+
+function notFound(groupId: string, region: string): VerificationOutcome {
+  return {
+    kind: 'invalid',
+    message: `InvalidGroup.NotFound: security group ${groupId} does not exist in ${region} for the linked credential's account. Check resourceIdentifier, region and the credential`,
+  };
+}

@@ -1,0 +1,29 @@
+import * as z from 'zod/mini';
+import { description, portRanges, transportProtocol } from '../../resources/config-fields.ts';
+import { defineResourceKind } from '../../resources/resource-kind.ts';
+import { matching } from '../fields.ts';
+
+const NSG_ID =
+  /^\/subscriptions\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\/resourceGroups\/[-\w.()]{1,90}\/providers\/Microsoft\.Network\/networkSecurityGroups\/[-\w.]{1,80}$/i;
+
+/** A network security group, named by its full Azure resource ID; `config` is the security rule the service manages. */
+export const networkSecurityGroup = defineResourceKind({
+  provider: 'AZURE',
+  resourceType: 'NETWORK_SECURITY_GROUP',
+  identifier: matching(
+    NSG_ID,
+    'Must be the resource ID: /subscriptions/<id>/resourceGroups/<group>/providers/Microsoft.Network/networkSecurityGroups/<name>',
+  ),
+  config: z.strictObject({
+    ruleName: matching(/^[A-Za-z0-9]([\w.-]{0,78}\w)?$/, 'Must be 1 to 80 letters, digits, dots, hyphens or underscores'),
+    priority: z.int({ error: 'Must be an integer from 100 to 4096' }).check(
+      z.gte(100, { error: 'Must be an integer from 100 to 4096' }),
+      z.lte(4096, { error: 'Must be an integer from 100 to 4096' }),
+    ),
+    protocol: transportProtocol,
+    ports: portRanges,
+    description: z.optional(description),
+  }),
+});
+
+export const azureResourceKinds = [networkSecurityGroup];

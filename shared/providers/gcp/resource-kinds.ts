@@ -1,0 +1,22 @@
+import * as z from 'zod/mini';
+import { description, portRanges, transportProtocol } from '../../resources/config-fields.ts';
+import { defineResourceKind } from '../../resources/resource-kind.ts';
+import { matching } from '../fields.ts';
+
+const NAME = /^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/;
+const NAME_RULE = '1 to 63 lower-case letters, digits or hyphens, starting with a letter';
+
+/** A VPC firewall rule of the credential's project (global, so no region); `config` is what it allows. */
+export const firewallRule = defineResourceKind({
+  provider: 'GCP',
+  resourceType: 'FIREWALL_RULE',
+  identifier: matching(NAME, `Must be a firewall rule name: ${NAME_RULE}`),
+  config: z.strictObject({
+    network: z.optional(matching(NAME, `Must be a VPC network name: ${NAME_RULE}`)),
+    protocol: transportProtocol,
+    ports: portRanges,
+    description: z.optional(description),
+  }),
+});
+
+export const gcpResourceKinds = [firewallRule];

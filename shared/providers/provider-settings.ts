@@ -1,0 +1,57 @@
+import { optional, positiveInt } from '../config.ts';
+
+/** Operator settings for the providers' endpoints, read from the environment once per process. */
+export interface ProviderSettings {
+  /** Normalised (`URL.href`) token endpoints a GCP key file may name; the first is used when it names none. */
+  gcpAllowedTokenUris: string[];
+  azureAuthorityHost: string;
+  vercelApiUrl: string;
+  /** Lifts the private-address check on user-supplied URLs (local development only). */
+  allowPrivateEndpoints: boolean;
+  timeoutMs: number;
+}
+
+const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+let cached: ProviderSettings | undefined;
+
+export function providerSettings(): ProviderSettings {
+  cached ??= readProviderSettings(process.env);
+  return cached;
+}
+
+/** Forget the cached settings so the next call re-reads the environment (tests, local server). */
+export function resetProviderSettings(): void {
+  cached = undefined;
+}
+
+export function readProviderSettings(env: NodeJS.ProcessEnv): ProviderSettings {
+  const tokenUris = (optional(env.GCP_ALLOWED_TOKEN_URIS) ?? 'https://oauth2.googleapis.com/token')
+    .split(',')
+    .map((uri) => uri.trim())
+    .filter((uri) => uri !== '')
+    .map((uri) => endpointUrl('GCP_ALLOWED_TOKEN_URIS', uri).href);
+  if (tokenUris.length === 0) throw new Error('GCP_ALLOWED_TOKEN_URIS must name at least one URL');
+  return {
+    gcpAllowedTokenUris: tokenUris,
+    azureAuthorityHost: baseUrl('AZURE_AUTHORITY_HOST', env.AZURE_AUTHORITY_HOST, 'https://login.microsoftonline.com'),
+    vercelApiUrl: baseUrl('VERCEL_API_URL', env.VERCEL_API_URL, 'https://api.vercel.com'),
+    allowPrivateEndpoints: optional(env.ALLOW_PRIVATE_ENDPOINTS)?.toLowerCase() === 'true',
+    timeoutMs: positiveInt(env, 'PROVIDER_TIMEOUT_MS', 5000),
+  };
+}
+
+/** Without a trailing slash, so paths can be appended. */
+function baseUrl(name: string, raw: string | undefined, fallback: string): string {
+  return endpointUrl(name, optional(raw) ?? fallback).href.replace(/\/+$/, '');
+}
+
+/** Secrets are sent to these endpoints, so plain HTTP is accepted only on the loopback interface (test doubles). */
+function endpointUrl(name: string, raw: string): URL {
+  const url = URL.parse(raw);
+  const secure = url?.protocol === 'https:' || (url?.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname));
+  if (url === null || !secure || url.username !== '' || url.password !== '') {
+    throw new Error(`${name} must hold https URLs without credentials (http is accepted only for localhost)`);
+  }
+  return url;
+}

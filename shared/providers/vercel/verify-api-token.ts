@@ -1,0 +1,77 @@
+import type * as z from 'zod/mini';
+import { jsonObject } from '../../net/json-object.ts';
+import { OutboundRequestError } from '../../net/outbound-request-error.ts';
+import { safeFetch } from '../../net/safe-fetch.ts';
+import { providerSettings } from '../provider-settings.ts';
+import { scrubbed } from '../scrub.ts';
+import type { VerificationOutcome } from '../verifier.ts';
+import type { apiToken } from './kinds.ts';
+
+type ApiTokenData = z.infer<typeof apiToken.schema>;
+
+const HEADER_SAFE = /^[\x21-\x7e]+$/;
+
+/** Reads the token's user (`GET /v2/user`), within the team when one is given. */
+export const verifyApiToken = scrubbed<ApiTokenData>(
+  async (data) => {
+    if (!HEADER_SAFE.test(data.apiToken)) {
+      return {
+        kind: 'invalid',
+        message: 'the apiToken contains spaces or characters that cannot be sent in an HTTP header',
+      };
+    }
+    const { vercelApiUrl, timeoutMs } = providerSettings();
+    const url = new URL(`${vercelApiUrl}/v2/user`);
+    if (data.teamId !== undefined) url.searchParams.set('teamId', data.teamId);
+    try {
+      const response = await safeFetch(url.href, {
+        headers: { authorization: `Bearer ${data.apiToken}`, accept: 'application/json' },
+        timeoutMs,
+        allowPrivate: true,
+      });
+      return verdict(response.status, jsonObject(response.body), data.teamId);
+    } catch (error) {
+      if (!(error instanceof OutboundRequestError)) throw error;
+      return {
+        kind: 'unreachable',
+        message: `the Vercel API could not be reached (${error.message}); the check will be retried`,
+      };
+    }
+  },
+  (data) => [data.apiToken],
+);
+
+function verdict(
+  status: number,
+  body: Record<string, unknown> | undefined,
+  teamId: string | undefined,
+): VerificationOutcome {
+  if (status >= 200 && status < 300) {
+    return (
+      identity(body?.user) ?? {
+        kind: 'unreachable',
+        message: 'the Vercel API answered without a user; the check will be retried',
+      }
+    );
+  }
+  if (status < 400 || status === 429 || status >= 500) {
+    return { kind: 'unreachable', message: `the Vercel API answered HTTP ${status}; the check will be retried` };
+  }
+  const error = body?.error as { message?: unknown } | undefined;
+  const said = typeof error?.message === 'string' ? ` (Vercel: ${error.message})` : '';
+  const advice =
+    status !== 401 && status !== 403
+      ? 'the Vercel API refused the request. Check the token and teamId'
+      : teamId === undefined
+        ? 'the token was revoked or has expired. Create a new token in the Vercel account settings'
+        : 'the token was revoked or has expired, or its scope does not include this team. ' +
+          'Create a token scoped to the team';
+  return { kind: 'invalid', message: `HTTP ${status}: ${advice}${said}` };
+}
+
+function identity(user: unknown): VerificationOutcome | undefined {
+  if (typeof user !== 'object' || user === null) return undefined;
+  const { id, username, email } = user as Record<string, unknown>;
+  if (typeof id !== 'string' || typeof username !== 'string') return undefined;
+  return { kind: 'valid', identity: { userId: id, username, ...(typeof email === 'string' ? { email } : {}) } };
+}

@@ -1,0 +1,98 @@
+import { createServer, type IncomingHttpHeaders } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface RecordedRequest {
+  method: string;
+  /** Path and query, as received. */
+  url: string;
+  headers: IncomingHttpHeaders;
+  body: string;
+}
+
+export interface DoubleResponse {
+  status: number;
+  headers?: Record<string, string>;
+  body?: string;
+}
+
+export type DoubleHandler = (request: RecordedRequest) => DoubleResponse | Promise<DoubleResponse>;
+
+/** A real HTTP server on 127.0.0.1 with knobs for the failures a provider can have. */
+export interface HttpDouble {
+  /** `http://127.0.0.1:<port>`, no trailing slash. */
+  url: string;
+  requests: RecordedRequest[];
+  /** Answer the next `count` requests with `status` (and the double's provider-shaped error body). */
+  failNext(count: number, status: number): void;
+  /** Close the connection of the next `count` requests without answering. */
+  dropNext(count: number): void;
+  /** Wait this long before answering each request. */
+  setLatency(ms: number): void;
+  close(): Promise<void>;
+}
+
+export interface HttpDoubleOptions {
+  /** The body a provider sends with an error status (for `failNext`). */
+  failure?: (status: number) => DoubleResponse;
+}
+
+export async function startHttpDouble(handler: DoubleHandler, options: HttpDoubleOptions = {}): Promise<HttpDouble> {
+  const requests: RecordedRequest[] = [];
+  const failures: number[] = [];
+  let drops = 0;
+  let latencyMs = 0;
+
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      const recorded: RecordedRequest = {
+        method: req.method ?? '',
+        url: req.url ?? '',
+        headers: req.headers,
+        body: Buffer.concat(chunks).toString('utf8'),
+      };
+      requests.push(recorded);
+      if (drops > 0) {
+        drops -= 1;
+        req.socket.destroy();
+        return;
+      }
+      const failure = failures.shift();
+      const answer = async (): Promise<DoubleResponse> =>
+        failure === undefined ? handler(recorded) : (options.failure?.(failure) ?? { status: failure });
+      setTimeout(() => {
+        answer().then(
+          (response) => {
+            res.writeHead(response.status, response.headers).end(response.body);
+          },
+          () => res.writeHead(500).end(),
+        );
+      }, latencyMs);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+
+  return {
+    url: `http://127.0.0.1:${port}`,
+    requests,
+    failNext: (count, status) => failures.push(...new Array<number>(count).fill(status)),
+    dropNext: (count) => {
+      drops += count;
+    },
+    setLatency: (ms) => {
+      latencyMs = ms;
+    },
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        if (!server.listening) return resolve();
+        server.closeAllConnections();
+        server.close((error) => (error ? reject(error) : resolve()));
+      }),
+  };
+}
+
+export function json(status: number, body: unknown, headers: Record<string, string> = {}): DoubleResponse {
+  return { status, headers: { 'content-type': 'application/json; charset=utf-8', ...headers }, body: JSON.stringify(body) };
+}

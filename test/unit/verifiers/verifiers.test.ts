@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import { verifyAdminApiKey } from '../../../shared/providers/apisix/verify-admin-api-key.ts';
+import { verifyAccessKey } from '../../../shared/providers/aws/verify-access-key.ts';
+import { verifyServicePrincipal } from '../../../shared/providers/azure/verify-service-principal.ts';
+import { verifyServiceAccount } from '../../../shared/providers/gcp/verify-service-account.ts';
+import { verifyApiToken } from '../../../shared/providers/vercel/verify-api-token.ts';
+import { findVerifier } from '../../../shared/providers/verifiers.ts';
+
+describe('findVerifier', () => {
+  it.each([
+    ['AWS', 'ACCESS_KEY', verifyAccessKey],
+    ['GCP', 'SERVICE_ACCOUNT', verifyServiceAccount],
+    ['AZURE', 'SERVICE_PRINCIPAL', verifyServicePrincipal],
+    ['APISIX', 'ADMIN_API_KEY', verifyAdminApiKey],
+    ['VERCEL', 'API_TOKEN', verifyApiToken],
+  ])('finds the %s %s verifier', (provider, type, verifier) => {
+    expect(findVerifier(provider, type)).toBe(verifier);
+  });
+
+  it.each([
+    ['AWS', 'ASSUME_ROLE'],
+    ['AWS', 'SERVICE_ACCOUNT'],
+    ['NOPE', 'ACCESS_KEY'],
+    ['constructor', ''],
+  ])('has none for %s %s', (provider, type) => {
+    expect(findVerifier(provider, type)).toBeUndefined();
+  });
+});
