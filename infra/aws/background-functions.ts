@@ -1,0 +1,42 @@
+import { Duration } from 'aws-cdk-lib';
+import { definedOnly } from './defined-only.ts';
+import type { ServiceGrants } from './grant-service-access.ts';
+import type { StackConfig } from './stack-config.ts';
+
+/** What starts a background function: the verification queue, or the sweep's schedule. */
+export type BackgroundTrigger = 'verification-queue' | 'sweep-schedule';
+
+/** A Lambda outside the API; adding one is an entry here (and its handler under functions/). */
+export interface BackgroundFunction {
+  handler: string;
+  trigger: BackgroundTrigger;
+  grants: ServiceGrants;
+  timeout: Duration;
+  memorySize: number;
+  environment: (config: StackConfig) => Record<string, string>;
+}
+
+/** Provider checks use short timeouts; a slow provider is retried through the queue, not inside one invocation. */
+export const VERIFICATION_CONSUMER_TIMEOUT = Duration.minutes(1);
+
+export const backgroundFunctions: readonly BackgroundFunction[] = [
+  {
+    handler: 'verification-consumer',
+    trigger: 'verification-queue',
+    grants: { table: 'write', kms: 'decrypt', queue: 'send' },
+    timeout: VERIFICATION_CONSUMER_TIMEOUT,
+    memorySize: 512,
+    environment: (config) => definedOnly(config.providerEndpoints),
+  },
+  {
+    handler: 'verification-sweep',
+    trigger: 'sweep-schedule',
+    grants: { table: 'write', verificationIndex: 'read', queue: 'send' },
+    timeout: Duration.minutes(1),
+    memorySize: 256,
+    environment: (config) => ({
+      SWEEP_UNVERIFIED_MINUTES: String(config.sweep.unverifiedMinutes),
+      SWEEP_VERIFIED_HOURS: String(config.sweep.verifiedHours),
+    }),
+  },
+];

@@ -1,0 +1,58 @@
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { TableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import type { Grants } from '../../functions/routes.ts';
+import { TABLE } from '../../shared/data/table.ts';
+import type { ServiceFunction } from './service-function.ts';
+
+/** A function's grants as the route table states them, plus what only the stack decides. */
+export interface ServiceGrants extends Grants {
+  /** Counts requests in its organization's RATE# items (every authenticated route, contract §5). */
+  rateLimited?: boolean;
+  /** Queries the verification-due index (the sweep). */
+  verificationIndex?: 'read';
+}
+
+export interface ServiceResources {
+  table: TableV2;
+  key: IKey;
+  queue: IQueue;
+}
+
+/** Transactions need no action of their own: TransactWriteItems is authorized per item as Put/Update/Delete/ConditionCheck. */
+export const TABLE_ACTIONS = {
+  read: ['dynamodb:GetItem', 'dynamodb:Query'],
+  write: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:ConditionCheckItem'],
+} as const;
+
+export const KMS_ACTIONS = { generateDataKey: 'kms:GenerateDataKey', decrypt: 'kms:Decrypt' } as const;
+
+/** Partition keys of the rate-limit counters (`keys.rateLimit`): the only items a read-only route may write. */
+export const RATE_LIMIT_KEY_PATTERN = 'RATE#*';
+
+/** Grants the function exactly its table, key and queue access and tells it where they are. */
+export function grantServiceAccess(fn: ServiceFunction, grants: ServiceGrants, resources: ServiceResources): void {
+  const { table, key, queue } = resources;
+  const allow = (actions: string[], resourceArns: string[], conditions?: Record<string, unknown>) =>
+    fn.role.addToPrincipalPolicy(new PolicyStatement({ actions, resources: resourceArns, conditions }));
+
+  allow([...TABLE_ACTIONS[grants.table]], [table.tableArn]);
+  fn.function.addEnvironment('TABLE_NAME', table.tableName);
+  if (grants.rateLimited && grants.table === 'read') {
+    allow(['dynamodb:UpdateItem'], [table.tableArn], {
+      'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [RATE_LIMIT_KEY_PATTERN] },
+    });
+  }
+  if (grants.verificationIndex === 'read') {
+    allow(['dynamodb:Query'], [`${table.tableArn}/index/${TABLE.verificationIndex.name}`]);
+  }
+  if (grants.kms) {
+    allow([KMS_ACTIONS[grants.kms]], [key.keyArn]);
+    fn.function.addEnvironment('KMS_KEY_ID', key.keyArn);
+  }
+  if (grants.queue === 'send') {
+    allow(['sqs:SendMessage'], [queue.queueArn]);
+    fn.function.addEnvironment('QUEUE_URL', queue.queueUrl);
+  }
+}

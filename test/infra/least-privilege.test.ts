@@ -1,0 +1,204 @@
+import { App, Duration, Stack, type CfnElement } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { describe, expect, it } from 'vitest';
+import { routes, type Grants } from '../../functions/routes.ts';
+import { backgroundFunctions } from '../../infra/aws/background-functions.ts';
+import { CredentialKey } from '../../infra/aws/credential-key.ts';
+import { DataStore } from '../../infra/aws/data-store.ts';
+import { grantServiceAccess, RATE_LIMIT_KEY_PATTERN, type ServiceGrants } from '../../infra/aws/grant-service-access.ts';
+import { ServiceFunction } from '../../infra/aws/service-function.ts';
+import { VerificationQueue } from '../../infra/aws/verification-queue.ts';
+import { keys, TABLE } from '../../shared/data/table.ts';
+import { logicalIdsOf, testStack } from './test-stack.ts';
+
+const { stack, template } = testStack();
+
+interface Statement {
+  Effect: string;
+  Action: string | string[];
+  Resource: unknown;
+  Condition?: Record<string, unknown>;
+}
+
+const only = (type: string) => Object.keys(template.findResources(type));
+const tableArn = { 'Fn::GetAtt': [only('AWS::DynamoDB::GlobalTable')[0], 'Arn'] };
+const indexArn = { 'Fn::Join': ['', [tableArn, `/index/${TABLE.verificationIndex.name}`]] };
+const keyArn = { 'Fn::GetAtt': [only('AWS::KMS::Key')[0], 'Arn'] };
+const queueId = Object.entries(template.findResources('AWS::SQS::Queue')).find(([, q]) => q.Properties.RedrivePolicy)![0];
+const queueArn = { 'Fn::GetAtt': [queueId, 'Arn'] };
+const secretArn = { Ref: only('AWS::SecretsManager::Secret')[0] };
+
+const XRAY = ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'];
+const TABLE_READ = ['dynamodb:GetItem', 'dynamodb:Query'];
+const TABLE_WRITE = [...TABLE_READ, 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:ConditionCheckItem'];
+const SQS_CONSUME = ['sqs:ReceiveMessage', 'sqs:ChangeMessageVisibility', 'sqs:GetQueueUrl', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'];
+
+const serviceFunctions: { handler: string; grants: ServiceGrants }[] = [
+  ...routes.map((r) => ({ handler: r.handler, grants: { ...r.grants, rateLimited: r.auth } })),
+  ...backgroundFunctions.map((b) => ({ handler: b.handler, grants: b.grants })),
+];
+const allHandlers = ['authorizer', ...serviceFunctions.map((f) => f.handler)];
+
+function statementsOf(handler: string): Statement[] {
+  const role = logicalIdsOf(stack, handler).role;
+  expect(template.findResources('AWS::IAM::Role')[role]!.Properties.Policies).toBeUndefined();
+  return Object.values(template.findResources('AWS::IAM::Policy'))
+    .filter((p) => p.Properties.Roles.some((r: { Ref: string }) => r.Ref === role))
+    .flatMap((p) => p.Properties.PolicyDocument.Statement);
+}
+
+const actionsOf = (s: Statement) => [s.Action].flat();
+const resourcesOf = (s: Statement) => [s.Resource].flat();
+const allActions = (handler: string) => statementsOf(handler).flatMap(actionsOf);
+const statementsFor = (handler: string, prefix: string) => statementsOf(handler).filter((s) => actionsOf(s).some((a) => a.startsWith(prefix)));
+const environmentOf = (handler: string) =>
+  template.findResources('AWS::Lambda::Function')[logicalIdsOf(stack, handler).function]!.Properties.Environment.Variables;
+
+const tableActions = (grants: Grants) => (grants.table === 'write' ? TABLE_WRITE : TABLE_READ);
+
+describe('every function', () => {
+  it.each(allHandlers)('%s: allows, never denies, and uses no wildcard action', (handler) => {
+    for (const statement of statementsOf(handler)) {
+      expect(statement.Effect).toBe('Allow');
+      for (const action of actionsOf(statement)) expect(action).not.toContain('*');
+    }
+  });
+
+  it.each(allHandlers)('%s: uses a "*" resource only for X-Ray, which has no resource-level permissions', (handler) => {
+    const wildcard = statementsOf(handler).filter((s) => resourcesOf(s).some((r) => typeof r === 'string' && r.includes('*')));
+    expect(wildcard).toEqual([{ Effect: 'Allow', Action: XRAY, Resource: '*' }]);
+  });
+
+  it.each(allHandlers)('%s: writes logs to its own log group only', (handler) => {
+    const logs = statementsFor(handler, 'logs:');
+    const logGroup = stack.getLogicalId(stack.functions.get(handler)!.logGroup.node.defaultChild as CfnElement);
+    expect(logs).toEqual([{ Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: { 'Fn::GetAtt': [logGroup, 'Arn'] } }]);
+  });
+});
+
+describe('DynamoDB', () => {
+  it.each(serviceFunctions)('$handler: exactly its table grant, on this table', ({ handler, grants }) => {
+    const onTable = statementsFor(handler, 'dynamodb:').filter((s) => !s.Condition && JSON.stringify(s.Resource) === JSON.stringify(tableArn));
+    expect(onTable.flatMap(actionsOf).sort()).toEqual([...tableActions(grants)].sort());
+  });
+
+  it.each(serviceFunctions)('$handler: touches the verification index only if it is the sweep', ({ handler, grants }) => {
+    const onIndex = statementsFor(handler, 'dynamodb:').filter((s) => JSON.stringify(s.Resource) === JSON.stringify(indexArn));
+    expect(onIndex).toEqual(grants.verificationIndex ? [{ Effect: 'Allow', Action: 'dynamodb:Query', Resource: indexArn }] : []);
+    for (const s of statementsFor(handler, 'dynamodb:')) expect([tableArn, indexArn]).toContainEqual(s.Resource);
+  });
+
+  it('lets a rate-limited read-only function update nothing but its organization rate-limit counters', () => {
+    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    const scratch = new Stack(app, 'Scratch', { env: { region: 'us-east-1' } });
+    const resources = {
+      table: new DataStore(scratch, 'Data').table,
+      key: new CredentialKey(scratch, 'Keys').key,
+      queue: new VerificationQueue(scratch, 'Verification', { consumerTimeout: Duration.seconds(10), maxReceiveCount: 3 }).queue,
+    };
+    const reader = new ServiceFunction(scratch, 'Reader', { handler: 'health', timeout: Duration.seconds(3), memorySize: 128, environment: {} });
+    grantServiceAccess(reader, { table: 'read', rateLimited: true }, resources);
+    const statements = Object.values(Template.fromStack(scratch).findResources('AWS::IAM::Policy'))
+      .flatMap((p) => p.Properties.PolicyDocument.Statement as Statement[])
+      .filter((s) => actionsOf(s).some((a) => a.startsWith('dynamodb:')));
+    const scratchTable = { 'Fn::GetAtt': [scratch.getLogicalId(resources.table.node.defaultChild as CfnElement), 'Arn'] };
+    expect(statements).toEqual([
+      { Effect: 'Allow', Action: TABLE_READ, Resource: scratchTable },
+      {
+        Effect: 'Allow',
+        Action: 'dynamodb:UpdateItem',
+        Resource: scratchTable,
+        Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [RATE_LIMIT_KEY_PATTERN] } },
+      },
+    ]);
+    const pattern = new RegExp(`^${RATE_LIMIT_KEY_PATTERN.replace('*', '.*')}$`);
+    expect(keys.rateLimit('org-1', 'read', 29_000_000)).toMatch(pattern);
+    expect(keys.org('org-1')).not.toMatch(pattern);
+  });
+
+  it.each(serviceFunctions.filter((f) => f.grants.table === 'read'))(
+    '$handler: may update rate-limit counters only if it is rate limited',
+    ({ handler, grants }) => {
+      const conditioned = statementsFor(handler, 'dynamodb:').filter((s) => s.Condition);
+      expect(conditioned).toEqual(
+        grants.rateLimited
+          ? [
+              {
+                Effect: 'Allow',
+                Action: 'dynamodb:UpdateItem',
+                Resource: tableArn,
+                Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [RATE_LIMIT_KEY_PATTERN] } },
+              },
+            ]
+          : [],
+      );
+    },
+  );
+
+  it('gives the public health route no rate-limit write', () => {
+    expect(allActions('health')).not.toContain('dynamodb:UpdateItem');
+  });
+});
+
+describe('KMS', () => {
+  it.each(['list-credentials', 'get-credential', 'delete-credential', 'health', 'authorizer'])('%s: has no KMS permission at all', (handler) => {
+    expect(allActions(handler).filter((a) => a.startsWith('kms:'))).toEqual([]);
+    expect(environmentOf(handler).KMS_KEY_ID).toBeUndefined();
+  });
+
+  it('create-credential: may only generate data keys, with this key', () => {
+    expect(statementsFor('create-credential', 'kms:')).toEqual([{ Effect: 'Allow', Action: 'kms:GenerateDataKey', Resource: keyArn }]);
+  });
+
+  it('verification-consumer: may only decrypt, with this key', () => {
+    expect(statementsFor('verification-consumer', 'kms:')).toEqual([{ Effect: 'Allow', Action: 'kms:Decrypt', Resource: keyArn }]);
+  });
+
+  it.each(serviceFunctions)('$handler: holds exactly the KMS grant the route table states', ({ handler, grants }) => {
+    const expected = { generateDataKey: ['kms:GenerateDataKey'], decrypt: ['kms:Decrypt'] };
+    expect(statementsFor(handler, 'kms:').flatMap(actionsOf)).toEqual(grants.kms ? expected[grants.kms] : []);
+    expect(environmentOf(handler).KMS_KEY_ID).toEqual(grants.kms ? keyArn : undefined);
+  });
+});
+
+describe('SQS', () => {
+  const producers = serviceFunctions.filter((f) => f.grants.queue === 'send').map((f) => f.handler);
+
+  it('only producers may send, and only to the verification queue', () => {
+    expect(producers).toEqual(expect.arrayContaining(['create-credential', 'verification-consumer', 'verification-sweep']));
+    for (const reader of ['list-credentials', 'get-credential', 'delete-credential', 'health', 'authorizer']) expect(producers).not.toContain(reader);
+    for (const handler of allHandlers) {
+      const sends = statementsOf(handler).filter((s) => actionsOf(s).includes('sqs:SendMessage'));
+      expect(sends).toEqual(producers.includes(handler) ? [{ Effect: 'Allow', Action: 'sqs:SendMessage', Resource: queueArn }] : []);
+      expect(environmentOf(handler).QUEUE_URL).toEqual(producers.includes(handler) ? { Ref: queueId } : undefined);
+    }
+  });
+
+  it('only the consumer receives, from the verification queue', () => {
+    for (const handler of allHandlers) {
+      const receives = statementsOf(handler).filter((s) => actionsOf(s).includes('sqs:ReceiveMessage'));
+      if (handler === 'verification-consumer') {
+        expect(receives).toEqual([{ Effect: 'Allow', Action: SQS_CONSUME, Resource: queueArn }]);
+      } else {
+        expect(receives).toEqual([]);
+      }
+    }
+  });
+});
+
+describe('the authorizer', () => {
+  it('reads its JWT secret and nothing else of the service', () => {
+    const services = new Set(allActions('authorizer').map((a) => a.split(':')[0]));
+    expect([...services].sort()).toEqual(['logs', 'secretsmanager', 'xray']);
+    expect(statementsFor('authorizer', 'secretsmanager:')).toEqual([
+      { Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: secretArn },
+    ]);
+    expect(environmentOf('authorizer').TABLE_NAME).toBeUndefined();
+  });
+});
+
+describe('environment', () => {
+  it.each(serviceFunctions)('$handler: is told the table name', ({ handler }) => {
+    expect(environmentOf(handler).TABLE_NAME).toEqual({ Ref: only('AWS::DynamoDB::GlobalTable')[0] });
+  });
+});

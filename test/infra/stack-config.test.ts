@@ -1,0 +1,86 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_REGION, readStackConfig } from '../../infra/aws/stack-config.ts';
+
+const fromContext = (context: Record<string, unknown>) => (key: string) => context[key];
+const none = fromContext({});
+
+describe('stack configuration', () => {
+  it('has working defaults with nothing set', () => {
+    const config = readStackConfig(none, {});
+    expect(config).toMatchObject({
+      stackName: 'EntryGuardCredentials',
+      region: DEFAULT_REGION,
+      account: undefined,
+      jwt: { jwksUrl: undefined, issuer: undefined, audience: undefined },
+      rateLimits: { readsPerMinute: 120, writesPerMinute: 30 },
+      sweep: { unverifiedMinutes: 5, verifiedHours: 24, intervalMinutes: 5 },
+      consoleOrigin: undefined,
+      queue: { maxReceiveCount: 5, consumerMaxConcurrency: 5 },
+      logLevel: 'INFO',
+    });
+    expect(Object.values(config.providerEndpoints)).toEqual([undefined, undefined, undefined, undefined]);
+  });
+
+  it('reads the environment under UPPER_SNAKE_CASE names', () => {
+    const config = readStackConfig(none, {
+      JWT_JWKS_URL: 'https://idp.example.com/.well-known/jwks.json',
+      JWT_ISSUER: 'https://idp.example.com/',
+      JWT_AUDIENCE: 'entryguard',
+      RATE_LIMIT_READS_PER_MINUTE: '600',
+      RATE_LIMIT_WRITES_PER_MINUTE: '60',
+      SWEEP_UNVERIFIED_MINUTES: '15',
+      SWEEP_VERIFIED_HOURS: '12',
+      CONSOLE_ORIGIN: 'https://console.example.com',
+      GCP_ALLOWED_TOKEN_URIS: 'https://oauth2.googleapis.com/token,https://sts.example.com/token',
+      AZURE_AUTHORITY_HOST: 'https://login.microsoftonline.us',
+      VERCEL_API_URL: 'https://vercel.test',
+      AWS_ENDPOINT_URL_STS: 'https://sts.us-gov-west-1.amazonaws.com',
+      DLQ_MAX_RECEIVE_COUNT: '3',
+      CDK_DEPLOY_REGION: 'eu-central-1',
+      CDK_DEPLOY_ACCOUNT: '123456789012',
+    });
+    expect(config).toMatchObject({
+      region: 'eu-central-1',
+      account: '123456789012',
+      jwt: { jwksUrl: 'https://idp.example.com/.well-known/jwks.json', issuer: 'https://idp.example.com/', audience: 'entryguard' },
+      rateLimits: { readsPerMinute: 600, writesPerMinute: 60 },
+      sweep: { unverifiedMinutes: 15, verifiedHours: 12 },
+      consoleOrigin: 'https://console.example.com',
+      providerEndpoints: {
+        GCP_ALLOWED_TOKEN_URIS: 'https://oauth2.googleapis.com/token,https://sts.example.com/token',
+        AZURE_AUTHORITY_HOST: 'https://login.microsoftonline.us',
+        VERCEL_API_URL: 'https://vercel.test',
+        AWS_ENDPOINT_URL_STS: 'https://sts.us-gov-west-1.amazonaws.com',
+      },
+      queue: { maxReceiveCount: 3 },
+    });
+  });
+
+  it('prefers CDK context over the environment', () => {
+    const config = readStackConfig(fromContext({ region: 'ap-southeast-2', dlqMaxReceiveCount: 8, vercelApiUrl: 'https://a.test' }), {
+      CDK_DEPLOY_REGION: 'eu-central-1',
+      DLQ_MAX_RECEIVE_COUNT: '3',
+      VERCEL_API_URL: 'https://b.test',
+    });
+    expect(config.region).toBe('ap-southeast-2');
+    expect(config.queue.maxReceiveCount).toBe(8);
+    expect(config.providerEndpoints.VERCEL_API_URL).toBe('https://a.test');
+  });
+
+  it('falls back to the CLI region and account', () => {
+    const config = readStackConfig(none, { CDK_DEFAULT_REGION: 'us-west-2', CDK_DEFAULT_ACCOUNT: '210987654321' });
+    expect(config.region).toBe('us-west-2');
+    expect(config.account).toBe('210987654321');
+  });
+
+  it.each([
+    [{ dlqMaxReceiveCount: '0' }, /dlqMaxReceiveCount/],
+    [{ rateLimitReadsPerMinute: 'many' }, /rateLimitReadsPerMinute/],
+    [{ consumerMaxConcurrency: 1 }, /consumerMaxConcurrency/],
+    [{ jwtJwksUrl: 'http://idp.example.com/jwks' }, /https/],
+    [{ consoleOrigin: 'https://console.example.com/' }, /origin/],
+    [{ consoleOrigin: 'console.example.com' }, /origin/],
+  ])('refuses %o', (context, message) => {
+    expect(() => readStackConfig(fromContext(context), {})).toThrow(message);
+  });
+});
