@@ -53,11 +53,3 @@ export function apiHandler(options: RouteOptions, route: Route) {
       }),
     );
 }
-
-/** The same headers and error mapping for routes without authentication (health). */
-export function publicHandler(route: (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>) {
-  return middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
-    .use(contractHeaders())
-    .use(contractErrorHandler())
-    .handler(route);
-}

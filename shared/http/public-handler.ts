@@ -1,0 +1,15 @@
+import middy from '@middy/core';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { contractErrorHandler } from './middleware/contract-error-handler.ts';
+import { contractHeaders } from './middleware/contract-headers.ts';
+
+/**
+ * The contract's headers and error mapping for routes without authentication (health, the OpenAPI document).
+ * Kept apart from apiHandler so these bundles carry no DynamoDB client.
+ */
+export function publicHandler(route: (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>) {
+  return middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
+    .use(contractHeaders())
+    .use(contractErrorHandler())
+    .handler(route);
+}
