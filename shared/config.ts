@@ -10,11 +10,17 @@ export interface Config {
   rateLimitWritesPerMinute: number;
   idempotencyTtlHours: number;
   logLevel: string;
+  /** The admin console's origin, allowed by CORS on every API response. */
+  consoleOrigin: string | undefined;
   verifyMaxAttempts: number;
   verifyRetryBaseSeconds: number;
   sweepUnverifiedMinutes: number;
   sweepVerifiedHours: number;
   sweepMaxPerRun: number;
+  /** The IAM role (or user) the service assumes customers' roles as: what their trust policies name. */
+  awsRolePrincipalArn: string | undefined;
+  /** How long after a role ARN was stored an AccessDenied is taken for IAM propagation and retried. */
+  awsRolePropagationSeconds: number;
 }
 
 let cached: Config | undefined;
@@ -41,16 +47,27 @@ export function readConfig(env: NodeJS.ProcessEnv): Config {
     rateLimitWritesPerMinute: positiveInt(env, 'RATE_LIMIT_WRITES_PER_MINUTE', 30),
     idempotencyTtlHours: positiveInt(env, 'IDEMPOTENCY_TTL_HOURS', 24),
     logLevel: env.LOG_LEVEL ?? 'INFO',
+    consoleOrigin: optional(env.CONSOLE_ORIGIN),
     verifyMaxAttempts: positiveInt(env, 'VERIFY_MAX_ATTEMPTS', 5),
     verifyRetryBaseSeconds: positiveInt(env, 'VERIFY_RETRY_BASE_SECONDS', 10),
     sweepUnverifiedMinutes: positiveInt(env, 'SWEEP_UNVERIFIED_MINUTES', 5),
     sweepVerifiedHours: positiveInt(env, 'SWEEP_VERIFIED_HOURS', 24),
     sweepMaxPerRun: positiveInt(env, 'SWEEP_MAX_PER_RUN', 500),
+    awsRolePrincipalArn: iamPrincipalArn(env, 'AWS_ROLE_PRINCIPAL_ARN'),
+    awsRolePropagationSeconds: positiveInt(env, 'AWS_ROLE_PROPAGATION_SECONDS', 120),
   };
 }
 
 export function optional(value: string | undefined): string | undefined {
   return value === undefined || value.trim() === '' ? undefined : value.trim();
+}
+
+function iamPrincipalArn(env: NodeJS.ProcessEnv, name: string): string | undefined {
+  const value = optional(env[name]);
+  if (value !== undefined && !/^arn:aws(?:-cn|-us-gov)?:iam::\d{12}:(?:role|user)\/\S+$/.test(value)) {
+    throw new Error(`${name} must be the ARN of an IAM role or user`);
+  }
+  return value;
 }
 
 export function positiveInt(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
