@@ -9,6 +9,7 @@ import { bodySizeLimit } from './middleware/body-size-limit.ts';
 import { contractErrorHandler } from './middleware/contract-error-handler.ts';
 import { contractHeaders, requestIdOf } from './middleware/contract-headers.ts';
 import { rateLimit } from './middleware/rate-limit.ts';
+import { refuseDuplicateKeys } from './middleware/refuse-duplicate-keys.ts';
 import { requirePrincipal, type PrincipalContext } from './middleware/require-principal.ts';
 
 /** What a route's business function sees: the verified caller and the parsed request, no API Gateway shapes. */
@@ -40,7 +41,7 @@ export function apiHandler(options: RouteOptions, route: Route) {
     .use(contractHeaders())
     .use(requirePrincipal())
     .use(rateLimit(options.budget))
-    .use(options.jsonBody ? [bodySizeLimit(), httpJsonBodyParser()] : [])
+    .use(options.jsonBody ? [bodySizeLimit(), refuseDuplicateKeys(), httpJsonBodyParser()] : [])
     .use(contractErrorHandler())
     .handler((event, context) =>
       route({

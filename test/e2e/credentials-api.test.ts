@@ -95,6 +95,14 @@ describe('POST /api/v1/credentials', () => {
     expect(notJson.body.validationErrors).toEqual({ body: 'Must be valid JSON' });
     const wrongType = await api.call('POST', '/api/v1/credentials', { token, rawBody: 'name=x', headers: { 'content-type': 'text/plain' } });
     expectContractError(wrongType, 400, 'VALIDATION_ERROR');
+    const body = JSON.stringify(vercelCredential('first'));
+    const duplicated = await api.call('POST', '/api/v1/credentials', {
+      token,
+      rawBody: body.replace('{"name":"first"', '{"name":"first","name":"second"'),
+      headers: { 'content-type': 'application/json' },
+    });
+    expectContractError(duplicated, 400, 'VALIDATION_ERROR');
+    expect(duplicated.body.validationErrors).toEqual({ body: 'Duplicate key "name"' });
   });
 
   it('answers 413 PAYLOAD_TOO_LARGE for a body over 64 KiB', async () => {

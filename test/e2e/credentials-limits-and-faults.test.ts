@@ -16,8 +16,6 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  delete process.env.RATE_LIMIT_WRITES_PER_MINUTE;
-  delete process.env.RATE_LIMIT_READS_PER_MINUTE;
   await api.stop();
 });
 

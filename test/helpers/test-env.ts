@@ -13,6 +13,9 @@ process.env.DYNAMODB_ENDPOINT = inject('dynamoDbEndpoint');
 process.env.TABLE_NAME = `test-${randomUUID()}`;
 process.env.DATA_DIR = mkdtempSync(join(tmpdir(), 'entryguard-test-'));
 process.env.LOG_LEVEL = process.env.LOG_LEVEL ?? 'SILENT';
+// Suites make far more requests per organization and minute than a person; the rate-limit tests set their own.
+process.env.RATE_LIMIT_READS_PER_MINUTE = '10000';
+process.env.RATE_LIMIT_WRITES_PER_MINUTE = '10000';
 // No test may reach a real provider: every provider endpoint points at a closed loopback port unless a test
 // starts a double and points it there.
 const NOWHERE = 'http://127.0.0.1:9';

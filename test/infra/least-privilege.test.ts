@@ -54,7 +54,7 @@ const statementsFor = (handler: string, prefix: string) => statementsOf(handler)
 const environmentOf = (handler: string) =>
   template.findResources('AWS::Lambda::Function')[logicalIdsOf(stack, handler).function]!.Properties.Environment.Variables;
 
-const tableActions = (grants: Grants) => (grants.table === 'write' ? TABLE_WRITE : TABLE_READ);
+const tableActions = (grants: Grants) => (grants.table === 'write' ? TABLE_WRITE : grants.table === 'read' ? TABLE_READ : []);
 
 describe('every function', () => {
   it.each(allHandlers)('%s: allows, never denies, and uses no wildcard action', (handler) => {
@@ -198,7 +198,8 @@ describe('the authorizer', () => {
 });
 
 describe('environment', () => {
-  it.each(serviceFunctions)('$handler: is told the table name', ({ handler }) => {
-    expect(environmentOf(handler).TABLE_NAME).toEqual({ Ref: only('AWS::DynamoDB::GlobalTable')[0] });
+  it.each(serviceFunctions)('$handler: is told the table name exactly when it may use the table', ({ handler, grants }) => {
+    const expected = grants.table ? { Ref: only('AWS::DynamoDB::GlobalTable')[0] } : undefined;
+    expect(environmentOf(handler).TABLE_NAME).toEqual(expected);
   });
 });
