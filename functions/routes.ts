@@ -6,7 +6,7 @@ export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 
 /** What a function may touch; the CDK app grants exactly this and nothing more. */
 export interface Grants {
-  table: 'read' | 'write';
+  table?: 'read' | 'write';
   kms?: 'generateDataKey' | 'decrypt';
   queue?: 'send';
 }
@@ -23,9 +23,19 @@ export const API_PREFIX = '/api/v1';
 
 export const routes: readonly Route[] = [
   { method: 'POST', path: '/api/v1/credentials', handler: 'create-credential', auth: true, grants: { table: 'write', kms: 'generateDataKey', queue: 'send' } },
-  { method: 'GET', path: '/api/v1/credentials', handler: 'list-credentials', auth: true, grants: { table: 'write' } },
-  { method: 'GET', path: '/api/v1/credentials/{id}', handler: 'get-credential', auth: true, grants: { table: 'write' } },
+  { method: 'GET', path: '/api/v1/credentials', handler: 'list-credentials', auth: true, grants: { table: 'read' } },
+  { method: 'GET', path: '/api/v1/credentials/aws-role-setup', handler: 'aws-role-setup', auth: true, grants: { table: 'write' } },
+  { method: 'GET', path: '/api/v1/credentials/{id}', handler: 'get-credential', auth: true, grants: { table: 'read' } },
+  { method: 'PATCH', path: '/api/v1/credentials/{id}', handler: 'update-credential', auth: true, grants: { table: 'write', kms: 'generateDataKey', queue: 'send' } },
   { method: 'DELETE', path: '/api/v1/credentials/{id}', handler: 'delete-credential', auth: true, grants: { table: 'write' } },
   { method: 'POST', path: '/api/v1/credentials/{id}/verify', handler: 'verify-credential', auth: true, grants: { table: 'write', queue: 'send' } },
-  { method: 'GET', path: '/api/v1/health', handler: 'health', auth: false, grants: { table: 'read' } },
+  { method: 'POST', path: '/api/v1/resources', handler: 'create-resource', auth: true, grants: { table: 'write' } },
+  { method: 'GET', path: '/api/v1/resources', handler: 'list-resources', auth: true, grants: { table: 'read' } },
+  { method: 'GET', path: '/api/v1/resources/{id}', handler: 'get-resource', auth: true, grants: { table: 'read' } },
+  { method: 'PATCH', path: '/api/v1/resources/{id}', handler: 'update-resource', auth: true, grants: { table: 'write' } },
+  { method: 'DELETE', path: '/api/v1/resources/{id}', handler: 'delete-resource', auth: true, grants: { table: 'write' } },
+  { method: 'POST', path: '/api/v1/resources/{id}/verify', handler: 'verify-resource', auth: true, grants: { table: 'write', kms: 'decrypt' } },
+  { method: 'GET', path: '/api/v1/audit-logs', handler: 'list-audit-logs', auth: true, grants: { table: 'read' } },
+  { method: 'GET', path: '/api/v1/openapi.json', handler: 'get-openapi-document', auth: false, grants: {} },
+  { method: 'GET', path: '/api/v1/health', handler: 'health', auth: false, grants: {} },
 ];

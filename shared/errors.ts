@@ -8,6 +8,7 @@ export type ErrorCode =
   | 'RESOURCE_NOT_FOUND'
   | 'NOT_FOUND'
   | 'CREDENTIAL_NAME_CONFLICT'
+  | 'VERIFICATION_FAILED'
   | 'PAYLOAD_TOO_LARGE'
   | 'RATE_LIMIT_EXCEEDED'
   | 'INTERNAL_ERROR'
@@ -32,6 +33,19 @@ export function validationError(validationErrors: ValidationErrors): ServiceErro
 
 export function credentialNotFound(id: string): ServiceError {
   return new ServiceError('CREDENTIAL_NOT_FOUND', `Credential with ID ${id} not found`);
+}
+
+export function credentialNameConflict(name: string): ServiceError {
+  return new ServiceError('CREDENTIAL_NAME_CONFLICT', `A credential named "${name}" already exists`);
+}
+
+export function resourceNotFound(id: string): ServiceError {
+  return new ServiceError('RESOURCE_NOT_FOUND', `Resource with ID ${id} not found`);
+}
+
+/** A resource check failed; `reason` is actionable and scrubbed of anything secret. */
+export function verificationFailed(reason: string): ServiceError {
+  return new ServiceError('VERIFICATION_FAILED', reason);
 }
 
 /** A dependency (KMS, DynamoDB, the queue) failed; the caller may retry. Never carries the cause's text. */

@@ -11,6 +11,8 @@ export interface BackgroundFunction {
   handler: string;
   trigger: BackgroundTrigger;
   grants: ServiceGrants;
+  /** Give the function's role this name suffix after the stack name (for roles customers must trust). */
+  fixedRoleName?: string;
   timeout: Duration;
   memorySize: number;
   environment: (config: StackConfig) => Record<string, string>;
@@ -23,7 +25,9 @@ export const backgroundFunctions: readonly BackgroundFunction[] = [
   {
     handler: 'verification-consumer',
     trigger: 'verification-queue',
-    grants: { table: 'write', kms: 'decrypt', queue: 'send' },
+    grants: { table: 'write', kms: 'decrypt', queue: 'send', assumeCustomerRoles: true },
+    // Customers' trust policies name this role's ARN: a generated name would change if the role were replaced.
+    fixedRoleName: 'verifier',
     timeout: VERIFICATION_CONSUMER_TIMEOUT,
     memorySize: 512,
     environment: (config) => definedOnly(config.providerEndpoints),

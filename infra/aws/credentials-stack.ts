@@ -71,6 +71,7 @@ export class CredentialsStack extends Stack {
         timeout: spec.timeout,
         memorySize: spec.memorySize,
         environment: { LOG_LEVEL: config.logLevel, ...spec.environment(config) },
+        ...(spec.fixedRoleName && { roleName: `${this.stackName}-${spec.fixedRoleName}` }),
       });
       grantServiceAccess(fn, spec.grants, resources);
       background.set(spec.handler, fn.function);
@@ -92,6 +93,12 @@ export class CredentialsStack extends Stack {
         });
       }
     }
+
+    // The role setup route tells admins which principal to trust: the role that assumes their roles.
+    const roleAssumer = backgroundFunctions.find((spec) => spec.grants.assumeCustomerRoles)!;
+    this.functions
+      .get('aws-role-setup')
+      ?.function.addEnvironment('AWS_ROLE_PRINCIPAL_ARN', this.functions.get(roleAssumer.handler)!.role.roleArn);
 
     new OperationsAlarms(this, 'Alarms', {
       deadLetterQueue: verification.deadLetterQueue,
@@ -116,7 +123,7 @@ export class CredentialsStack extends Stack {
   private addFunction(
     scope: Construct,
     handler: string,
-    props: { timeout: Duration; memorySize: number; environment: Record<string, string> },
+    props: { timeout: Duration; memorySize: number; environment: Record<string, string>; roleName?: string },
   ): ServiceFunction {
     const fn = new ServiceFunction(scope, handler, { handler, ...props });
     this.functions.set(handler, fn);

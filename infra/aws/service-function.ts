@@ -3,11 +3,29 @@ import { fileURLToPath } from 'node:url';
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { NodejsFunction, OutputFormat, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 
 export const PROJECT_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+export const SERVICE_RUNTIME = Runtime.NODEJS_24_X;
+
+/** What every function's environment holds besides its own settings. */
+export const SERVICE_ENVIRONMENT = { NODE_OPTIONS: '--enable-source-maps' };
+
+/** How every function is bundled; `npm run bench` builds with exactly these settings too. */
+export const SERVICE_BUNDLING = {
+  format: OutputFormat.ESM,
+  mainFields: ['module', 'main'],
+  // Bundled CommonJS dependencies call require(), which ESM does not define.
+  banner: "import { createRequire as __entryguardCreateRequire } from 'node:module';const require = __entryguardCreateRequire(import.meta.url);",
+  minify: true,
+  sourceMap: true,
+  sourcesContent: false,
+  externalModules: [],
+  forceDockerBundling: false,
+} satisfies BundlingOptions;
 
 /** Where a function's code lives: functions/<handler>/handler.ts, exporting `handler`. */
 function handlerEntry(handler: string): string {
@@ -20,6 +38,8 @@ export interface ServiceFunctionProps {
   timeout: Duration;
   memorySize: number;
   environment: Record<string, string>;
+  /** A fixed role name, for a role other accounts name in their trust policies (it must never change). */
+  roleName?: string;
 }
 
 /**
@@ -39,14 +59,14 @@ export class ServiceFunction extends Construct {
       removalPolicy: RemovalPolicy.DESTROY,
     });
     // Our own role instead of the default one: AWSLambdaBasicExecutionRole allows writing to every log group.
-    this.role = new Role(this, 'Role', { assumedBy: new ServicePrincipal('lambda.amazonaws.com') });
+    this.role = new Role(this, 'Role', { assumedBy: new ServicePrincipal('lambda.amazonaws.com'), roleName: props.roleName });
     this.logGroup.grantWrite(this.role);
 
     this.function = new NodejsFunction(this, 'Function', {
       entry: handlerEntry(props.handler),
       handler: 'handler',
       description: `EntryGuard Credentials: ${props.handler}`,
-      runtime: Runtime.NODEJS_24_X,
+      runtime: SERVICE_RUNTIME,
       architecture: Architecture.ARM_64,
       timeout: props.timeout,
       memorySize: props.memorySize,
@@ -55,18 +75,8 @@ export class ServiceFunction extends Construct {
       tracing: Tracing.ACTIVE,
       projectRoot: PROJECT_ROOT,
       depsLockFilePath: join(PROJECT_ROOT, 'package-lock.json'),
-      environment: { NODE_OPTIONS: '--enable-source-maps', ...props.environment },
-      bundling: {
-        format: OutputFormat.ESM,
-        mainFields: ['module', 'main'],
-        // Bundled CommonJS dependencies call require(), which ESM does not define.
-        banner: "import { createRequire as __entryguardCreateRequire } from 'node:module';const require = __entryguardCreateRequire(import.meta.url);",
-        minify: true,
-        sourceMap: true,
-        sourcesContent: false,
-        externalModules: [],
-        forceDockerBundling: false,
-      },
+      environment: { ...SERVICE_ENVIRONMENT, ...props.environment },
+      bundling: SERVICE_BUNDLING,
     });
     Validations.of(this).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',

@@ -5,6 +5,7 @@ import { routes, type Route } from '../../functions/routes.ts';
 import type { ErrorCode } from '../../shared/errors.ts';
 import { errorBody } from '../../shared/http/error-body.ts';
 import { logger } from '../../shared/logger.ts';
+import { isConsoleRequest, serveConsole, type ConsoleSite } from './console-site.ts';
 import { lambdaContext, proxyEvent, tokenAuthorizerEvent } from './gateway-event.ts';
 import { routeMatcher } from './route-matcher.ts';
 
@@ -20,11 +21,18 @@ export interface LocalServer {
   close(): Promise<void>;
 }
 
+export interface LocalServerOptions {
+  port: number;
+  host?: string;
+  /** Also serve the built admin console outside `/api`. */
+  console?: ConsoleSite;
+}
+
 /**
  * Plays API Gateway on localhost: each request becomes the REST API event the deployed functions receive, runs
  * the real authorizer (as a TOKEN authorizer) and the real handler, and gateway errors get the contract's body.
  */
-export async function startLocalServer(options: { port: number; host?: string }): Promise<LocalServer> {
+export async function startLocalServer(options: LocalServerOptions): Promise<LocalServer> {
   const match = routeMatcher(routes);
   const handlers = new Map<string, Promise<ProxyHandler>>();
   const loadHandler = (route: Route) => {
@@ -56,6 +64,11 @@ export async function startLocalServer(options: { port: number; host?: string })
     const url = new URL(request.url ?? '/', 'http://localhost');
     const method = request.method ?? 'GET';
     const found = match(method, url.pathname);
+    if (!found && options.console && isConsoleRequest(method, url.pathname)) {
+      request.resume();
+      await serveConsole(options.console, request, response, url, requestId);
+      return;
+    }
     if (!found) {
       request.resume();
       sendGatewayError(response, 404, 'NOT_FOUND', `No route for ${method} ${url.pathname}`, requestId);

@@ -2,13 +2,17 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { resetAuthSettings } from '../../shared/auth/auth-settings.ts';
+import { mintToken } from '../../shared/auth/mint-token.ts';
 import { resetProviderSettings } from '../../shared/providers/provider-settings.ts';
 import { config, resetConfig } from '../../shared/config.ts';
 import { InProcessQueue } from '../../shared/queue/in-process-queue.ts';
 import { rateLimiter } from '../../shared/http/middleware/rate-limit.ts';
+import { auditRepository } from '../../shared/runtime/audit-repository.ts';
+import { externalIdRepository } from '../../shared/runtime/aws-role-deps.ts';
 import { credentialRepository } from '../../shared/runtime/credential-deps.ts';
 import { keyProvider } from '../../shared/runtime/keys.ts';
 import { verificationQueue } from '../../shared/runtime/queue.ts';
+import { resourceRepository } from '../../shared/runtime/resource-deps.ts';
 import { table } from '../../shared/runtime/table.ts';
 import { verificationRepository } from '../../shared/runtime/verification-deps.ts';
 import { logger } from '../../shared/logger.ts';
@@ -26,6 +30,8 @@ export interface LocalServiceOptions {
   queueTimeScale?: number;
   /** How often the sweep runs; 0 turns the timer off. Default 60 000. */
   sweepIntervalMs?: number;
+  /** Serve the built admin console; with `developmentOrg`, pages on localhost get an ORG_ADMIN token of that org. */
+  console?: { root: string; developmentOrg?: string };
 }
 
 export interface LocalService {
@@ -45,6 +51,8 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
   process.env.JWT_SECRET ||= localJwtSecret(options.dataDir);
   process.env.ALLOW_PRIVATE_ENDPOINTS ??= 'true';
   process.env.AWS_REGION ??= 'us-east-1';
+  // What the setup endpoint tells admins to trust; no real role can trust it, so it only shows the shape locally.
+  process.env.AWS_ROLE_PRINCIPAL_ARN ??= 'arn:aws:iam::000000000000:role/entryguard-local';
   let dynamo: DynamoDbLocal | undefined;
   if (!options.dynamoDbEndpoint) dynamo = await startDynamoDbLocal({ dbPath: join(options.dataDir, 'dynamodb') });
   process.env.DYNAMODB_ENDPOINT = options.dynamoDbEndpoint ?? dynamo!.endpoint;
@@ -65,7 +73,7 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
   const consumer = await import('../../functions/verification-consumer/handler.ts');
   queue.start((event) => consumer.handler(event), { batchSize: 10 });
   const sweeper = startSweepTimer(options.sweepIntervalMs ?? 60_000);
-  const server = await startLocalServer({ port: options.port });
+  const server = await startLocalServer({ port: options.port, ...(options.console && { console: consoleSite(options.console) }) });
   return {
     url: server.url,
     jwtSecret: process.env.JWT_SECRET,
@@ -78,6 +86,14 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
     },
   };
 }
+
+function consoleSite({ root, developmentOrg }: NonNullable<LocalServiceOptions['console']>) {
+  if (developmentOrg === undefined) return { root };
+  const secret = process.env.JWT_SECRET!;
+  return { root, developmentToken: () => mintToken({ secret, orgId: developmentOrg, email: DEVELOPMENT_EMAIL }) };
+}
+
+export const DEVELOPMENT_EMAIL = 'admin@local.test';
 
 /** As the deployed queue: a consumer that fails a message sees it again after 30 s, five times at most. */
 const CONSUMER_VISIBILITY_TIMEOUT_MS = 30_000;
@@ -100,5 +116,9 @@ function resetProcessState(): void {
   resetConfig();
   resetAuthSettings();
   resetProviderSettings();
-  for (const instance of [table, credentialRepository, verificationRepository, rateLimiter, keyProvider, verificationQueue]) instance.reset();
+  const instances = [
+    table, credentialRepository, resourceRepository, auditRepository, verificationRepository, externalIdRepository, rateLimiter, keyProvider,
+    verificationQueue,
+  ];
+  for (const instance of instances) instance.reset();
 }

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { mintToken } from '../../shared/auth/mint-token.ts';
-import { startLocalService } from './local-service.ts';
+import { builtConsole } from './console-build.ts';
+import { DEVELOPMENT_EMAIL, startLocalService } from './local-service.ts';
 
 const DEVELOPMENT_ORG = 'local-dev-org';
 
@@ -9,12 +10,15 @@ const service = await startLocalService({
   port: Number(process.env.PORT ?? 3000),
   dataDir: resolve(process.env.DATA_DIR ?? '.data'),
   ...(process.env.DYNAMODB_ENDPOINT && { dynamoDbEndpoint: process.env.DYNAMODB_ENDPOINT }),
+  console: { root: await builtConsole(), developmentOrg: DEVELOPMENT_ORG },
 });
-const token = await mintToken({ secret: service.jwtSecret, orgId: DEVELOPMENT_ORG, email: 'admin@local.test' });
+const token = await mintToken({ secret: service.jwtSecret, orgId: DEVELOPMENT_ORG, email: DEVELOPMENT_EMAIL });
 
 // The one place a token is printed: the developer asked for a ready-to-use one.
 process.stdout.write(`
 EntryGuard Credentials is running at ${service.url}/api/v1 (ready in ${Date.now() - started} ms)
+
+Admin console: ${service.url}/ (signed in as ${DEVELOPMENT_EMAIL}, ORG_ADMIN of "${DEVELOPMENT_ORG}")
 
 ORG_ADMIN token for organization "${DEVELOPMENT_ORG}" (valid 12 h; more with: npm run token -- --org <id>):
 

@@ -1,13 +1,16 @@
 import type { Principal } from '../auth/principal.ts';
 
-export type AuditEventType =
-  | 'CREDENTIAL_CREATE'
-  | 'CREDENTIAL_UPDATE'
-  | 'CREDENTIAL_DELETE'
-  | 'CREDENTIAL_VERIFY'
-  | 'RESOURCE_CREATE'
-  | 'RESOURCE_UPDATE'
-  | 'RESOURCE_DELETE';
+export const AUDIT_EVENT_TYPES = [
+  'CREDENTIAL_CREATE',
+  'CREDENTIAL_UPDATE',
+  'CREDENTIAL_DELETE',
+  'CREDENTIAL_VERIFY',
+  'RESOURCE_CREATE',
+  'RESOURCE_UPDATE',
+  'RESOURCE_DELETE',
+] as const;
+
+export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];
 
 /** Ids and flags only, never values. */
 export type AuditDetails = Record<string, string | number | boolean | null>;

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { auditEntry, type Actor } from '../audit/audit-entry.ts';
 import { sealSecret } from '../crypto/envelope.ts';
-import { ServiceError, validationError } from '../errors.ts';
+import { credentialNameConflict, validationError } from '../errors.ts';
 import { IdempotencyKeyTakenError, NameTakenError } from './credential-repository.ts';
 import type { SealingDeps } from './credential-service-deps.ts';
 import { parseCreateInput } from './credential-input.ts';
@@ -84,7 +84,7 @@ export async function createCredential(
       if (replay) return replay;
     }
     if (error instanceof NameTakenError) {
-      throw new ServiceError('CREDENTIAL_NAME_CONFLICT', `A credential named "${record.name}" already exists`);
+      throw credentialNameConflict(record.name);
     }
     throw error;
   }

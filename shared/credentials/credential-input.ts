@@ -7,7 +7,8 @@ import type { VerificationStatus } from './model.ts';
 
 const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]/;
 
-export const credentialName = z.string().check(
+/** A credential's or resource's name: 1–128 characters after trimming, no control characters. */
+export const displayName = z.string().check(
   z.trim(),
   z.minLength(1, { error: 'Must be 1 to 128 characters' }),
   z.maxLength(128, { error: 'Must be 1 to 128 characters' }),
@@ -15,7 +16,7 @@ export const credentialName = z.string().check(
 );
 
 const createBody = z.strictObject({
-  name: credentialName,
+  name: displayName,
   provider: z.enum(PROVIDERS, { error: `Must be one of: ${PROVIDERS.join(', ')}` }),
   credentialType: z.string(),
   credentialData: z.record(z.string(), z.unknown()),
@@ -33,6 +34,44 @@ export function parseCreateInput(body: unknown): CreateCredentialInput {
   const kind = kindOf(envelope.provider, envelope.credentialType);
   const credentialData = parseOrThrow(kind.schema, envelope.credentialData, 'credentialData') as Record<string, unknown>;
   return { name: envelope.name, kind, credentialData };
+}
+
+const updateBody = z.strictObject({
+  name: z.optional(displayName),
+  provider: z.optional(z.string()),
+  credentialType: z.optional(z.string()),
+  credentialData: z.optional(z.record(z.string(), z.unknown())),
+});
+
+export type UpdateCredentialInput = z.infer<typeof updateBody>;
+
+/** A PATCH body: a new name, new credentialData (a rotation), or both; provider and type may be repeated, not changed. */
+export function parseUpdateInput(body: unknown): UpdateCredentialInput {
+  const input = parseOrThrow(updateBody, body);
+  if (input.name === undefined && input.credentialData === undefined) {
+    throw validationError({ body: 'Give a new name, new credentialData, or both' });
+  }
+  return input;
+}
+
+/**
+ * The new credentialData of a rotation (undefined when the PATCH only renames), validated against the schema of the
+ * credential's own provider and type; a provider or type in the body must be the credential's.
+ */
+export function parseRotation(
+  current: { provider: Provider; credentialType: string },
+  input: UpdateCredentialInput,
+): { kind: CredentialKind; credentialData: Record<string, unknown> } | undefined {
+  const keeps = 'a rotation keeps the provider and type; create a new credential to change them';
+  if (input.provider !== undefined && input.provider !== current.provider) {
+    throw validationError({ provider: `Must stay ${current.provider}: ${keeps}` });
+  }
+  if (input.credentialType !== undefined && input.credentialType !== current.credentialType) {
+    throw validationError({ credentialType: `Must stay ${current.credentialType}: ${keeps}` });
+  }
+  if (input.credentialData === undefined) return undefined;
+  const kind = kindOf(current.provider, current.credentialType);
+  return { kind, credentialData: parseOrThrow(kind.schema, input.credentialData, 'credentialData') as Record<string, unknown> };
 }
 
 export function kindOf(provider: Provider, credentialType: string): CredentialKind {

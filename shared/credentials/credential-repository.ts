@@ -7,13 +7,13 @@ import {
   type QueryCommandOutput,
 } from '@aws-sdk/lib-dynamodb';
 import type { AuditEntry } from '../audit/audit-entry.ts';
+import { ConcurrentChangeError } from '../data/concurrent-change-error.ts';
 import { keys } from '../data/table.ts';
 import { asDependencyError, cancellationReasons, failedConditionAt } from '../data/dynamo-errors.ts';
+import { transactWrite, type TransactItem } from '../data/transact-write.ts';
 import { ServiceError, credentialNotFound } from '../errors.ts';
 import type { CredentialRecord, CredentialSummary, VerificationStatus } from './model.ts';
 import { verificationDueKeys } from './verification-due.ts';
-
-type TransactItem = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>[number];
 
 export interface ListFilter {
   provider?: string;
@@ -39,6 +39,13 @@ export interface IdempotencyClaim {
 export interface StoredIdempotency {
   fingerprint: string;
   response: string;
+}
+
+/** A rename and/or rotation of a credential as read (`current`): the new name, and the new secret if rotated. */
+export interface CredentialUpdate {
+  name: string;
+  updatedAt: string;
+  rotation?: { sealedSecret: string; hint: string; secretVersion: number };
 }
 
 export class NameTakenError extends Error {}
@@ -200,6 +207,77 @@ export class CredentialRepository {
     }
   }
 
+  /**
+   * Renames and/or rotates in one transaction conditioned on the name and secret version that were read, so a racing
+   * rename, rotation or delete makes it a `ConcurrentChangeError`. A new name moves the name claim in the same
+   * transaction (the new claim conditioned on being free: `NameTakenError`). A rotation resets the verification
+   * state and puts the credential back in the sweep's unverified range. Links are untouched.
+   */
+  async update(current: CredentialSummary, update: CredentialUpdate, audit: AuditEntry): Promise<void> {
+    const org = keys.org(current.orgId);
+    const values: Record<string, unknown> = {
+      ':seenVersion': current.secretVersion,
+      ':seenName': current.name,
+      ':name': update.name,
+      ':updatedAt': update.updatedAt,
+    };
+    const sets = ['#name = :name', 'updatedAt = :updatedAt'];
+    if (update.rotation) {
+      const due = verificationDueKeys(current.id, 'UNVERIFIED', update.updatedAt);
+      sets.push(
+        'sealedSecret = :sealed', 'hint = :hint', 'secretVersion = :version', '#status = :unverified', 'lastVerifiedAt = :null',
+        'verificationError = :null', 'verifiedIdentity = :null', 'dueShard = :shard', 'dueAt = :dueAt',
+      );
+      Object.assign(values, {
+        ':sealed': update.rotation.sealedSecret,
+        ':hint': update.rotation.hint,
+        ':version': update.rotation.secretVersion,
+        ':unverified': 'UNVERIFIED',
+        ':null': null,
+        ':shard': due.dueShard,
+        ':dueAt': due.dueAt,
+      });
+    }
+    const items: TransactItem[] = [
+      {
+        Update: {
+          TableName: this.tableName,
+          Key: { pk: org, sk: keys.credential(current.id) },
+          UpdateExpression: `SET ${sets.join(', ')}`,
+          ConditionExpression: 'attribute_exists(pk) AND secretVersion = :seenVersion AND #name = :seenName',
+          ExpressionAttributeNames: { '#name': 'name', ...(update.rotation && { '#status': 'status' }) },
+          ExpressionAttributeValues: values,
+        },
+      },
+    ];
+    const movesClaim = keys.nameClaim(update.name) !== keys.nameClaim(current.name);
+    if (movesClaim) {
+      items.push(
+        {
+          Delete: {
+            TableName: this.tableName,
+            Key: { pk: org, sk: keys.nameClaim(current.name) },
+            ConditionExpression: 'credentialId = :id',
+            ExpressionAttributeValues: { ':id': current.id },
+          },
+        },
+        {
+          Put: {
+            TableName: this.tableName,
+            Item: { pk: org, sk: keys.nameClaim(update.name), credentialId: current.id },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        },
+      );
+    }
+    items.push(this.auditPut(current.orgId, audit));
+    await transactWrite(this.db, items, (reasons) => {
+      if (movesClaim && failedConditionAt(reasons, 2)) return new NameTakenError();
+      if (failedConditionAt(reasons, 0) || failedConditionAt(reasons, 1)) return new ConcurrentChangeError();
+      return undefined;
+    });
+  }
+
   /** The transaction items that link a resource to a credential; the link fails if the credential is gone. */
   linkItems(orgId: string, credentialId: string, resourceId: string): TransactItem[] {
     return [
@@ -241,24 +319,6 @@ export class CredentialRepository {
         },
       },
     ];
-  }
-
-  async link(orgId: string, credentialId: string, resourceId: string): Promise<void> {
-    try {
-      await this.db.send(new TransactWriteCommand({ TransactItems: this.linkItems(orgId, credentialId, resourceId) }));
-    } catch (error) {
-      const reasons = cancellationReasons(error);
-      if (reasons && failedConditionAt(reasons, 1)) throw credentialNotFound(credentialId);
-      throw asDependencyError(error);
-    }
-  }
-
-  async unlink(orgId: string, credentialId: string, resourceId: string): Promise<void> {
-    try {
-      await this.db.send(new TransactWriteCommand({ TransactItems: this.unlinkItems(orgId, credentialId, resourceId) }));
-    } catch (error) {
-      throw asDependencyError(error);
-    }
   }
 
   async appendAudit(orgId: string, entry: AuditEntry): Promise<void> {

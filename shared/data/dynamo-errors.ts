@@ -1,6 +1,6 @@
 import { DependencyError } from '../errors.ts';
 
-interface CancellationReason {
+export interface CancellationReason {
   Code?: string;
 }
 

@@ -21,8 +21,11 @@ export const keys = {
   nameClaim: (name: string) => `NAME#${name.trim().toLowerCase()}`,
   link: (credentialId: string, resourceId: string) => `LINK#${credentialId}#${resourceId}`,
   linkPrefix: (credentialId: string) => `LINK#${credentialId}#`,
+  resource: (id: string) => `RES#${id}`,
+  resourcePrefix: 'RES#',
   audit: (id: string) => `AUDIT#${id}`,
   auditPrefix: 'AUDIT#',
   idempotency: (key: string) => `IDEMPOTENCY#${key}`,
+  awsRoleSettings: 'SETTINGS#AWS_ROLE',
   rateLimit: (orgId: string, budget: string, minute: number) => `RATE#${orgId}#${budget}#${minute}`,
 } as const;

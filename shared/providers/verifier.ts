@@ -15,6 +15,11 @@ export type VerificationOutcome =
 export interface VerificationSubject {
   orgId: string;
   credentialId: string;
+  /**
+   * When the credential's current secret was stored, while no check of it has been recorded yet (absent afterwards):
+   * lets a verifier take a rejection this soon for the provider's propagation delay.
+   */
+  uncheckedSince?: string;
 }
 
 export type Verifier<TData> = (data: TData, subject: VerificationSubject) => Promise<VerificationOutcome>;

@@ -35,8 +35,10 @@ export async function verifyCredential(deps: VerifyDeps, message: VerificationMe
 
   const verifier = deps.findVerifier(credential.provider, credential.credentialType);
   const data = await openSecret(deps.keys, credential.sealedSecret, { orgId: credential.orgId, credentialId: credential.id });
+  // Creation and rotation leave lastVerifiedAt null and set updatedAt: the secret has waited for a verdict since then.
+  const uncheckedSince = credential.lastVerifiedAt === null ? credential.updatedAt : undefined;
   const outcome = verifier
-    ? await verifier(data, { orgId: credential.orgId, credentialId: credential.id })
+    ? await verifier(data, { orgId: credential.orgId, credentialId: credential.id, uncheckedSince })
     : ({ kind: 'invalid', message: `Verification of ${credential.provider} ${credential.credentialType} credentials is not supported` } as const);
 
   const verifiedAt = deps.now().toISOString();

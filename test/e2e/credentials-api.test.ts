@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { credentialRepository } from '../../shared/runtime/credential-deps.ts';
 import { awsAccessKey, awsCredential, vercelCredential } from '../helpers/credential-fixtures.ts';
+import { expectContractError } from '../helpers/expect-contract-error.ts';
 import { startApi, type Api } from '../helpers/local-api.ts';
+import { securityGroupResource } from '../helpers/resource-fixtures.ts';
 import { scanTable } from '../helpers/table-scan.ts';
 
 let api: Api;
@@ -13,13 +14,6 @@ const secrets: string[] = [];
 function remember<T extends { credentialData: Record<string, string> }>(body: T): T {
   for (const [key, value] of Object.entries(body.credentialData)) if (key !== 'accessKeyId') secrets.push(value);
   return body;
-}
-
-function expectContractError(response: { status: number; body: any; headers: Headers }, status: number, error: string) {
-  expect(response.status).toBe(status);
-  expect(response.body).toMatchObject({ error, message: expect.any(String), requestId: expect.any(String) });
-  expect(response.body.timestamp).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/);
-  expect(response.body.requestId).toBe(response.headers.get('x-request-id'));
 }
 
 beforeAll(async () => {
@@ -291,17 +285,19 @@ describe('GET and DELETE /api/v1/credentials/{id}', () => {
     expect(audit[0]).toMatchObject({ actorEmail: 'admin@example.com', resourceName: 'to-delete', result: 'SUCCESS' });
   });
 
-  it('refuses to delete a credential resources still use, with the real count, until they are unlinked', async () => {
+  it('refuses to delete a credential resources still use, with the real count, until they are deleted', async () => {
     const created = await api.call('POST', '/api/v1/credentials', { token, body: remember(awsCredential('in-use')) });
     const id = created.body.id;
-    const resources = [randomUUID(), randomUUID(), randomUUID()];
-    for (const resourceId of resources) await credentialRepository.get().link(orgId, id, resourceId);
+    const resources = [];
+    for (let i = 0; i < 3; i++) {
+      resources.push((await api.call('POST', '/api/v1/resources', { token, body: securityGroupResource(`in-use-${i}`, id) })).body.id);
+    }
 
     const refused = await api.call('DELETE', `/api/v1/credentials/${id}`, { token });
     expectContractError(refused, 400, 'CREDENTIAL_IN_USE');
     expect(refused.body.message).toBe('Cannot delete credential linked to 3 active resources. Delete or reassign resources first.');
 
-    for (const resourceId of resources) await credentialRepository.get().unlink(orgId, id, resourceId);
+    for (const resourceId of resources) await api.call('DELETE', `/api/v1/resources/${resourceId}`, { token });
     expect((await api.call('DELETE', `/api/v1/credentials/${id}`, { token })).status).toBe(204);
   });
 

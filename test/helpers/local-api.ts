@@ -1,6 +1,7 @@
 import { inject } from 'vitest';
 import { mintToken } from '../../shared/auth/mint-token.ts';
 import { startLocalService, type LocalService, type LocalServiceOptions } from '../../infra/local/local-service.ts';
+import { openApiViolations } from './openapi-validator.ts';
 
 export interface ApiResponse<T = any> {
   status: number;
@@ -17,7 +18,7 @@ export interface CallOptions {
 }
 
 /** The local server in front of the real handlers, on the run's shared DynamoDB Local and this file's table. */
-export async function startApi(options: Pick<LocalServiceOptions, 'queueTimeScale' | 'sweepIntervalMs'> = {}) {
+export async function startApi(options: Pick<LocalServiceOptions, 'queueTimeScale' | 'sweepIntervalMs' | 'console'> = {}) {
   const service: LocalService = await startLocalService({
     port: 0,
     dataDir: process.env.DATA_DIR!,
@@ -42,6 +43,9 @@ export async function startApi(options: Pick<LocalServiceOptions, 'queueTimeScal
     const text = await response.text();
     const result = { status: response.status, headers: response.headers, text, body: text ? JSON.parse(text) : undefined };
     responses.push(result);
+    // Every response of every end-to-end suite must be what the OpenAPI document says it is.
+    const violations = openApiViolations({ method, path, status: response.status, headers: response.headers, text });
+    if (violations.length > 0) throw new Error(`The response disagrees with openapi/openapi.json:\n${violations.join('\n')}`);
     return result;
   }
 

@@ -54,6 +54,16 @@ const statementsFor = (handler: string, prefix: string) => statementsOf(handler)
 const environmentOf = (handler: string) =>
   template.findResources('AWS::Lambda::Function')[logicalIdsOf(stack, handler).function]!.Properties.Environment.Variables;
 
+const grantsOf = (handler: string) => serviceFunctions.find((f) => f.handler === handler)?.grants;
+
+/** Only IAM roles, of any account but this one: the service can never assume a role of its own account. */
+const ASSUME_CUSTOMER_ROLES = {
+  Effect: 'Allow',
+  Action: 'sts:AssumeRole',
+  Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::*:role/*']] },
+  Condition: { StringNotEquals: { 'aws:ResourceAccount': { Ref: 'AWS::AccountId' } } },
+};
+
 const tableActions = (grants: Grants) => (grants.table === 'write' ? TABLE_WRITE : grants.table === 'read' ? TABLE_READ : []);
 
 describe('every function', () => {
@@ -64,9 +74,12 @@ describe('every function', () => {
     }
   });
 
-  it.each(allHandlers)('%s: uses a "*" resource only for X-Ray, which has no resource-level permissions', (handler) => {
-    const wildcard = statementsOf(handler).filter((s) => resourcesOf(s).some((r) => typeof r === 'string' && r.includes('*')));
-    expect(wildcard).toEqual([{ Effect: 'Allow', Action: XRAY, Resource: '*' }]);
+  it.each(allHandlers)('%s: uses a "*" resource only for X-Ray (no resource-level permissions) and customer roles', (handler) => {
+    const wildcard = statementsOf(handler).filter((s) => JSON.stringify(resourcesOf(s)).includes('*'));
+    const expected: unknown[] = [{ Effect: 'Allow', Action: XRAY, Resource: '*' }];
+    if (grantsOf(handler)?.assumeCustomerRoles) expected.push(ASSUME_CUSTOMER_ROLES);
+    expect(wildcard).toHaveLength(expected.length);
+    expect(wildcard).toEqual(expect.arrayContaining(expected));
   });
 
   it.each(allHandlers)('%s: writes logs to its own log group only', (handler) => {
@@ -194,6 +207,20 @@ describe('the authorizer', () => {
       { Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: secretArn },
     ]);
     expect(environmentOf('authorizer').TABLE_NAME).toBeUndefined();
+  });
+});
+
+describe('STS', () => {
+  it.each(allHandlers)('%s: may assume roles only if it verifies role credentials, and only customers\' roles', (handler) => {
+    const sts = statementsFor(handler, 'sts:');
+    expect(sts).toEqual(grantsOf(handler)?.assumeCustomerRoles ? [ASSUME_CUSTOMER_ROLES] : []);
+  });
+
+  it('gives the role-assuming consumer a fixed role name and tells the setup route its ARN', () => {
+    const consumer = backgroundFunctions.find((b) => b.grants.assumeCustomerRoles)!;
+    const role = logicalIdsOf(stack, consumer.handler).role;
+    expect(template.findResources('AWS::IAM::Role')[role]!.Properties.RoleName).toBe(`${stack.stackName}-verifier`);
+    expect(environmentOf('aws-role-setup').AWS_ROLE_PRINCIPAL_ARN).toEqual({ 'Fn::GetAtt': [role, 'Arn'] });
   });
 });
 

@@ -177,6 +177,7 @@ describe('the synthesized bundles, each in a fresh Node process against DynamoDB
       'AWS::SQS::Queue': queueUrl,
       'AWS::KMS::Key': ids.keyArn,
       'AWS::SecretsManager::Secret': ids.secretArn,
+      'AWS::IAM::Role': 'arn:aws:iam::000000000000:role/EntryGuardCredentials-verifier',
     };
     const resolved = Object.entries(fn.environment).map(([name, value]) => {
       if (typeof value === 'string') return [name, value];

@@ -1,21 +1,20 @@
 import { randomUUID } from 'node:crypto';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { auditEntry, type Actor } from '../../shared/audit/audit-entry.ts';
 import { CredentialRepository, NameTakenError } from '../../shared/credentials/credential-repository.ts';
 import type { CredentialRecord } from '../../shared/credentials/model.ts';
+import { failedConditionAt } from '../../shared/data/dynamo-errors.ts';
+import { transactWrite } from '../../shared/data/transact-write.ts';
+import { credentialNotFound } from '../../shared/errors.ts';
 import { newId } from '../../shared/runtime/credential-deps.ts';
 import { table } from '../../shared/runtime/table.ts';
-import { ensureTable } from '../../infra/local/create-table.ts';
 import { scanTable } from '../helpers/table-scan.ts';
+import { ensureTestTable } from '../helpers/test-table.ts';
 
 let repository: CredentialRepository;
 
 beforeAll(async () => {
-  await ensureTable(
-    new DynamoDBClient({ region: 'us-east-1', endpoint: process.env.DYNAMODB_ENDPOINT, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }),
-    process.env.TABLE_NAME!,
-  );
+  await ensureTestTable();
   repository = new CredentialRepository(table.get().client, table.get().name);
 });
 
@@ -41,6 +40,12 @@ async function create(orgId: string, name: string): Promise<CredentialRecord> {
   await repository.create(credential, createAudit(orgId, credential));
   return credential;
 }
+
+/** The link items alone, as a resource write transacts them; a missing credential fails the link's condition. */
+const link = (orgId: string, credentialId: string, resourceId: string) =>
+  transactWrite(table.get().client, repository.linkItems(orgId, credentialId, resourceId), (reasons) =>
+    failedConditionAt(reasons, 1) ? credentialNotFound(credentialId) : undefined,
+  );
 
 const deleteAudit = (orgId: string) => (current: { id: string; name: string }) =>
   auditEntry(actor(orgId), { eventType: 'CREDENTIAL_DELETE', resourceType: 'CREDENTIAL', resourceId: current.id, resourceName: current.name }, newId(), new Date().toISOString());
@@ -85,7 +90,7 @@ describe('CredentialRepository against DynamoDB Local', () => {
 
   it('refuses to link a resource to a missing credential', async () => {
     const orgId = randomUUID();
-    await expect(repository.link(orgId, randomUUID(), randomUUID())).rejects.toMatchObject({ code: 'CREDENTIAL_NOT_FOUND' });
+    await expect(link(orgId, randomUUID(), randomUUID())).rejects.toMatchObject({ code: 'CREDENTIAL_NOT_FOUND' });
     expect((await scanTable()).filter((item) => item.pk === `ORG#${orgId}`)).toEqual([]);
   });
 
@@ -94,14 +99,14 @@ describe('CredentialRepository against DynamoDB Local', () => {
     for (let round = 0; round < 15; round++) {
       const credential = await create(orgId, `race-${round}`);
       const resourceId = randomUUID();
-      const [link, del] = await Promise.allSettled([
-        repository.link(orgId, credential.id, resourceId),
+      const [linked, del] = await Promise.allSettled([
+        link(orgId, credential.id, resourceId),
         repository.delete(orgId, credential.id, deleteAudit(orgId)),
       ]);
       const stillThere = await repository.find(orgId, credential.id);
       const links = (await scanTable()).filter((item) => item.pk === `ORG#${orgId}` && String(item.sk).startsWith(`LINK#${credential.id}#`));
-      expect([link.status, del.status].filter((s) => s === 'fulfilled')).toHaveLength(1);
-      if (link.status === 'fulfilled') {
+      expect([linked.status, del.status].filter((s) => s === 'fulfilled')).toHaveLength(1);
+      if (linked.status === 'fulfilled') {
         expect(stillThere?.linkCount).toBe(1);
         expect(links).toHaveLength(1);
         expect((del as PromiseRejectedResult).reason).toMatchObject({ code: 'CREDENTIAL_IN_USE' });

@@ -1,17 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseCreateInput, parseId, parseListInput } from '../../shared/credentials/credential-input.ts';
-import { ServiceError } from '../../shared/errors.ts';
-
-function validationErrorsOf(run: () => unknown): Record<string, string> {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(ServiceError);
-    expect((error as ServiceError).code).toBe('VALIDATION_ERROR');
-    return (error as ServiceError).details.validationErrors ?? {};
-  }
-  throw new Error('expected a validation error');
-}
+import { validationErrorsOf } from '../helpers/validation-errors-of.ts';
 
 const GUID = '0f8fad5b-d9cb-469f-a165-70867728950e';
 const PEM = '-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----\n';

@@ -4,23 +4,12 @@ import type { ResourceTarget } from '../../resources/model.ts';
 import { providerSettings } from '../provider-settings.ts';
 import { scrubbed } from '../scrub.ts';
 import type { VerificationOutcome, Verifier } from '../verifier.ts';
+import { awsSaid, isTransient, type AwsError } from './aws-error.ts';
 import type { accessKey } from './kinds.ts';
 
 type AccessKeyData = z.infer<typeof accessKey.schema>;
 
-interface AwsError {
-  name?: string;
-  message?: string;
-  $fault?: 'client' | 'server';
-  $metadata?: { httpStatusCode?: number };
-}
-
 const REJECTED_KEY = 'AWS rejected the linked credential. Check it (its status and "check again") or move the resource to a working credential';
-
-const TRANSIENT = new Set([
-  'RequestLimitExceeded', 'Throttling', 'ThrottlingException', 'Unavailable', 'ServiceUnavailable', 'InternalError',
-  'InternalFailure', 'RequestTimeout', 'RequestExpired',
-]);
 
 /**
  * `ec2:DescribeSecurityGroups` for the one group, in the resource's region, signed with the linked access key.
@@ -54,12 +43,11 @@ export function describeSecurityGroup(target: ResourceTarget): Verifier<AccessKe
 }
 
 function rejection(error: AwsError, groupId: string, region: string): VerificationOutcome {
-  const status = error.$metadata?.httpStatusCode;
   const code = error.name ?? 'Error';
-  if (status === undefined || status === 429 || status >= 500 || error.$fault === 'server' || TRANSIENT.has(code)) {
+  if (isTransient(error)) {
     return { kind: 'unreachable', message: `AWS EC2 in ${region} could not be reached (${code}). Nothing was changed; try again` };
   }
-  const said = error.message ? ` (AWS: ${error.message})` : '';
+  const said = awsSaid(error);
   switch (code) {
     case 'InvalidGroup.NotFound':
       return notFound(groupId, region);

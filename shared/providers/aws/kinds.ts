@@ -12,14 +12,17 @@ export const accessKey = defineKind({
   hint: (data) => abbreviate(data.accessKeyId),
 });
 
+/**
+ * An IAM role ARN as IAM allows it: partition, 12-digit account, an optional path (printable ASCII between slashes,
+ * at most 512 characters with its slashes) and a name of 1–64 characters of `[\w+=,.@-]`.
+ */
+export const ROLE_ARN = /^arn:aws(?:-cn|-us-gov)?:iam::\d{12}:role\/(?:[!-~]{1,510}\/)?[\w+=,.@-]{1,64}$/;
+
 export const assumeRole = defineKind({
   provider: 'AWS',
   credentialType: 'ASSUME_ROLE',
   schema: z.strictObject({
-    roleArn: matching(
-      /^arn:aws(-cn|-us-gov)?:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/,
-      'Must be the ARN of an IAM role (arn:aws:iam::<account>:role/<name>)',
-    ),
+    roleArn: matching(ROLE_ARN, 'Must be the ARN of an IAM role (arn:aws:iam::<account>:role/<name>)'),
   }),
   hint: (data) => data.roleArn,
 });

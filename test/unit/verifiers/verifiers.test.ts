@@ -17,8 +17,11 @@ describe('findVerifier', () => {
     expect(findVerifier(provider, type)).toBe(verifier);
   });
 
+  it('finds the AWS ASSUME_ROLE verifier (bound to the external IDs in the table)', () => {
+    expect(findVerifier('AWS', 'ASSUME_ROLE')).toEqual(expect.any(Function));
+  });
+
   it.each([
-    ['AWS', 'ASSUME_ROLE'],
     ['AWS', 'SERVICE_ACCOUNT'],
     ['NOPE', 'ACCESS_KEY'],
     ['constructor', ''],

@@ -1,0 +1,10 @@
+import { parseId } from '../../shared/credentials/credential-input.ts';
+import { apiHandler } from '../../shared/http/api-handler.ts';
+import { noContent } from '../../shared/http/responses.ts';
+import { deleteResource } from '../../shared/resources/delete-resource.ts';
+import { resourceDeps } from '../../shared/runtime/resource-deps.ts';
+
+export const handler = apiHandler({ budget: 'write' }, async (request) => {
+  await deleteResource(resourceDeps(), request.actor, parseId(request.pathParameters.id));
+  return noContent();
+});

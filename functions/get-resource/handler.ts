@@ -1,0 +1,10 @@
+import { parseId } from '../../shared/credentials/credential-input.ts';
+import { apiHandler } from '../../shared/http/api-handler.ts';
+import { json } from '../../shared/http/responses.ts';
+import { getResource } from '../../shared/resources/read-resources.ts';
+import { resourceDeps } from '../../shared/runtime/resource-deps.ts';
+
+export const handler = apiHandler({ budget: 'read' }, async (request) => {
+  const id = parseId(request.pathParameters.id);
+  return json(200, await getResource(resourceDeps(), request.actor.principal.orgId, id));
+});

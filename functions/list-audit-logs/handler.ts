@@ -1,0 +1,10 @@
+import { parseAuditLogQuery } from '../../shared/audit/audit-log-input.ts';
+import { listAuditLogs } from '../../shared/audit/list-audit-logs.ts';
+import { apiHandler } from '../../shared/http/api-handler.ts';
+import { json } from '../../shared/http/responses.ts';
+import { auditRepository } from '../../shared/runtime/audit-repository.ts';
+
+export const handler = apiHandler({ budget: 'read' }, async (request) => {
+  const query = parseAuditLogQuery(request.query);
+  return json(200, await listAuditLogs(auditRepository.get(), request.actor.principal.orgId, query));
+});

@@ -1,0 +1,10 @@
+import { parseId } from '../../shared/credentials/credential-input.ts';
+import { updateCredential } from '../../shared/credentials/update-credential.ts';
+import { apiHandler } from '../../shared/http/api-handler.ts';
+import { json } from '../../shared/http/responses.ts';
+import { sealingDeps } from '../../shared/runtime/sealing-deps.ts';
+
+export const handler = apiHandler({ budget: 'write', jsonBody: true }, async (request) => {
+  const id = parseId(request.pathParameters.id);
+  return json(200, await updateCredential(sealingDeps(), request.actor, id, request.body));
+});

@@ -1,0 +1,10 @@
+import { parseId } from '../../shared/credentials/credential-input.ts';
+import { apiHandler } from '../../shared/http/api-handler.ts';
+import { json } from '../../shared/http/responses.ts';
+import { updateResource } from '../../shared/resources/update-resource.ts';
+import { resourceDeps } from '../../shared/runtime/resource-deps.ts';
+
+export const handler = apiHandler({ budget: 'write', jsonBody: true }, async (request) => {
+  const id = parseId(request.pathParameters.id);
+  return json(200, await updateResource(resourceDeps(), request.actor, id, request.body));
+});

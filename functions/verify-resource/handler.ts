@@ -1,0 +1,10 @@
+import { parseId } from '../../shared/credentials/credential-input.ts';
+import { apiHandler } from '../../shared/http/api-handler.ts';
+import { json } from '../../shared/http/responses.ts';
+import { verifyResource } from '../../shared/resources/verify-resource.ts';
+import { resourceVerifyDeps } from '../../shared/runtime/resource-deps.ts';
+
+export const handler = apiHandler({ budget: 'write' }, async (request) => {
+  const id = parseId(request.pathParameters.id);
+  return json(200, await verifyResource(resourceVerifyDeps(), request.actor, id));
+});

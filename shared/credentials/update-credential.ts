@@ -1,0 +1,80 @@
+import { auditEntry, type Actor } from '../audit/audit-entry.ts';
+import { sealSecret } from '../crypto/envelope.ts';
+import { retryOnConcurrentChange } from '../data/retry-on-concurrent-change.ts';
+import { credentialNameConflict, credentialNotFound } from '../errors.ts';
+import { NameTakenError } from './credential-repository.ts';
+import type { SealingDeps } from './credential-service-deps.ts';
+import { parseRotation, parseUpdateInput, type UpdateCredentialInput } from './credential-input.ts';
+import { toView, type CredentialSummary, type CredentialView } from './model.ts';
+import { requestVerification } from './request-verification.ts';
+
+/**
+ * PATCH: rename and/or rotate in place. A rotation seals the new secret under a fresh data key and bumps
+ * `secretVersion` (a check of the old secret still in flight is then dropped), resets the verification state and
+ * queues a check; the credential's links, and so its resources, stay. The write is conditional on the name and
+ * version read and retried on a concurrent change, so two racing rotations both land, one after the other.
+ */
+export async function updateCredential(deps: SealingDeps, actor: Actor, id: string, body: unknown): Promise<CredentialView> {
+  const input = parseUpdateInput(body);
+  const sealed: SealedOnce = {};
+  const { credential, rotated } = await retryOnConcurrentChange(() => applyUpdate(deps, actor, id, input, sealed)).catch(
+    (error: unknown) => {
+      throw error instanceof NameTakenError && input.name !== undefined ? credentialNameConflict(input.name) : error;
+    },
+  );
+  if (rotated) {
+    await requestVerification(deps.queue, { orgId: credential.orgId, credentialId: id, secretVersion: credential.secretVersion });
+  }
+  return toView(credential);
+}
+
+/** The provider and type never change, so a secret sealed on an earlier attempt is still the right one. */
+interface SealedOnce {
+  secret?: string;
+}
+
+async function applyUpdate(
+  deps: SealingDeps,
+  actor: Actor,
+  id: string,
+  input: UpdateCredentialInput,
+  sealed: SealedOnce,
+): Promise<{ credential: CredentialSummary; rotated: boolean }> {
+  const orgId = actor.principal.orgId;
+  const current = await deps.repository.findSummary(orgId, id);
+  if (!current) throw credentialNotFound(id);
+  const rotation = parseRotation(current, input);
+  const name = input.name ?? current.name;
+  if (!rotation && name === current.name) return { credential: current, rotated: false };
+
+  const updatedAt = deps.now().toISOString();
+  let credential: CredentialSummary = { ...current, name, updatedAt };
+  let secret: { sealedSecret: string; hint: string; secretVersion: number } | undefined;
+  if (rotation) {
+    sealed.secret ??= await sealSecret(deps.keys, rotation.credentialData, { orgId, credentialId: id });
+    secret = { sealedSecret: sealed.secret, hint: rotation.kind.hint(rotation.credentialData), secretVersion: current.secretVersion + 1 };
+    credential = {
+      ...credential,
+      hint: secret.hint,
+      secretVersion: secret.secretVersion,
+      status: 'UNVERIFIED',
+      lastVerifiedAt: null,
+      verificationError: null,
+      verifiedIdentity: null,
+    };
+  }
+  const audit = auditEntry(
+    actor,
+    {
+      eventType: 'CREDENTIAL_UPDATE',
+      resourceType: 'CREDENTIAL',
+      resourceId: id,
+      resourceName: name,
+      details: { credentialsUpdated: rotation !== undefined, renamed: name !== current.name, secretVersion: credential.secretVersion },
+    },
+    deps.newId(),
+    updatedAt,
+  );
+  await deps.repository.update(current, { name, updatedAt, ...(secret && { rotation: secret }) }, audit);
+  return { credential, rotated: rotation !== undefined };
+}

@@ -1,0 +1,35 @@
+import type { VerificationOutcome } from '../verifier.ts';
+
+/** What the AWS SDK throws, as far as verification reads it. */
+export interface AwsError {
+  name?: string;
+  code?: string;
+  message?: string;
+  $fault?: 'client' | 'server';
+  $metadata?: { httpStatusCode?: number };
+}
+
+const TRANSIENT = new Set([
+  'Throttling', 'ThrottlingException', 'RequestLimitExceeded', 'TooManyRequestsException', 'ServiceUnavailable',
+  'InternalFailure', 'InternalError', 'RequestTimeout', 'RequestTimeoutException', 'RequestExpired',
+]);
+
+/** Network failures (no HTTP status), timeouts, 5xx and throttling: no verdict on the credential. */
+export function isTransient(error: AwsError): boolean {
+  const status = error.$metadata?.httpStatusCode;
+  return status === undefined || status === 429 || status >= 500 || error.$fault === 'server' || TRANSIENT.has(error.name ?? '');
+}
+
+/** AWS's own words, appended to a verdict (scrubbed with it). */
+export function awsSaid(error: AwsError): string {
+  return error.message ? ` (AWS: ${error.message})` : '';
+}
+
+export function stsUnreachable(error: AwsError): VerificationOutcome {
+  return { kind: 'unreachable', message: `AWS STS could not be reached (${error.code ?? error.name ?? 'Error'}); the check will be retried` };
+}
+
+/** STS answered 200 without the part the check needs: not a verdict either. */
+export function stsAnsweredWithout(what: string): VerificationOutcome {
+  return { kind: 'unreachable', message: `AWS STS answered without ${what}; the check will be retried` };
+}

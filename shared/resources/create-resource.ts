@@ -1,0 +1,45 @@
+import { auditEntry, type Actor } from '../audit/audit-entry.ts';
+import { retryOnConcurrentChange } from '../data/retry-on-concurrent-change.ts';
+import { linkableCredential } from './linkable-credential.ts';
+import { toResourceView, type ResourceRecord, type ResourceView } from './model.ts';
+import { parseCreateResourceInput } from './resource-input.ts';
+import type { ResourceDeps } from './resource-service-deps.ts';
+
+/** A new resource, linked to its credential in the same transaction; not verified yet (`isActive: false`). */
+export async function createResource(deps: ResourceDeps, actor: Actor, body: unknown): Promise<ResourceView> {
+  const orgId = actor.principal.orgId;
+  const input = parseCreateResourceInput(body);
+  const id = deps.newId();
+  return retryOnConcurrentChange(async () => {
+    const credential = await linkableCredential(deps, orgId, input.credentialId, input.provider);
+    const timestamp = deps.now().toISOString();
+    const record: ResourceRecord = {
+      orgId,
+      id,
+      name: input.name,
+      credentialId: credential.id,
+      provider: input.provider,
+      resourceType: input.kind.resourceType,
+      ...input.target,
+      isActive: false,
+      lastVerifiedAt: null,
+      createdAt: timestamp,
+      updatedAt: timestamp,
+      revision: 1,
+    };
+    const audit = auditEntry(
+      actor,
+      {
+        eventType: 'RESOURCE_CREATE',
+        resourceType: 'RESOURCE',
+        resourceId: id,
+        resourceName: record.name,
+        details: { credentialId: record.credentialId, provider: record.provider, resourceType: record.resourceType },
+      },
+      deps.newId(),
+      timestamp,
+    );
+    await deps.resources.create(record, audit);
+    return toResourceView(record, credential.name);
+  });
+}

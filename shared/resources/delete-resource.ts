@@ -1,0 +1,26 @@
+import { auditEntry, type Actor } from '../audit/audit-entry.ts';
+import { retryOnConcurrentChange } from '../data/retry-on-concurrent-change.ts';
+import { resourceNotFound } from '../errors.ts';
+import type { ResourceDeps } from './resource-service-deps.ts';
+
+/** Permanent; unlinks the credential in the same transaction. The resource's audit history stays. */
+export async function deleteResource(deps: ResourceDeps, actor: Actor, id: string): Promise<void> {
+  const orgId = actor.principal.orgId;
+  await retryOnConcurrentChange(async () => {
+    const current = await deps.resources.find(orgId, id);
+    if (!current) throw resourceNotFound(id);
+    const audit = auditEntry(
+      actor,
+      {
+        eventType: 'RESOURCE_DELETE',
+        resourceType: 'RESOURCE',
+        resourceId: id,
+        resourceName: current.name,
+        details: { credentialId: current.credentialId, provider: current.provider, resourceType: current.resourceType },
+      },
+      deps.newId(),
+      deps.now().toISOString(),
+    );
+    await deps.resources.delete(current, audit);
+  });
+}

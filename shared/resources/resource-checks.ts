@@ -1,0 +1,29 @@
+import { getRoute } from '../providers/apisix/get-route.ts';
+import { describeSecurityGroup } from '../providers/aws/describe-security-group.ts';
+import { verifyServicePrincipal } from '../providers/azure/verify-service-principal.ts';
+import { verifyServiceAccount } from '../providers/gcp/verify-service-account.ts';
+import { verifyApiToken } from '../providers/vercel/verify-api-token.ts';
+import type { Verifier } from '../providers/verifier.ts';
+import type { ResourceTarget } from './model.ts';
+
+/** Builds the check of one resource, run with its credential's decrypted data. */
+export type ResourceCheck = (target: ResourceTarget) => Verifier<any>;
+
+/** Where the provider's management API cannot be reached with what the credential holds, only the credential is checked. */
+const credentialOnly = (verifier: Verifier<any>): ResourceCheck => () => verifier;
+
+/**
+ * `PROVIDER:RESOURCE_TYPE:CREDENTIAL_TYPE` → what "verify" checks (the README's table). A pair without an entry
+ * (an AWS ASSUME_ROLE credential, for now) cannot be verified.
+ */
+const checks = new Map<string, ResourceCheck>([
+  ['AWS:SECURITY_GROUP:ACCESS_KEY', describeSecurityGroup],
+  ['APISIX:ROUTE:ADMIN_API_KEY', getRoute],
+  ['GCP:FIREWALL_RULE:SERVICE_ACCOUNT', credentialOnly(verifyServiceAccount)],
+  ['AZURE:NETWORK_SECURITY_GROUP:SERVICE_PRINCIPAL', credentialOnly(verifyServicePrincipal)],
+  ['VERCEL:PROJECT:API_TOKEN', credentialOnly(verifyApiToken)],
+]);
+
+export function findResourceCheck(provider: string, resourceType: string, credentialType: string): ResourceCheck | undefined {
+  return checks.get(`${provider}:${resourceType}:${credentialType}`);
+}

@@ -1,0 +1,19 @@
+import type * as z from 'zod/mini';
+import type { Provider } from '../providers/provider.ts';
+
+/**
+ * One provider + resourceType pair: what `resourceIdentifier` names, whether it lives in a `region`, and the
+ * shape of its `config` (what the service opens on it: protocol and ports).
+ */
+export interface ResourceKind<TConfig = Record<string, unknown>> {
+  provider: Provider;
+  resourceType: string;
+  identifier: z.ZodMiniType<string>;
+  /** The region schema of a regional resource (required); absent when the resource has no region. */
+  region?: z.ZodMiniType<string>;
+  config: z.ZodMiniType<TConfig>;
+}
+
+export function defineResourceKind<TConfig>(kind: ResourceKind<TConfig>): ResourceKind<TConfig> {
+  return kind;
+}

@@ -1,0 +1,38 @@
+import type { Actor } from '../audit/audit-entry.ts';
+import { openSecret } from '../crypto/envelope.ts';
+import { ConcurrentChangeError } from '../data/concurrent-change-error.ts';
+import { retryOnConcurrentChange } from '../data/retry-on-concurrent-change.ts';
+import { resourceNotFound, verificationFailed } from '../errors.ts';
+import { logger } from '../logger.ts';
+import { toResourceView, type ResourceView } from './model.ts';
+import { findResourceCheck } from './resource-checks.ts';
+import type { ResourceVerifyDeps } from './resource-service-deps.ts';
+
+/**
+ * Checks the resource with its linked credential, now. A pass sets `isActive: true`; a definitive failure sets
+ * `isActive: false` and answers 400 VERIFICATION_FAILED with the reason; both record `lastVerifiedAt`. An
+ * unreachable provider records nothing. A resource changed during the check is checked again as it now stands.
+ */
+export async function verifyResource(deps: ResourceVerifyDeps, actor: Actor, id: string): Promise<ResourceView> {
+  const orgId = actor.principal.orgId;
+  return retryOnConcurrentChange(async () => {
+    const resource = await deps.resources.find(orgId, id);
+    if (!resource) throw resourceNotFound(id);
+    const credential = await deps.credentials.find(orgId, resource.credentialId);
+    // A linked credential cannot be deleted, so the resource was moved between the two reads.
+    if (!credential) throw new ConcurrentChangeError();
+    const check = findResourceCheck(resource.provider, resource.resourceType, credential.credentialType);
+    if (!check) {
+      throw verificationFailed(
+        `Verifying ${resource.provider} ${resource.resourceType} resources with ${credential.credentialType} credentials is not supported`,
+      );
+    }
+    const data = await openSecret(deps.keys, credential.sealedSecret, { orgId, credentialId: credential.id });
+    const outcome = await check(resource)(data, { orgId, credentialId: credential.id });
+    logger.info('resource verified', { orgId, resourceId: id, credentialId: credential.id, outcome: outcome.kind });
+    if (outcome.kind === 'unreachable') throw verificationFailed(outcome.message);
+    const checked = await deps.resources.recordCheck(resource, outcome.kind === 'valid', deps.now().toISOString());
+    if (outcome.kind === 'invalid') throw verificationFailed(outcome.message);
+    return toResourceView(checked, credential.name);
+  });
+}

@@ -1,0 +1,11 @@
+import { ExternalIdRepository } from '../aws-roles/external-id-repository.ts';
+import type { RoleSetupDeps } from '../aws-roles/role-setup.ts';
+import { config } from '../config.ts';
+import { lazy } from './lazy.ts';
+import { table } from './table.ts';
+
+export const externalIdRepository = lazy(() => new ExternalIdRepository(table.get().client, table.get().name));
+
+export function roleSetupDeps(): RoleSetupDeps {
+  return { externalIds: externalIdRepository.get(), principalArn: config().awsRolePrincipalArn };
+}

@@ -1,0 +1,95 @@
+import { randomUUID } from 'node:crypto';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { auditEntry, type Actor } from '../../shared/audit/audit-entry.ts';
+import { CredentialRepository } from '../../shared/credentials/credential-repository.ts';
+import type { CredentialRecord } from '../../shared/credentials/model.ts';
+import { keys } from '../../shared/data/table.ts';
+import { createResource } from '../../shared/resources/create-resource.ts';
+import { ResourceRepository } from '../../shared/resources/resource-repository.ts';
+import type { ResourceDeps } from '../../shared/resources/resource-service-deps.ts';
+import { updateResource } from '../../shared/resources/update-resource.ts';
+import { newId } from '../../shared/runtime/credential-deps.ts';
+import { table } from '../../shared/runtime/table.ts';
+import { securityGroupResource } from '../helpers/resource-fixtures.ts';
+import { scanTable } from '../helpers/table-scan.ts';
+import { ensureTestTable } from '../helpers/test-table.ts';
+
+let credentials: CredentialRepository;
+let deps: ResourceDeps;
+
+beforeAll(async () => {
+  await ensureTestTable();
+  credentials = new CredentialRepository(table.get().client, table.get().name);
+  deps = { credentials, resources: new ResourceRepository(table.get().client, table.get().name, credentials), now: () => new Date(), newId };
+});
+
+function actor(orgId: string): Actor {
+  return { principal: { userId: 'user-1', orgId, roles: ['ORG_ADMIN'], email: undefined }, ipAddress: '127.0.0.1' };
+}
+
+async function credential(orgId: string): Promise<CredentialRecord> {
+  const now = new Date().toISOString();
+  const record: CredentialRecord = {
+    orgId, id: newId(), name: `cred-${randomUUID()}`, provider: 'AWS', credentialType: 'ACCESS_KEY', status: 'UNVERIFIED',
+    lastVerifiedAt: null, verificationError: null, verifiedIdentity: null, hint: 'AKIA…TEST', createdAt: now, updatedAt: now,
+    secretVersion: 1, sealedSecret: 'v1.sealed', linkCount: 0,
+  };
+  await credentials.create(record, auditEntry(actor(orgId), { eventType: 'CREDENTIAL_CREATE', resourceType: 'CREDENTIAL', resourceId: record.id, resourceName: record.name }, newId(), now));
+  return record;
+}
+
+const deleteCredential = (orgId: string, id: string) =>
+  credentials.delete(orgId, id, (current) =>
+    auditEntry(actor(orgId), { eventType: 'CREDENTIAL_DELETE', resourceType: 'CREDENTIAL', resourceId: id, resourceName: current.name }, newId(), new Date().toISOString()),
+  );
+
+/** Runs `meanwhile` right after the next read of a credential summary returns, before the reader writes. */
+function afterNextCredentialRead(meanwhile: () => Promise<unknown>) {
+  const read = credentials.findSummary.bind(credentials);
+  vi.spyOn(credentials, 'findSummary').mockImplementationOnce(async (orgId, id) => {
+    const summary = await read(orgId, id);
+    await meanwhile();
+    return summary;
+  });
+}
+
+const orgItems = async (orgId: string) => (await scanTable()).filter((item) => item.pk === keys.org(orgId));
+
+describe('links and credential deletes in the worst interleavings', () => {
+  it('refuses a create whose credential is deleted between the check and the write: CREDENTIAL_NOT_FOUND, nothing written', async () => {
+    const orgId = randomUUID();
+    const doomed = await credential(orgId);
+    afterNextCredentialRead(() => deleteCredential(orgId, doomed.id));
+    await expect(createResource(deps, actor(orgId), securityGroupResource('late', doomed.id))).rejects.toMatchObject({
+      code: 'CREDENTIAL_NOT_FOUND',
+      message: `Credential with ID ${doomed.id} not found`,
+    });
+    const items = await orgItems(orgId);
+    expect(items.filter((item) => /^(RES|LINK|CRED)#/.test(item.sk))).toEqual([]);
+    expect(items.filter((item) => item.eventType === 'RESOURCE_CREATE')).toEqual([]);
+  });
+
+  it('refuses a move whose target is deleted between the check and the write, leaving the resource where it was', async () => {
+    const orgId = randomUUID();
+    const home = await credential(orgId);
+    const target = await credential(orgId);
+    const resource = await createResource(deps, actor(orgId), securityGroupResource('stays', home.id));
+    afterNextCredentialRead(() => deleteCredential(orgId, target.id));
+    await expect(updateResource(deps, actor(orgId), resource.id, { credentialId: target.id })).rejects.toMatchObject({
+      code: 'CREDENTIAL_NOT_FOUND',
+    });
+    expect((await deps.resources.find(orgId, resource.id))?.credentialId).toBe(home.id);
+    expect((await credentials.findSummary(orgId, home.id))?.linkCount).toBe(1);
+  });
+
+  it('refuses a delete when a link lands between its count check and its write, with the count that is now true', async () => {
+    const orgId = randomUUID();
+    const busy = await credential(orgId);
+    afterNextCredentialRead(() => createResource(deps, actor(orgId), securityGroupResource('sneaky', busy.id)));
+    await expect(deleteCredential(orgId, busy.id)).rejects.toMatchObject({
+      code: 'CREDENTIAL_IN_USE',
+      message: 'Cannot delete credential linked to 1 active resource. Delete or reassign resources first.',
+    });
+    expect(await credentials.findSummary(orgId, busy.id)).toMatchObject({ linkCount: 1 });
+  });
+});
