@@ -1,6 +1,6 @@
 import type * as z from 'zod/mini';
 import { jsonObject } from '../../net/json-object.ts';
-import { OutboundRequestError } from '../../net/outbound-request-error.ts';
+import { unreachableUnlessAnswered } from '../unreachable-unless-answered.ts';
 import { safeFetch } from '../../net/safe-fetch.ts';
 import { providerSettings } from '../provider-settings.ts';
 import { scrubbed } from '../scrub.ts';
@@ -30,7 +30,7 @@ const REJECTIONS: Record<number, string> = {
 export const verifyServicePrincipal = scrubbed<ServicePrincipalData>(
   async (data) => {
     const { azureAuthorityHost, timeoutMs } = providerSettings();
-    try {
+    return unreachableUnlessAnswered('Microsoft Entra ID', async () => {
       const response = await safeFetch(`${azureAuthorityHost}/${encodeURIComponent(data.tenantId)}/oauth2/v2.0/token`, {
         method: 'POST',
         headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
@@ -44,13 +44,7 @@ export const verifyServicePrincipal = scrubbed<ServicePrincipalData>(
         allowPrivate: true,
       });
       return verdict(response.status, jsonObject(response.body), data);
-    } catch (error) {
-      if (!(error instanceof OutboundRequestError)) throw error;
-      return {
-        kind: 'unreachable',
-        message: `Microsoft Entra ID could not be reached (${error.message}); the check will be retried`,
-      };
-    }
+    });
   },
   (data) => [data.clientSecret],
 );

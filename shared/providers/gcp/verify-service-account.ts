@@ -1,7 +1,7 @@
 import { importPKCS8, SignJWT } from 'jose';
 import type * as z from 'zod/mini';
 import { jsonObject } from '../../net/json-object.ts';
-import { OutboundRequestError } from '../../net/outbound-request-error.ts';
+import { unreachableUnlessAnswered } from '../unreachable-unless-answered.ts';
 import { safeFetch } from '../../net/safe-fetch.ts';
 import { providerSettings } from '../provider-settings.ts';
 import { scrubbed } from '../scrub.ts';
@@ -46,7 +46,7 @@ export const verifyServiceAccount = scrubbed<ServiceAccountData>(
         message: 'the private_key is not a valid PKCS#8 RSA key. Download a new key file from Google Cloud',
       };
     }
-    try {
+    return unreachableUnlessAnswered('the Google token endpoint', async () => {
       const response = await safeFetch(tokenUri, {
         method: 'POST',
         headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
@@ -55,13 +55,7 @@ export const verifyServiceAccount = scrubbed<ServiceAccountData>(
         allowPrivate: true,
       });
       return verdict(response.status, jsonObject(response.body), data);
-    } catch (error) {
-      if (!(error instanceof OutboundRequestError)) throw error;
-      return {
-        kind: 'unreachable',
-        message: `the Google token endpoint could not be reached (${error.message}); the check will be retried`,
-      };
-    }
+    });
   },
   (data) => [data.private_key, data.private_key_id],
 );

@@ -1,6 +1,6 @@
 import type * as z from 'zod/mini';
 import { jsonObject } from '../../net/json-object.ts';
-import { OutboundRequestError } from '../../net/outbound-request-error.ts';
+import { unreachableUnlessAnswered } from '../unreachable-unless-answered.ts';
 import { safeFetch } from '../../net/safe-fetch.ts';
 import { providerSettings } from '../provider-settings.ts';
 import { scrubbed } from '../scrub.ts';
@@ -23,20 +23,14 @@ export const verifyApiToken = scrubbed<ApiTokenData>(
     const { vercelApiUrl, timeoutMs } = providerSettings();
     const url = new URL(`${vercelApiUrl}/v2/user`);
     if (data.teamId !== undefined) url.searchParams.set('teamId', data.teamId);
-    try {
+    return unreachableUnlessAnswered('the Vercel API', async () => {
       const response = await safeFetch(url.href, {
         headers: { authorization: `Bearer ${data.apiToken}`, accept: 'application/json' },
         timeoutMs,
         allowPrivate: true,
       });
       return verdict(response.status, jsonObject(response.body), data.teamId);
-    } catch (error) {
-      if (!(error instanceof OutboundRequestError)) throw error;
-      return {
-        kind: 'unreachable',
-        message: `the Vercel API could not be reached (${error.message}); the check will be retried`,
-      };
-    }
+    });
   },
   (data) => [data.apiToken],
 );
