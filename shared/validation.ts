@@ -11,16 +11,19 @@ export function parseOrThrow<T>(schema: z.ZodMiniType<T>, data: unknown, prefix 
 }
 
 export function fieldErrors(issues: readonly Issue[], data: unknown, prefix = ''): ValidationErrors {
-  const errors: ValidationErrors = {};
+  // A Map, not an object: a field named `constructor` or `__proto__` must get its own message, not find an inherited one.
+  const errors = new Map<string, string>();
+  const add = (path: string, message: () => string) => {
+    if (!errors.has(path)) errors.set(path, message());
+  };
   for (const issue of issues) {
     if (issue.code === 'unrecognized_keys') {
-      for (const key of issue.keys) errors[joinPath(prefix, [...issue.path, key])] ??= 'Unknown field';
+      for (const key of issue.keys) add(joinPath(prefix, [...issue.path, key]), () => 'Unknown field');
       continue;
     }
-    const path = joinPath(prefix, issue.path);
-    errors[path || 'body'] ??= describe(issue, valueAt(data, issue.path));
+    add(joinPath(prefix, issue.path) || 'body', () => describe(issue, valueAt(data, issue.path)));
   }
-  return errors;
+  return Object.fromEntries(errors);
 }
 
 function describe(issue: Issue, value: unknown): string {

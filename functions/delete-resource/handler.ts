@@ -1,6 +1,6 @@
-import { parseId } from '../../shared/credentials/credential-input.ts';
 import { apiHandler } from '../../shared/http/api-handler.ts';
 import { noContent } from '../../shared/http/responses.ts';
+import { parseId } from '../../shared/parse-id.ts';
 import { deleteResource } from '../../shared/resources/delete-resource.ts';
 import { resourceDeps } from '../../shared/runtime/resource-deps.ts';
 

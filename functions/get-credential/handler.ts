@@ -1,7 +1,7 @@
-import { parseId } from '../../shared/credentials/credential-input.ts';
 import { getCredential } from '../../shared/credentials/read-credentials.ts';
 import { apiHandler } from '../../shared/http/api-handler.ts';
 import { json } from '../../shared/http/responses.ts';
+import { parseId } from '../../shared/parse-id.ts';
 import { credentialDeps } from '../../shared/runtime/credential-deps.ts';
 
 export const handler = apiHandler({ budget: 'read' }, async (request) => {

@@ -4,7 +4,7 @@ import { apiHandler } from '../../shared/http/api-handler.ts';
 import { json } from '../../shared/http/responses.ts';
 import { auditRepository } from '../../shared/runtime/audit-repository.ts';
 
-export const handler = apiHandler({ budget: 'read' }, async (request) => {
+export const handler = apiHandler({ budget: 'read', query: true }, async (request) => {
   const query = parseAuditLogQuery(request.query);
   return json(200, await listAuditLogs(auditRepository.get(), request.actor.principal.orgId, query));
 });

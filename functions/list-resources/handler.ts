@@ -1,10 +1,10 @@
 import { apiHandler } from '../../shared/http/api-handler.ts';
 import { json } from '../../shared/http/responses.ts';
+import { parseListResourcesInput } from '../../shared/resources/list-resources-input.ts';
 import { listResources } from '../../shared/resources/read-resources.ts';
-import { parseListResourcesInput } from '../../shared/resources/resource-input.ts';
 import { resourceDeps } from '../../shared/runtime/resource-deps.ts';
 
-export const handler = apiHandler({ budget: 'read' }, async (request) => {
+export const handler = apiHandler({ budget: 'read', query: true }, async (request) => {
   const filter = parseListResourcesInput(request.query);
   return json(200, await listResources(resourceDeps(), request.actor.principal.orgId, filter));
 });

@@ -1,6 +1,6 @@
-import { parseId } from '../../shared/credentials/credential-input.ts';
 import { apiHandler } from '../../shared/http/api-handler.ts';
 import { json } from '../../shared/http/responses.ts';
+import { parseId } from '../../shared/parse-id.ts';
 import { updateResource } from '../../shared/resources/update-resource.ts';
 import { resourceDeps } from '../../shared/runtime/resource-deps.ts';
 

@@ -2,7 +2,7 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { verifyDeps } from '../../shared/runtime/verification-deps.ts';
 import { parseVerificationMessage } from '../../shared/verification/verification-message.ts';
-import { verifyCredential } from '../../shared/verification/verify-credential.ts';
+import { FIRST_DELIVERY, verifyCredential, type Delivery } from '../../shared/verification/verify-credential.ts';
 
 const processor = new BatchProcessor(EventType.SQS);
 
@@ -10,7 +10,13 @@ const processor = new BatchProcessor(EventType.SQS);
 export const handler = async (event: SQSEvent) =>
   processPartialResponse(
     event,
-    (record: SQSRecord) => verifyCredential(verifyDeps(), parseVerificationMessage(record.body)),
+    (record: SQSRecord) => verifyCredential(verifyDeps(), parseVerificationMessage(record.body), deliveryOf(record)),
     processor,
     { throwOnFullBatchFailure: false },
   );
+
+function deliveryOf(record: SQSRecord): Delivery {
+  const receiveCount = Number(record.attributes?.ApproximateReceiveCount);
+  const firstReceivedAt = Number(record.attributes?.ApproximateFirstReceiveTimestamp);
+  return Number.isInteger(receiveCount) && Number.isFinite(firstReceivedAt) ? { receiveCount, firstReceivedAt } : FIRST_DELIVERY;
+}

@@ -1,7 +1,7 @@
 import { checkAgain } from '../../shared/credentials/check-again.ts';
-import { parseId } from '../../shared/credentials/credential-input.ts';
 import { apiHandler } from '../../shared/http/api-handler.ts';
 import { json } from '../../shared/http/responses.ts';
+import { parseId } from '../../shared/parse-id.ts';
 import { credentialDeps } from '../../shared/runtime/credential-deps.ts';
 import { verificationQueue } from '../../shared/runtime/queue.ts';
 

@@ -22,30 +22,22 @@ export function proxyEvent(
   requestId: string,
   authorizer: Record<string, unknown> | null,
 ): APIGatewayProxyEvent {
-  const headers: Record<string, string> = {};
-  const multiValueHeaders: Record<string, string[]> = {};
-  for (const [name, value] of Object.entries(request.headers)) {
-    if (value === undefined) continue;
-    const values = Array.isArray(value) ? value : [value];
-    headers[name] = values[values.length - 1]!;
-    multiValueHeaders[name] = values;
-  }
-  const query: Record<string, string> = {};
-  const multiValueQuery: Record<string, string[]> = {};
-  for (const [name, value] of url.searchParams) {
-    query[name] = value;
-    (multiValueQuery[name] ??= []).push(value);
-  }
-  const hasQuery = Object.keys(query).length > 0;
+  // Built from entries, so that a name like `constructor` or `__proto__` stays an ordinary key, as in the gateway's JSON.
+  const headerValues = Object.entries(request.headers).flatMap(([name, value]) =>
+    value === undefined ? [] : [[name, Array.isArray(value) ? value : [value]] as const],
+  );
+  const queryValues = new Map<string, string[]>();
+  for (const [name, value] of url.searchParams) queryValues.set(name, [...(queryValues.get(name) ?? []), value]);
+  const hasQuery = queryValues.size > 0;
   const method = request.method ?? 'GET';
   return {
     resource: match.route.path,
     path: url.pathname,
     httpMethod: method,
-    headers,
-    multiValueHeaders,
-    queryStringParameters: hasQuery ? query : null,
-    multiValueQueryStringParameters: hasQuery ? multiValueQuery : null,
+    headers: Object.fromEntries(headerValues.map(([name, values]) => [name, values[values.length - 1]!])),
+    multiValueHeaders: Object.fromEntries(headerValues),
+    queryStringParameters: hasQuery ? Object.fromEntries([...queryValues].map(([name, values]) => [name, values[values.length - 1]!])) : null,
+    multiValueQueryStringParameters: hasQuery ? Object.fromEntries(queryValues) : null,
     pathParameters: Object.keys(match.pathParameters).length ? match.pathParameters : null,
     stageVariables: null,
     body,

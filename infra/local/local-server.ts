@@ -18,6 +18,8 @@ const GATEWAY_MAX_BODY_BYTES = 10 * 1024 * 1024;
 export interface LocalServer {
   url: string;
   server: Server;
+  /** Handler invocations per functions/ folder since start: lets tests prove a refused request reached no handler. */
+  invocations: ReadonlyMap<string, number>;
   close(): Promise<void>;
 }
 
@@ -46,6 +48,7 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
     return loaded;
   };
   const authorizer = import('../../functions/authorizer/handler.ts').then((module) => module.handler as Authorizer);
+  const invocations = new Map<string, number>();
 
   const server = createServer((request, response) => {
     const started = Date.now();
@@ -89,13 +92,16 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
       try {
         const result = await (await authorizer)(tokenAuthorizerEvent(token, method, url.pathname));
         authorizerContext = { ...result.context, principalId: result.principalId };
-      } catch {
+      } catch (error) {
+        // As API Gateway: only the authorizer's `Unauthorized` is a 401; any other failure (its settings) is a 500.
+        if ((error as Error).message !== 'Unauthorized') throw error;
         sendGatewayError(response, 401, 'UNAUTHORIZED', 'Missing or invalid credentials', requestId);
         return;
       }
     }
     const event = proxyEvent(request, url, found, body, requestId, authorizerContext);
     const handler = await loadHandler(found.route);
+    invocations.set(found.route.handler, (invocations.get(found.route.handler) ?? 0) + 1);
     const result = await handler(event, lambdaContext(found.route.handler, requestId));
     response.writeHead(result.statusCode, stringHeaders(result.headers));
     response.end(result.body);
@@ -107,6 +113,7 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
   return {
     url: `http://localhost:${port}`,
     server,
+    invocations,
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());

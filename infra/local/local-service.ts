@@ -14,7 +14,7 @@ import { keyProvider } from '../../shared/runtime/keys.ts';
 import { verificationQueue } from '../../shared/runtime/queue.ts';
 import { resourceRepository } from '../../shared/runtime/resource-deps.ts';
 import { table } from '../../shared/runtime/table.ts';
-import { verificationRepository } from '../../shared/runtime/verification-deps.ts';
+import { verificationRepository } from '../../shared/runtime/verification-repository.ts';
 import { logger } from '../../shared/logger.ts';
 import { ensureTable } from './create-table.ts';
 import { startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local.ts';
@@ -36,8 +36,10 @@ export interface LocalServiceOptions {
 
 export interface LocalService {
   url: string;
-  jwtSecret: string;
+  /** The HS256 secret tokens are signed with; undefined when they are verified against `JWT_JWKS_URL`. */
+  jwtSecret: string | undefined;
   queue: InProcessQueue;
+  invocations: ReadonlyMap<string, number>;
   stop(): Promise<void>;
 }
 
@@ -48,7 +50,8 @@ export interface LocalService {
 export async function startLocalService(options: LocalServiceOptions): Promise<LocalService> {
   mkdirSync(options.dataDir, { recursive: true });
   process.env.DATA_DIR = options.dataDir;
-  process.env.JWT_SECRET ||= localJwtSecret(options.dataDir);
+  // With a JWKS URL the authorizer verifies RS256/ES256 tokens of that issuer; a secret as well is a settings error.
+  if (!process.env.JWT_JWKS_URL) process.env.JWT_SECRET ||= localJwtSecret(options.dataDir);
   process.env.ALLOW_PRIVATE_ENDPOINTS ??= 'true';
   process.env.AWS_REGION ??= 'us-east-1';
   // What the setup endpoint tells admins to trust; no real role can trust it, so it only shows the shape locally.
@@ -78,6 +81,7 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
     url: server.url,
     jwtSecret: process.env.JWT_SECRET,
     queue,
+    invocations: server.invocations,
     stop: async () => {
       if (sweeper) clearInterval(sweeper);
       queue.stop();
@@ -88,8 +92,8 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
 }
 
 function consoleSite({ root, developmentOrg }: NonNullable<LocalServiceOptions['console']>) {
-  if (developmentOrg === undefined) return { root };
-  const secret = process.env.JWT_SECRET!;
+  const secret = process.env.JWT_SECRET;
+  if (developmentOrg === undefined || secret === undefined) return { root };
   return { root, developmentToken: () => mintToken({ secret, orgId: developmentOrg, email: DEVELOPMENT_EMAIL }) };
 }
 

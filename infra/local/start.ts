@@ -12,11 +12,18 @@ const service = await startLocalService({
   ...(process.env.DYNAMODB_ENDPOINT && { dynamoDbEndpoint: process.env.DYNAMODB_ENDPOINT }),
   console: { root: await builtConsole(), developmentOrg: DEVELOPMENT_ORG },
 });
-const token = await mintToken({ secret: service.jwtSecret, orgId: DEVELOPMENT_ORG, email: DEVELOPMENT_EMAIL });
+const ready = `EntryGuard Credentials is running at ${service.url}/api/v1 (ready in ${Date.now() - started} ms)`;
+if (service.jwtSecret === undefined) {
+  process.stdout.write(`\n${ready}\n\nTokens are verified against ${process.env.JWT_JWKS_URL}; sign in with that issuer.\n\n`);
+} else {
+  await printDevelopmentToken(service.jwtSecret);
+}
 
-// The one place a token is printed: the developer asked for a ready-to-use one.
-process.stdout.write(`
-EntryGuard Credentials is running at ${service.url}/api/v1 (ready in ${Date.now() - started} ms)
+async function printDevelopmentToken(secret: string): Promise<void> {
+  const token = await mintToken({ secret, orgId: DEVELOPMENT_ORG, email: DEVELOPMENT_EMAIL });
+  // The one place a token is printed: the developer asked for a ready-to-use one.
+  process.stdout.write(`
+${ready}
 
 Admin console: ${service.url}/ (signed in as ${DEVELOPMENT_EMAIL}, ORG_ADMIN of "${DEVELOPMENT_ORG}")
 
@@ -29,6 +36,7 @@ Try:
   curl -s ${service.url}/api/v1/credentials -H "Authorization: Bearer $TOKEN"
 
 `);
+}
 
 let stopping = false;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { auditEntry, type Actor } from '../audit/audit-entry.ts';
 import { sealSecret } from '../crypto/envelope.ts';
+import { retryOnConcurrentChange } from '../data/retry-on-concurrent-change.ts';
 import { credentialNameConflict, validationError } from '../errors.ts';
 import { IdempotencyKeyTakenError, NameTakenError } from './credential-repository.ts';
 import type { SealingDeps } from './credential-service-deps.ts';
@@ -77,7 +78,8 @@ export async function createCredential(
           expiresAt: Math.floor(now.getTime() / 1000) + deps.idempotencyTtlHours * 3600,
         };
   try {
-    await deps.repository.create(record, audit, idempotency);
+    // A cancelled transaction wrote nothing, so the same one can be sent again.
+    await retryOnConcurrentChange(() => deps.repository.create(record, audit, idempotency));
   } catch (error) {
     if (error instanceof IdempotencyKeyTakenError && idempotencyKey !== undefined) {
       const replay = await replayOf(deps, orgId, idempotencyKey, fingerprint);

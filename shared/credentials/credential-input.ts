@@ -1,19 +1,9 @@
 import * as z from 'zod/mini';
+import { displayName } from '../display-name.ts';
 import { validationError } from '../errors.ts';
 import { findKind, typesOf } from '../providers/index.ts';
 import { PROVIDERS, type CredentialKind, type Provider } from '../providers/provider.ts';
 import { parseOrThrow } from '../validation.ts';
-import type { VerificationStatus } from './model.ts';
-
-const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]/;
-
-/** A credential's or resource's name: 1–128 characters after trimming, no control characters. */
-export const displayName = z.string().check(
-  z.trim(),
-  z.minLength(1, { error: 'Must be 1 to 128 characters' }),
-  z.maxLength(128, { error: 'Must be 1 to 128 characters' }),
-  z.refine((value) => !CONTROL_CHARACTERS.test(value), { error: 'Must not contain control characters' }),
-);
 
 const createBody = z.strictObject({
   name: displayName,
@@ -80,39 +70,4 @@ export function kindOf(provider: Provider, credentialType: string): CredentialKi
     throw validationError({ credentialType: `Must be one of: ${typesOf(provider).join(', ')} for provider ${provider}` });
   }
   return kind;
-}
-
-const STATUSES = ['UNVERIFIED', 'VALID', 'INVALID'] as const;
-
-const listQuery = z.strictObject({
-  provider: z.optional(z.enum(PROVIDERS, { error: `Must be one of: ${PROVIDERS.join(', ')}` })),
-  status: z.optional(z.enum(STATUSES, { error: `Must be one of: ${STATUSES.join(', ')}` })),
-  limit: z.optional(
-    z.string().check(z.regex(/^(100|[1-9][0-9]?)$/, { error: 'Must be an integer from 1 to 100' })),
-  ),
-  cursor: z.optional(z.string().check(z.maxLength(512, { error: 'Invalid cursor' }))),
-});
-
-export interface ListCredentialsInput {
-  provider?: Provider;
-  status?: VerificationStatus;
-  limit?: number;
-  cursor?: string;
-}
-
-export function parseListInput(query: Record<string, string | undefined>): ListCredentialsInput {
-  const parsed = parseOrThrow(listQuery, query);
-  return {
-    ...(parsed.provider && { provider: parsed.provider }),
-    ...(parsed.status && { status: parsed.status }),
-    ...(parsed.limit && { limit: Number(parsed.limit) }),
-    ...(parsed.cursor !== undefined && { cursor: parsed.cursor }),
-  };
-}
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-export function parseId(id: string | undefined, field = 'id'): string {
-  if (id === undefined || !UUID.test(id)) throw validationError({ [field]: 'Must be a UUID' });
-  return id.toLowerCase();
 }

@@ -1,5 +1,6 @@
 import {
   GetCommand,
+  PutCommand,
   QueryCommand,
   TransactWriteCommand,
   type DynamoDBDocumentClient,
@@ -68,7 +69,10 @@ export class CredentialRepository {
     private readonly tableName: string,
   ) {}
 
-  /** Writes the credential, its name claim, its audit entry (and the idempotency record) atomically. */
+  /**
+   * Writes the credential, its name claim, its audit entry (and the idempotency record) atomically. A transaction
+   * that lost to a concurrent one on the same name or key (`TransactionConflict`) is a `ConcurrentChangeError`.
+   */
   async create(record: CredentialRecord, audit: AuditEntry, idempotency?: IdempotencyClaim): Promise<void> {
     const org = keys.org(record.orgId);
     const items: TransactItem[] = [
@@ -103,14 +107,11 @@ export class CredentialRepository {
         },
       });
     }
-    try {
-      await this.db.send(new TransactWriteCommand({ TransactItems: items }));
-    } catch (error) {
-      const reasons = cancellationReasons(error);
-      if (reasons && idempotency && failedConditionAt(reasons, 3)) throw new IdempotencyKeyTakenError();
-      if (reasons && failedConditionAt(reasons, 1)) throw new NameTakenError();
-      throw asDependencyError(error);
-    }
+    await transactWrite(this.db, items, (reasons) => {
+      if (idempotency && failedConditionAt(reasons, 3)) return new IdempotencyKeyTakenError();
+      if (failedConditionAt(reasons, 1)) return new NameTakenError();
+      return undefined;
+    });
   }
 
   async findIdempotency(orgId: string, key: string, now: Date): Promise<StoredIdempotency | undefined> {
@@ -321,9 +322,10 @@ export class CredentialRepository {
     ];
   }
 
+  /** An audit entry on its own: a conditional put, since a one-item transaction costs twice the write capacity. */
   async appendAudit(orgId: string, entry: AuditEntry): Promise<void> {
     try {
-      await this.db.send(new TransactWriteCommand({ TransactItems: [this.auditPut(orgId, entry)] }));
+      await this.db.send(new PutCommand(this.auditPut(orgId, entry).Put!));
     } catch (error) {
       throw asDependencyError(error);
     }

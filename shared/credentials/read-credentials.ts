@@ -1,6 +1,6 @@
 import { credentialNotFound, validationError } from '../errors.ts';
 import type { CredentialDeps } from './credential-service-deps.ts';
-import type { ListCredentialsInput } from './credential-input.ts';
+import type { ListCredentialsInput } from './list-input.ts';
 import { toView, type CredentialView } from './model.ts';
 
 export interface CredentialList {

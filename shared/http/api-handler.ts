@@ -9,8 +9,11 @@ import { bodySizeLimit } from './middleware/body-size-limit.ts';
 import { contractErrorHandler } from './middleware/contract-error-handler.ts';
 import { contractHeaders, requestIdOf } from './middleware/contract-headers.ts';
 import { rateLimit } from './middleware/rate-limit.ts';
+import { refuseAmbiguousJson } from './middleware/refuse-ambiguous-json.ts';
+import { refuseBody } from './middleware/refuse-body.ts';
 import { refuseDuplicateKeys } from './middleware/refuse-duplicate-keys.ts';
 import { requirePrincipal, type PrincipalContext } from './middleware/require-principal.ts';
+import { strictQuery } from './middleware/strict-query.ts';
 
 /** What a route's business function sees: the verified caller and the parsed request, no API Gateway shapes. */
 export interface ApiRequest {
@@ -24,15 +27,18 @@ export interface ApiRequest {
 
 export interface RouteOptions {
   budget: Budget;
-  /** Parse a JSON body (POST/PATCH). */
+  /** Parse a JSON body (POST/PATCH); other routes refuse a body. */
   jsonBody?: boolean;
+  /** The route reads query parameters and refuses unknown names itself; other routes refuse any. */
+  query?: boolean;
 }
 
 type Route = (request: ApiRequest) => Promise<APIGatewayProxyResult>;
 
 /**
  * The middy chain every authenticated API route uses: normalise, add the contract's headers, require ORG_ADMIN,
- * charge the rate limit, cap and parse the body, and map every error to the contract's body (registered last).
+ * charge the rate limit, refuse input the route does not take, cap and parse the body, and map every error to the
+ * contract's body (registered last).
  */
 export function apiHandler(options: RouteOptions, route: Route) {
   return middy<APIGatewayProxyEvent, APIGatewayProxyResult, Error, Context & PrincipalContext>()
@@ -41,7 +47,8 @@ export function apiHandler(options: RouteOptions, route: Route) {
     .use(contractHeaders())
     .use(requirePrincipal())
     .use(rateLimit(options.budget))
-    .use(options.jsonBody ? [bodySizeLimit(), refuseDuplicateKeys(), httpJsonBodyParser()] : [])
+    .use(strictQuery(options.query ?? false))
+    .use(options.jsonBody ? [bodySizeLimit(), refuseDuplicateKeys(), httpJsonBodyParser(), refuseAmbiguousJson()] : [refuseBody()])
     .use(contractErrorHandler())
     .handler((event, context) =>
       route({

@@ -2,14 +2,18 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { contractErrorHandler } from './middleware/contract-error-handler.ts';
 import { contractHeaders } from './middleware/contract-headers.ts';
+import { refuseBody } from './middleware/refuse-body.ts';
+import { strictQuery } from './middleware/strict-query.ts';
 
 /**
- * The contract's headers and error mapping for routes without authentication (health, the OpenAPI document).
- * Kept apart from apiHandler so these bundles carry no DynamoDB client.
+ * The contract's headers and error mapping for routes without authentication (health, the OpenAPI document), which
+ * take no input. Kept apart from apiHandler so these bundles carry no DynamoDB client.
  */
 export function publicHandler(route: (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>) {
   return middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
     .use(contractHeaders())
+    .use(strictQuery(false))
+    .use(refuseBody())
     .use(contractErrorHandler())
     .handler(route);
 }

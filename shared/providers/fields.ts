@@ -1,11 +1,15 @@
 import { createHash } from 'node:crypto';
 import * as z from 'zod/mini';
 
-/** A required, non-blank string of bounded length. */
+/** C0 and C1 control characters, DEL included: never part of a name, key, token, id or URL. */
+const CONTROL_CHARACTERS = /\p{Cc}/u;
+
+/** A required, non-blank, single-line string of bounded length. */
 export function text(max = 4096) {
   return z.string().check(
     z.refine((value) => value.trim().length > 0, { error: 'Must not be blank' }),
     z.maxLength(max, { error: `Must be at most ${max} characters` }),
+    z.refine((value) => !CONTROL_CHARACTERS.test(value), { error: 'Must not contain control characters' }),
   );
 }
 

@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { displayName } from '../credentials/credential-input.ts';
+import { displayName } from '../display-name.ts';
 import { validationError } from '../errors.ts';
 import { GUID, matching } from '../providers/fields.ts';
 import { PROVIDERS, type Provider } from '../providers/provider.ts';
@@ -70,13 +70,6 @@ export function checkSameKind(current: { provider: string; resourceType: string 
   if (input.resourceType !== undefined && input.resourceType !== current.resourceType) {
     throw validationError({ resourceType: `Must stay ${current.resourceType}: ${keeps}` });
   }
-}
-
-const listQuery = z.strictObject({ credentialId: z.optional(uuid) });
-
-export function parseListResourcesInput(query: Record<string, string | undefined>): { credentialId?: string } {
-  const parsed = parseOrThrow(listQuery, query);
-  return parsed.credentialId === undefined ? {} : { credentialId: parsed.credentialId.toLowerCase() };
 }
 
 export function resourceKindOf(provider: Provider, resourceType: string): ResourceKind {

@@ -1,7 +1,6 @@
-import type { ResourceDeps, ResourceVerifyDeps } from '../resources/resource-service-deps.ts';
+import type { ResourceDeps } from '../resources/resource-service-deps.ts';
 import { ResourceRepository } from '../resources/resource-repository.ts';
 import { credentialRepository, newId } from './credential-deps.ts';
-import { keyProvider } from './keys.ts';
 import { lazy } from './lazy.ts';
 import { table } from './table.ts';
 
@@ -11,9 +10,4 @@ export const resourceRepository = lazy(
 
 export function resourceDeps(): ResourceDeps {
   return { resources: resourceRepository.get(), credentials: credentialRepository.get(), now: () => new Date(), newId };
-}
-
-/** For verifying a resource, which opens its credential's secret. */
-export function resourceVerifyDeps(): ResourceVerifyDeps {
-  return { ...resourceDeps(), keys: keyProvider.get() };
 }

@@ -1,15 +1,10 @@
 import { config } from '../config.ts';
 import { findVerifier } from '../providers/verifiers.ts';
-import type { SweepDeps } from '../verification/sweep.ts';
-import { VerificationRepository } from '../verification/verification-repository.ts';
 import type { VerifyDeps } from '../verification/verify-credential.ts';
 import { credentialRepository } from './credential-deps.ts';
-import { lazy } from './lazy.ts';
 import { keyProvider } from './keys.ts';
 import { verificationQueue } from './queue.ts';
-import { table } from './table.ts';
-
-export const verificationRepository = lazy(() => new VerificationRepository(table.get().client, table.get().name));
+import { verificationRepository } from './verification-repository.ts';
 
 export function verifyDeps(): VerifyDeps {
   const settings = config();
@@ -22,17 +17,5 @@ export function verifyDeps(): VerifyDeps {
     now: () => new Date(),
     maxAttempts: settings.verifyMaxAttempts,
     retryBaseSeconds: settings.verifyRetryBaseSeconds,
-  };
-}
-
-export function sweepDeps(): SweepDeps {
-  const settings = config();
-  return {
-    verifications: verificationRepository.get(),
-    queue: verificationQueue.get(),
-    now: () => new Date(),
-    unverifiedMinutes: settings.sweepUnverifiedMinutes,
-    verifiedHours: settings.sweepVerifiedHours,
-    maxPerRun: settings.sweepMaxPerRun,
   };
 }

@@ -17,7 +17,17 @@ export interface VerifyDeps {
   retryBaseSeconds: number;
 }
 
-export type VerifyOutcome = 'recorded' | 'retry-queued' | 'gave-up' | 'gone' | 'stale';
+export type VerifyOutcome = 'recorded' | 'retry-queued' | 'gave-up' | 'gone' | 'stale' | 'answered';
+
+/** How the queue delivered the message this time (SQS's `ApproximateReceiveCount` and first receive time). */
+export interface Delivery {
+  receiveCount: number;
+  /** Epoch milliseconds. */
+  firstReceivedAt: number;
+}
+
+/** A record without the receive attributes is taken for a first delivery. */
+export const FIRST_DELIVERY: Delivery = { receiveCount: 1, firstReceivedAt: Number.POSITIVE_INFINITY };
 
 /** SQS's longest delivery delay. */
 const MAX_DELAY_SECONDS = 900;
@@ -26,11 +36,21 @@ const MAX_DELAY_SECONDS = 900;
  * Checks one credential with its provider and writes the verdict back. Definitive answers become VALID/INVALID;
  * an unreachable provider is re-queued with growing delay and, after the last attempt, leaves the credential
  * UNVERIFIED with a note. Anything that throws (KMS, DynamoDB, the queue) fails the message so SQS retries it.
+ *
+ * A consumer that dies mid-batch gets the whole batch again, records it had finished included: a message seen
+ * before whose credential got a verdict after that first receive is done, and is not checked with the provider again.
  */
-export async function verifyCredential(deps: VerifyDeps, message: VerificationMessage): Promise<VerifyOutcome> {
+export async function verifyCredential(
+  deps: VerifyDeps,
+  message: VerificationMessage,
+  delivery: Delivery,
+): Promise<VerifyOutcome> {
   const credential = await deps.credentials.find(message.orgId, message.credentialId);
   if (!credential) return 'gone';
   if (credential.secretVersion !== message.secretVersion) return 'stale';
+  if (delivery.receiveCount > 1 && credential.lastVerifiedAt !== null && Date.parse(credential.lastVerifiedAt) >= delivery.firstReceivedAt) {
+    return 'answered';
+  }
   const attempt = message.attempt ?? 1;
 
   const verifier = deps.findVerifier(credential.provider, credential.credentialType);

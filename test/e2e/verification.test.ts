@@ -6,8 +6,8 @@ import { handler as consumer } from '../../functions/verification-consumer/handl
 import { keys } from '../../shared/data/table.ts';
 import { DependencyError } from '../../shared/errors.ts';
 import { verificationQueue } from '../../shared/runtime/queue.ts';
+import { sweepDeps } from '../../shared/runtime/sweep-deps.ts';
 import { table } from '../../shared/runtime/table.ts';
-import { sweepDeps } from '../../shared/runtime/verification-deps.ts';
 import { sweep } from '../../shared/verification/sweep.ts';
 import { awsCredential, vercelCredential } from '../helpers/credential-fixtures.ts';
 import { newStsIdentity, startStsDouble, type StsDouble, type StsIdentity } from '../helpers/doubles/sts-double.ts';

@@ -13,7 +13,8 @@ export interface ApiResponse<T = any> {
 export interface CallOptions {
   token?: string | null;
   body?: unknown;
-  rawBody?: string;
+  /** Sent as is: text, or bytes (e.g. not UTF-8). */
+  rawBody?: string | Uint8Array;
   headers?: Record<string, string>;
 }
 
@@ -28,13 +29,16 @@ export async function startApi(options: Pick<LocalServiceOptions, 'queueTimeScal
   });
   const responses: ApiResponse[] = [];
 
-  const tokenFor = (orgId: string, roles = ['ORG_ADMIN'], extra: { email?: string; expiresIn?: string } = {}) =>
-    mintToken({ secret: service.jwtSecret, orgId, roles, ...extra });
+  const tokenFor = (orgId: string, roles = ['ORG_ADMIN'], extra: { email?: string; expiresIn?: string } = {}) => {
+    const secret = service.jwtSecret;
+    if (secret === undefined) throw new Error('tokenFor mints HS256 tokens; this service verifies tokens against JWT_JWKS_URL');
+    return mintToken({ secret, orgId, roles, ...extra });
+  };
 
   async function call<T = any>(method: string, path: string, options: CallOptions = {}): Promise<ApiResponse<T>> {
     const headers: Record<string, string> = { ...options.headers };
     if (options.token) headers.authorization = `Bearer ${options.token}`;
-    let body: string | undefined = options.rawBody;
+    let body: string | Uint8Array | undefined = options.rawBody;
     if (options.body !== undefined) {
       body = JSON.stringify(options.body);
       headers['content-type'] ??= 'application/json';

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { parseCreateInput, parseId, parseListInput } from '../../shared/credentials/credential-input.ts';
+import { parseCreateInput } from '../../shared/credentials/credential-input.ts';
+import { parseListInput } from '../../shared/credentials/list-input.ts';
+import { parseId } from '../../shared/parse-id.ts';
 import { validationErrorsOf } from '../helpers/validation-errors-of.ts';
 
 const GUID = '0f8fad5b-d9cb-469f-a165-70867728950e';
@@ -38,6 +40,11 @@ describe('parseCreateInput', () => {
     ['APISIX URL scheme', { ...valid.APISIX, credentialData: { ...valid.APISIX.credentialData, endpointUrl: 'ftp://gw.example.com' } }, 'credentialData.endpointUrl'],
     ['APISIX URL credentials', { ...valid.APISIX, credentialData: { ...valid.APISIX.credentialData, endpointUrl: 'https://u:p@gw.example.com' } }, 'credentialData.endpointUrl'],
     ['Vercel blank token', { ...valid.VERCEL, credentialData: { apiToken: '   ' } }, 'credentialData.apiToken'],
+    ['Vercel token with a line break', { ...valid.VERCEL, credentialData: { apiToken: 'ab\ncd' } }, 'credentialData.apiToken'],
+    ['APISIX key with a control character', { ...valid.APISIX, credentialData: { ...valid.APISIX.credentialData, adminApiKey: 'k\u0007ey' } }, 'credentialData.adminApiKey'],
+    ['AWS secret of 40 control characters', { ...valid.AWS, credentialData: { ...valid.AWS.credentialData, secretAccessKey: '\u0001'.repeat(40) } }, 'credentialData.secretAccessKey'],
+    ['GCP private key with a NUL inside', { ...valid.GCP, credentialData: { ...valid.GCP.credentialData, private_key: PEM.replace('MIIE', 'MI\u0000IE') } }, 'credentialData.private_key'],
+    ['GCP client e-mail with a control character', { ...valid.GCP, credentialData: { ...valid.GCP.credentialData, client_email: 'sa\u001b@p.iam.gserviceaccount.com' } }, 'credentialData.client_email'],
     ['name with control characters', { ...valid.VERCEL, name: 'a\u0000b' }, 'name'],
     ['name over 128 characters', { ...valid.VERCEL, name: 'n'.repeat(129) }, 'name'],
   ])('refuses a bad %s with a message on that field', (_case, body, field) => {

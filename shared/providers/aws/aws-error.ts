@@ -20,9 +20,20 @@ export function isTransient(error: AwsError): boolean {
   return status === undefined || status === 429 || status >= 500 || error.$fault === 'server' || TRANSIENT.has(error.name ?? '');
 }
 
-/** AWS's own words, appended to a verdict (scrubbed with it). */
+/**
+ * Refusals of the request's signature or signing key. What AWS says with them describes the signed request (key id,
+ * Authorization header, canonical request), and a careless endpoint may add the secret it expected, which is not the
+ * one sent and so escapes scrubbing: the verdict's own advice stands alone.
+ */
+const SIGNATURE_REFUSALS = new Set([
+  'AuthFailure', 'IncompleteSignature', 'InvalidClientTokenId', 'InvalidSignatureException', 'SignatureDoesNotMatch',
+  'UnrecognizedClientException', 'ExpiredToken',
+]);
+
+/** AWS's own words, appended to a verdict (scrubbed with it); none for a refused signature or key. */
 export function awsSaid(error: AwsError): string {
-  return error.message ? ` (AWS: ${error.message})` : '';
+  if (!error.message || SIGNATURE_REFUSALS.has(error.name ?? '')) return '';
+  return ` (AWS: ${error.message})`;
 }
 
 export function stsUnreachable(error: AwsError): VerificationOutcome {

@@ -7,7 +7,7 @@ export const accessKey = defineKind({
   credentialType: 'ACCESS_KEY',
   schema: z.strictObject({
     accessKeyId: matching(/^(AKIA|ASIA)[A-Z0-9]{16}$/, 'Must be AKIA or ASIA followed by 16 upper-case letters or digits'),
-    secretAccessKey: matching(/^\S{40}$/, 'Must be 40 characters'),
+    secretAccessKey: matching(/^[\x21-\x7e]{40}$/, 'Must be 40 characters'),
   }),
   hint: (data) => abbreviate(data.accessKeyId),
 });

@@ -2,7 +2,7 @@ import * as z from 'zod/mini';
 import { matching, text } from '../fields.ts';
 import { defineKind } from '../provider.ts';
 
-const PKCS8_PEM = /^\s*-----BEGIN PRIVATE KEY-----[\s\S]+-----END PRIVATE KEY-----\s*$/;
+const PKCS8_PEM = /^\s*-----BEGIN PRIVATE KEY-----[A-Za-z0-9+/=\s]+-----END PRIVATE KEY-----\s*$/;
 
 export const serviceAccount = defineKind({
   provider: 'GCP',
@@ -14,7 +14,7 @@ export const serviceAccount = defineKind({
     private_key: matching(PKCS8_PEM, 'Must be a PEM PKCS#8 private key (-----BEGIN PRIVATE KEY-----)').check(
       z.maxLength(16384, { error: 'Must be at most 16384 characters' }),
     ),
-    client_email: matching(/^[^\s@]{1,128}@[^\s@]{1,256}$/, 'Must be the service account e-mail address'),
+    client_email: matching(/^[^\s@\p{Cc}]{1,128}@[^\s@\p{Cc}]{1,256}$/u, 'Must be the service account e-mail address'),
     client_id: z.optional(text(128)),
     auth_uri: z.optional(text(512)),
     token_uri: z.optional(text(512)),

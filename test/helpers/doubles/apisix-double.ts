@@ -9,6 +9,8 @@ export interface ApisixDoubleOptions {
   allowAdmin?: boolean;
   /** Answer every request with a 302 to this URL. */
   redirectTo?: string;
+  /** Put the key that was sent into the refusal, as a careless provider might. */
+  echoCredentials?: boolean;
 }
 
 /** A fresh admin key, made at run time. */
@@ -28,7 +30,10 @@ function answer(request: RecordedRequest, options: ApisixDoubleOptions): DoubleR
   if (request.method !== 'GET' || path !== `${options.pathPrefix ?? ''}/apisix/admin/routes`) {
     return json(404, { error_msg: '404 Route Not Found' });
   }
-  if (request.headers['x-api-key'] !== options.adminKey) return json(401, { error_msg: 'failed to check token' });
+  const sent = request.headers['x-api-key'];
+  if (sent !== options.adminKey) {
+    return json(401, { error_msg: options.echoCredentials ? `failed to check token ${String(sent)}` : 'failed to check token' });
+  }
   const route = { id: '1', uri: '/hello', upstream: { type: 'roundrobin', nodes: { '127.0.0.1:1980': 1 } } };
   return json(200, { total: 1, list: [{ key: '/apisix/routes/1', value: route }] });
 }

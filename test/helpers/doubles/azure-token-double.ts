@@ -11,6 +11,8 @@ export interface AzureApp {
 
 export interface AzureTokenDoubleOptions {
   apps: AzureApp[];
+  /** Put the client secret that was sent into `AADSTS7000215`, as a careless provider might. */
+  echoCredentials?: boolean;
 }
 
 const SCOPE = 'https://management.azure.com/.default';
@@ -25,7 +27,7 @@ export function newAzureApp(tenantId: string = randomUUID()): AzureApp {
 
 /** The Microsoft identity platform's v2.0 token endpoint for the client-credentials grant, keyed by tenant + client. */
 export async function startAzureTokenDouble(options: AzureTokenDoubleOptions): Promise<HttpDouble> {
-  return startHttpDouble((request) => answer(request, options.apps), {
+  return startHttpDouble((request) => answer(request, options), {
     failure: (status) =>
       status === 429
         ? aadstsError(429, 'temporarily_unavailable', 50196, 'The server terminated an operation because of a request loop.')
@@ -33,7 +35,7 @@ export async function startAzureTokenDouble(options: AzureTokenDoubleOptions): P
   });
 }
 
-function answer(request: RecordedRequest, apps: AzureApp[]): DoubleResponse {
+function answer(request: RecordedRequest, { apps, echoCredentials }: AzureTokenDoubleOptions): DoubleResponse {
   const tenant = TOKEN_PATH.exec(request.url)?.[1];
   if (request.method !== 'POST' || tenant === undefined) return json(404, { error: 'not_found' });
   const tenantId = decodeURIComponent(tenant);
@@ -59,8 +61,9 @@ function answer(request: RecordedRequest, apps: AzureApp[]): DoubleResponse {
     return aadstsError(400, 'unauthorized_client', 700016, text);
   }
   if (form.get('client_secret') !== app.clientSecret) {
+    const echo = echoCredentials ? ` '${form.get('client_secret')}'` : '';
     const text =
-      'Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, ' +
+      `Invalid client secret provided${echo}. Ensure the secret being sent in the request is the client secret value, ` +
       `not the client secret ID, for a secret added to app '${clientId}'.`;
     return aadstsError(401, 'invalid_client', 7000215, text);
   }

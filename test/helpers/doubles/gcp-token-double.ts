@@ -19,6 +19,8 @@ export interface GcpServiceAccount {
 
 export interface GcpTokenDoubleOptions {
   accounts: GcpServiceAccount[];
+  /** Put the signed assertion that was sent into `Invalid JWT Signature.`, as a careless provider might. */
+  echoCredentials?: boolean;
 }
 
 export interface GcpTokenDouble extends HttpDouble {
@@ -52,7 +54,7 @@ export async function newServiceAccountKey(
 /** Google's OAuth token endpoint for service accounts: verifies the RS256 assertion with the account's public key. */
 export async function startGcpTokenDouble(options: GcpTokenDoubleOptions): Promise<GcpTokenDouble> {
   let tokenUri = '';
-  const double = await startHttpDouble((request) => answer(request, options.accounts, tokenUri), {
+  const double = await startHttpDouble((request) => answer(request, options, tokenUri), {
     failure: (status) =>
       status === 429
         ? oauthError(429, 'rate_limit_exceeded', 'Rate limit exceeded.')
@@ -62,7 +64,7 @@ export async function startGcpTokenDouble(options: GcpTokenDoubleOptions): Promi
   return { ...double, tokenUri };
 }
 
-async function answer(request: RecordedRequest, accounts: GcpServiceAccount[], tokenUri: string): Promise<DoubleResponse> {
+async function answer(request: RecordedRequest, { accounts, echoCredentials }: GcpTokenDoubleOptions, tokenUri: string): Promise<DoubleResponse> {
   if (request.method !== 'POST' || new URL(request.url, tokenUri).pathname !== '/token') {
     return json(404, { error: 'not_found' });
   }
@@ -87,16 +89,16 @@ async function answer(request: RecordedRequest, accounts: GcpServiceAccount[], t
   if (account === undefined) return oauthError(400, 'invalid_grant', 'Invalid grant: account not found');
   if (account.disabled) return oauthError(400, 'invalid_grant', 'Robot is disabled.');
   const key = account.keys.find((candidate) => candidate.keyId === keyId);
-  if (key === undefined) return oauthError(400, 'invalid_grant', 'Invalid JWT Signature.');
+  const badSignature = () =>
+    oauthError(400, 'invalid_grant', echoCredentials ? `Invalid JWT Signature. Assertion: ${assertion}` : 'Invalid JWT Signature.');
+  if (key === undefined) return badSignature();
 
   let claims: JWTPayload;
   try {
     const verified = await jwtVerify(assertion, key.publicKey, { algorithms: ['RS256'], issuer: account.clientEmail });
     claims = verified.payload;
   } catch (error) {
-    return (error as { code?: string }).code === 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED'
-      ? oauthError(400, 'invalid_grant', 'Invalid JWT Signature.')
-      : shortLived();
+    return (error as { code?: string }).code === 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED' ? badSignature() : shortLived();
   }
   if (claims.aud !== tokenUri) return oauthError(400, 'invalid_grant', 'Invalid JWT: Failed audience check.');
   if (claims.sub !== undefined && claims.sub !== account.clientEmail) {

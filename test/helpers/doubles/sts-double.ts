@@ -30,6 +30,8 @@ export interface StsDouble extends HttpDouble {
   errorNext(count: number, code: string, status?: number): void;
   /** Create a role now (its propagation delay counts from here). */
   addRole(role: StsRole): void;
+  /** The temporary credentials AssumeRole issued so far. */
+  sessions(): readonly StsSession[];
 }
 
 const KEY_ID_CHARACTERS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
@@ -84,6 +86,7 @@ export async function startStsDouble(options: StsDoubleOptions): Promise<StsDoub
     ...double,
     errorNext: (count, code, status = 403) => queued.push(...new Array(count).fill({ code, status })),
     addRole: (role) => roles.add(role),
+    sessions: () => roles.sessions(),
   };
 }
 

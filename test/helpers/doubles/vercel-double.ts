@@ -10,6 +10,8 @@ export interface VercelAccount {
 
 export interface VercelDoubleOptions {
   accounts: VercelAccount[];
+  /** Put the token that was sent into the message of a refusal, as a careless provider might. */
+  echoCredentials?: boolean;
 }
 
 /** A fresh token and its user, made at run time. */
@@ -24,7 +26,7 @@ export function newVercelAccount(teams: string[] = []): VercelAccount {
 
 /** Vercel's REST API `GET /v2/user`: checks the bearer token and, with `teamId`, that the token reaches the team. */
 export async function startVercelDouble(options: VercelDoubleOptions): Promise<HttpDouble> {
-  return startHttpDouble((request) => answer(request, options.accounts), {
+  return startHttpDouble((request) => answer(request, options), {
     failure: (status) =>
       status === 429
         ? vercelError(429, 'rate_limited', 'Rate limit exceeded')
@@ -32,7 +34,7 @@ export async function startVercelDouble(options: VercelDoubleOptions): Promise<H
   });
 }
 
-function answer(request: RecordedRequest, accounts: VercelAccount[]): DoubleResponse {
+function answer(request: RecordedRequest, { accounts, echoCredentials }: VercelDoubleOptions): DoubleResponse {
   const url = new URL(request.url, 'http://vercel.double');
   if (request.method !== 'GET' || url.pathname !== '/v2/user') {
     return vercelError(404, 'not_found', 'The requested path was not found');
@@ -40,7 +42,8 @@ function answer(request: RecordedRequest, accounts: VercelAccount[]): DoubleResp
   const token = /^Bearer (.+)$/.exec(String(request.headers.authorization ?? ''))?.[1];
   const account = accounts.find((candidate) => candidate.token === token);
   if (account === undefined) {
-    return json(403, { error: { code: 'forbidden', message: 'Not authorized', invalidToken: true } });
+    const message = echoCredentials ? `Not authorized: token ${token} is invalid` : 'Not authorized';
+    return json(403, { error: { code: 'forbidden', message, invalidToken: true } });
   }
   const teamId = url.searchParams.get('teamId');
   if (teamId !== null && !(account.teams ?? []).includes(teamId)) {

@@ -59,8 +59,9 @@ describe('verifyAccessKey', () => {
     const secret = wrongSecret(alice.secretAccessKey);
     const outcome = await verifyAccessKey({ accessKeyId: alice.accessKeyId, secretAccessKey: secret }, subject);
     expect(outcome).toMatchObject({ kind: 'invalid', message: expect.stringMatching(/^SignatureDoesNotMatch: the secret access key/) });
-    // The double echoed the key id, the Authorization header and the first 20 characters of the secret.
-    expect(outcome).toMatchObject({ message: expect.stringContaining('[REDACTED]') });
+    // The double echoed the key id, the Authorization header and the first 20 characters of the secret it expected:
+    // AWS's words about a refused signature are not repeated at all.
+    expect(outcome).toMatchObject({ message: expect.not.stringContaining('AWS:') });
     expectNoSecret(outcome, [alice.accessKeyId, secret, alice.secretAccessKey]);
     expect(JSON.stringify(outcome)).not.toMatch(/Signature=[0-9a-f]{64}/);
   });

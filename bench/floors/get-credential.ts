@@ -1,0 +1,12 @@
+import { DynamoDBClient, GetItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { key, rateCounter, summaryProjection, table } from './raw-requests.ts';
+
+const db = new DynamoDBClient({});
+
+export async function handler(input: { orgId: string; id: string }) {
+  await db.send(new UpdateItemCommand(rateCounter(input.orgId, 'read')));
+  const { Item } = await db.send(
+    new GetItemCommand({ TableName: table(), Key: key(input.orgId, `CRED#${input.id}`), ConsistentRead: true, ...summaryProjection }),
+  );
+  return Item;
+}

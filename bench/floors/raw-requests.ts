@@ -1,0 +1,38 @@
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+
+/**
+ * What the floors share: the table from the environment, the item keys, the summary projection and the rate-limit
+ * counter, written against the low-level DynamoDB API (attribute values, no document client).
+ */
+export type Item = Record<string, AttributeValue>;
+
+export const table = () => process.env.TABLE_NAME!;
+
+export const key = (orgId: string, sk: string): Item => ({ pk: { S: `ORG#${orgId}` }, sk: { S: sk } });
+
+const SUMMARY_FIELDS = [
+  'orgId', 'id', 'name', 'provider', 'credentialType', 'status', 'lastVerifiedAt', 'verificationError',
+  'verifiedIdentity', 'hint', 'createdAt', 'updatedAt', 'secretVersion', 'linkCount',
+];
+
+/** A credential without its sealed secret, as listing and reading project it. */
+export const summaryProjection = {
+  ProjectionExpression: SUMMARY_FIELDS.map((_, i) => `#f${i}`).join(', '),
+  ExpressionAttributeNames: Object.fromEntries(SUMMARY_FIELDS.map((field, i) => [`#f${i}`, field])),
+};
+
+/** The per-organization, per-minute request counter every API route charges first. */
+export function rateCounter(orgId: string, budget: 'read' | 'write') {
+  const minute = Math.floor(Date.now() / 60_000);
+  return {
+    TableName: table(),
+    Key: { pk: { S: `RATE#${orgId}#${budget}#${minute}` }, sk: { S: 'RATE' } },
+    UpdateExpression: 'ADD #count :one SET expiresAt = if_not_exists(expiresAt, :expiresAt)',
+    ExpressionAttributeNames: { '#count': 'count' },
+    ExpressionAttributeValues: { ':one': { N: '1' }, ':expiresAt': { N: String((minute + 2) * 60) } },
+    ReturnValues: 'UPDATED_NEW' as const,
+  };
+}
+
+/** A put that must not overwrite anything, as every item the service creates is written. */
+export const newItem = (item: Item) => ({ Put: { TableName: table(), Item: item, ConditionExpression: 'attribute_not_exists(pk)' } });

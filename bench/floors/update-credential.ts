@@ -1,0 +1,57 @@
+import { DynamoDBClient, GetItemCommand, TransactWriteItemsCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { GenerateDataKeyCommand, KMSClient } from '@aws-sdk/client-kms';
+import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { key, newItem, rateCounter, summaryProjection, table, type Item } from './raw-requests.ts';
+
+const db = new DynamoDBClient({});
+const kms = new KMSClient({});
+const sqs = new SQSClient({});
+
+/** A rotation: read the version, seal under a new data key, write it conditioned on what was read, queue a check. */
+export async function handler(input: { orgId: string; id: string; hint: string; updatedAt: string; audit: Item }) {
+  await db.send(new UpdateItemCommand(rateCounter(input.orgId, 'write')));
+  const credentialKey = key(input.orgId, `CRED#${input.id}`);
+  const { Item } = await db.send(
+    new GetItemCommand({ TableName: table(), Key: credentialKey, ConsistentRead: true, ...summaryProjection }),
+  );
+  const version = Number(Item!.secretVersion!.N);
+  const dataKey = await kms.send(
+    new GenerateDataKeyCommand({
+      KeyId: process.env.KMS_KEY_ID,
+      KeySpec: 'AES_256',
+      EncryptionContext: { orgId: input.orgId, credentialId: input.id },
+    }),
+  );
+  await db.send(
+    new TransactWriteItemsCommand({
+      TransactItems: [
+        {
+          Update: {
+            TableName: table(),
+            Key: credentialKey,
+            UpdateExpression:
+              'SET sealedSecret = :sealed, hint = :hint, secretVersion = :version, #status = :unverified, updatedAt = :at, ' +
+              'lastVerifiedAt = :null, verificationError = :null, verifiedIdentity = :null, dueAt = :dueAt',
+            ConditionExpression: 'secretVersion = :seen AND #name = :name',
+            ExpressionAttributeNames: { '#status': 'status', '#name': 'name' },
+            ExpressionAttributeValues: {
+              ':sealed': { S: `v1.${Buffer.from(dataKey.CiphertextBlob!).toString('base64url')}` },
+              ':hint': { S: input.hint },
+              ':version': { N: String(version + 1) },
+              ':unverified': { S: 'UNVERIFIED' },
+              ':at': { S: input.updatedAt },
+              ':null': { NULL: true },
+              ':dueAt': { S: `U#${input.updatedAt}` },
+              ':seen': { N: String(version) },
+              ':name': Item!.name!,
+            },
+          },
+        },
+        newItem(input.audit),
+      ],
+    }),
+  );
+  const message = JSON.stringify({ orgId: input.orgId, credentialId: input.id, secretVersion: version + 1, attempt: 1 });
+  await sqs.send(new SendMessageCommand({ QueueUrl: process.env.QUEUE_URL, MessageBody: message }));
+  return version + 1;
+}

@@ -1,0 +1,44 @@
+import { DynamoDBClient, GetItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { DecryptCommand, KMSClient } from '@aws-sdk/client-kms';
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { key, table } from './raw-requests.ts';
+
+const db = new DynamoDBClient({});
+const kms = new KMSClient({});
+
+/**
+ * One check: read the credential, decrypt its data key, call GetCallerIdentity signed with the key (which comes in
+ * the input: opening the envelope is no AWS call) and write the verdict conditioned on the version read.
+ */
+export async function handler(input: { orgId: string; id: string; accessKeyId: string; secretAccessKey: string }) {
+  const credentialKey = key(input.orgId, `CRED#${input.id}`);
+  const { Item } = await db.send(new GetItemCommand({ TableName: table(), Key: credentialKey, ConsistentRead: true }));
+  await kms.send(
+    new DecryptCommand({
+      CiphertextBlob: Buffer.from(Item!.sealedSecret!.S!.split('.')[1]!, 'base64url'),
+      KeyId: process.env.KMS_KEY_ID,
+      EncryptionContext: { orgId: input.orgId, credentialId: input.id },
+    }),
+  );
+  const sts = new STSClient({ credentials: { accessKeyId: input.accessKeyId, secretAccessKey: input.secretAccessKey }, maxAttempts: 1 });
+  const identity = await sts.send(new GetCallerIdentityCommand({}));
+  sts.destroy();
+  const at = new Date().toISOString();
+  await db.send(
+    new UpdateItemCommand({
+      TableName: table(),
+      Key: credentialKey,
+      UpdateExpression: 'SET #status = :status, lastVerifiedAt = :at, updatedAt = :at, verifiedIdentity = :identity, dueAt = :dueAt',
+      ConditionExpression: 'secretVersion = :version',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: {
+        ':status': { S: 'VALID' },
+        ':at': { S: at },
+        ':identity': { M: { accountId: { S: identity.Account! }, arn: { S: identity.Arn! }, userId: { S: identity.UserId! } } },
+        ':dueAt': { S: `V#${at}` },
+        ':version': Item!.secretVersion!,
+      },
+    }),
+  );
+  return { batchItemFailures: [] };
+}

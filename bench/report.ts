@@ -1,0 +1,116 @@
+import type { CallCounts } from './aws-calls.ts';
+import type { ColdStart } from './cold-start.ts';
+import type { ConsumerThroughput } from './consumer-throughput.ts';
+import type { ListAtScale } from './list-at-scale.ts';
+import { round } from './stats.ts';
+import type { WarmLatency } from './warm-latency.ts';
+
+export interface FunctionResult {
+  handler: string;
+  /** The floor module; `no-aws-calls` for a function with nothing to compare against. */
+  floor: string;
+  bundle: { serviceBytes: number; baselineBytes: number };
+  cold: ColdStart;
+  warm?: WarmLatency;
+}
+
+export const TARGETS = { bundle: 1.15, coldStart: 1.2, warmP50: 1.25, consumer: 1.3, listAtScale: 1.3 };
+
+/** Exactly this many KMS calls per request (create, rotate: one data key; reads and delete: none). */
+export const KMS_CALLS: Record<string, number> = {
+  'create-credential': 1,
+  'update-credential': 1,
+  'list-credentials': 0,
+  'get-credential': 0,
+  'delete-credential': 0,
+};
+
+interface Measured {
+  machine: Record<string, unknown>;
+  settings: Record<string, unknown>;
+  functions: FunctionResult[];
+  consumer?: ConsumerThroughput;
+  listAtScale?: ListAtScale;
+}
+
+const ratio = (value: number, floor: number) => (floor > 0 ? round(value / floor, 2) : null);
+
+/** Ratios against the floor and whether each target is met; a function without AWS calls has no floor to compare. */
+export function summarize(measured: Measured) {
+  const functions = measured.functions.map((fn) => {
+    const hasFloor = fn.floor !== 'no-aws-calls';
+    const bundleRatio = ratio(fn.bundle.serviceBytes, fn.bundle.baselineBytes);
+    const coldRatio = ratio(fn.cold.serviceMs, fn.cold.baselineMs);
+    const warmRatio = fn.warm ? ratio(fn.warm.service.p50, fn.warm.floor.p50) : null;
+    const expectedKms = KMS_CALLS[fn.handler];
+    const kmsCalls = fn.warm?.serviceCalls.KMS ?? 0;
+    return {
+      ...fn,
+      ratios: { bundle: bundleRatio, coldStart: coldRatio, warmP50: warmRatio },
+      met: hasFloor
+        ? {
+            bundle: bundleRatio !== null && bundleRatio <= TARGETS.bundle,
+            coldStart: coldRatio !== null && coldRatio <= TARGETS.coldStart,
+            ...(warmRatio !== null && { warmP50: warmRatio <= TARGETS.warmP50 }),
+            ...(expectedKms !== undefined && { kmsCalls: kmsCalls === expectedKms }),
+          }
+        : 'no AWS calls: no floor',
+    };
+  });
+  const consumer = measured.consumer && { ...measured.consumer, ratio: ratio(measured.consumer.wallMs, measured.consumer.idealMs) };
+  const listAtScale = measured.listAtScale && { ...measured.listAtScale, ratio: ratio(measured.listAtScale.serviceMs, measured.listAtScale.floorMs) };
+  return {
+    date: new Date().toISOString(),
+    machine: measured.machine,
+    settings: measured.settings,
+    targets: { ...TARGETS, kmsCalls: KMS_CALLS },
+    functions,
+    ...(consumer && { consumer: { ...consumer, met: consumer.ratio !== null && consumer.ratio <= TARGETS.consumer } }),
+    ...(listAtScale && { listAtScale: { ...listAtScale, met: listAtScale.ratio !== null && listAtScale.ratio <= TARGETS.listAtScale } }),
+  };
+}
+
+export type Results = ReturnType<typeof summarize>;
+
+const kib = (bytes: number) => (bytes / 1024).toFixed(1);
+const x = (value: number | null) => (value === null ? '–' : `${value.toFixed(2)}×`);
+const calls = (counts: CallCounts | undefined) =>
+  counts ? Object.entries(counts).map(([service, n]) => `${service} ${n}`).join(', ') || 'none' : '–';
+
+/** The results as a Markdown table (what docs/performance.md shows), then the consumer and list-at-scale lines. */
+export function printTable(results: Results): void {
+  const rows = [
+    ['function', 'bundle KiB (baseline)', '×', 'cold ms (baseline)', '×', 'warm p50 ms (floor)', '×', 'warm p99 ms (floor)', 'AWS calls per request'],
+    ...results.functions.map((fn) => [
+      fn.handler,
+      `${kib(fn.bundle.serviceBytes)} (${kib(fn.bundle.baselineBytes)})`,
+      x(fn.ratios.bundle),
+      `${fn.cold.serviceMs} (${fn.cold.baselineMs})`,
+      x(fn.ratios.coldStart),
+      fn.warm ? `${fn.warm.service.p50} (${fn.warm.floor.p50})` : '–',
+      x(fn.ratios.warmP50),
+      fn.warm ? `${fn.warm.service.p99} (${fn.warm.floor.p99})` : '–',
+      calls(fn.warm?.serviceCalls),
+    ]),
+  ];
+  const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
+  const line = (row: string[]) => `| ${row.map((cell, column) => cell.padEnd(widths[column]!)).join(' | ')} |`;
+  console.log(line(rows[0]!));
+  console.log(`| ${widths.map((width) => '-'.repeat(width)).join(' | ')} |`);
+  for (const row of rows.slice(1)) console.log(line(row));
+  if (results.consumer) {
+    const c = results.consumer;
+    console.log(
+      `\nconsumer: ${c.messages} verifications, batch ${c.batchSize}, provider ${c.providerLatencyMs} ms: ` +
+        `${c.wallMs} ms vs ideal ${c.idealMs} ms (${x(c.ratio)}); the floor's raw calls took ${c.floorMs} ms ` +
+        `(service ${x(ratio(c.wallMs, c.floorMs))} the floor); calls per message: ${calls(c.callsPerMessage)}`,
+    );
+  }
+  if (results.listAtScale) {
+    const l = results.listAtScale;
+    console.log(
+      `list at scale: ${l.credentials} credentials among ${l.organizations} organizations: ` +
+        `${l.serviceMs} ms vs raw paginated Query ${l.floorMs} ms (${x(l.ratio)})`,
+    );
+  }
+}

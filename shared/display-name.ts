@@ -1,0 +1,14 @@
+import * as z from 'zod/mini';
+
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]/;
+
+/**
+ * A credential's or resource's name: 1–128 characters after trimming, no control characters. Apart from the
+ * credential input, so the resource routes do not load every provider's credential schema with it.
+ */
+export const displayName = z.string().check(
+  z.trim(),
+  z.minLength(1, { error: 'Must be 1 to 128 characters' }),
+  z.maxLength(128, { error: 'Must be 1 to 128 characters' }),
+  z.refine((value) => !CONTROL_CHARACTERS.test(value), { error: 'Must not contain control characters' }),
+);

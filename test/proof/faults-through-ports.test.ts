@@ -1,0 +1,356 @@
+import { randomUUID } from 'node:crypto';
+import type { SQSEvent, SQSRecord } from 'aws-lambda';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { handler as consumer } from '../../functions/verification-consumer/handler.ts';
+import { keyProvider } from '../../shared/runtime/keys.ts';
+import { sweepDeps } from '../../shared/runtime/sweep-deps.ts';
+import { sweep } from '../../shared/verification/sweep.ts';
+import { startApiWithVercel, type Organization } from '../helpers/api-with-vercel.ts';
+import { vercelCredential } from '../helpers/credential-fixtures.ts';
+import type { HttpDouble } from '../helpers/doubles/http-double.ts';
+import { newVercelAccount } from '../helpers/doubles/vercel-double.ts';
+import {
+  failFirst,
+  injectDynamoDbFaults,
+  throttled,
+  transactionConflict,
+  transactItems,
+  type DynamoDbCall,
+} from '../helpers/dynamodb-faults.ts';
+import type { Api } from '../helpers/local-api.ts';
+import { during, kmsFailure, overrideKeys, queueDown } from '../helpers/port-faults.ts';
+import { vercelProjectResource } from '../helpers/resource-fixtures.ts';
+import { storeViolations } from '../helpers/store-invariants.ts';
+import { scanTable } from '../helpers/table-scan.ts';
+
+const account = newVercelAccount();
+const rotatedAccount = newVercelAccount();
+const dormantAccount = newVercelAccount();
+let api: Api;
+let vercel: HttpDouble;
+let newOrganization: () => Promise<Organization>;
+let stop: () => Promise<void>;
+
+beforeAll(async () => {
+  ({ api, vercel, newOrganization, stop } = await startApiWithVercel([account, rotatedAccount, dormantAccount], { queueTimeScale: 0.005 }));
+});
+
+afterAll(async () => {
+  await stop();
+});
+
+async function createCredential({ token }: Organization, apiToken = account.token): Promise<string> {
+  const response = await api.call('POST', '/api/v1/credentials', { token, body: vercelCredential(`cred-${randomUUID()}`, apiToken) });
+  expect(response.status).toBe(201);
+  return response.body.id;
+}
+
+async function settled({ token }: Organization, id: string) {
+  await api.service.queue.idle();
+  return (await api.call('GET', `/api/v1/credentials/${id}`, { token })).body;
+}
+
+const itemsOf = async ({ orgId }: Organization) => (await scanTable()).filter((item) => item.pk === `ORG#${orgId}`);
+
+async function expectConsistentStore(): Promise<void> {
+  expect(storeViolations(await scanTable())).toEqual([]);
+}
+
+const requestsWith = (apiToken: string) => vercel.requests.filter((request) => request.headers.authorization === `Bearer ${apiToken}`).length;
+
+describe('KMS fails', () => {
+  it('on a rotation: 503 SERVICE_UNAVAILABLE, and the credential keeps its secret, status and history', async () => {
+    const organization = await newOrganization();
+    const id = await createCredential(organization);
+    expect((await settled(organization, id)).status).toBe('VALID');
+    const before = await itemsOf(organization);
+    const send = vi.spyOn(api.service.queue, 'send');
+    const response = await during(overrideKeys({ generateDataKey: async () => Promise.reject(kmsFailure()) }), () =>
+      api.call('PATCH', `/api/v1/credentials/${id}`, { token: organization.token, body: { credentialData: { apiToken: rotatedAccount.token } } }),
+    );
+    send.mockRestore();
+    expect(response.status).toBe(503);
+    expect(response.body).toMatchObject({ error: 'SERVICE_UNAVAILABLE' });
+    expect(response.text).not.toContain('pending deletion');
+    expect(await itemsOf(organization)).toEqual(before);
+    expect(send).not.toHaveBeenCalled();
+  });
+});
+
+interface WriteCase {
+  name: string;
+  status: number;
+  /** The first item of the write's transaction: what tells it from the other DynamoDB calls. */
+  firstItem: string;
+  /** Where a concurrent writer would collide with it. */
+  conflictAt: number;
+  request(organization: Organization): Promise<{ method: string; path: string; body?: unknown }>;
+}
+
+const writes: WriteCase[] = [
+  {
+    name: 'POST /credentials',
+    status: 201,
+    firstItem: 'Put CRED#',
+    conflictAt: 1,
+    request: async () => ({ method: 'POST', path: '/api/v1/credentials', body: vercelCredential(`cred-${randomUUID()}`, account.token) }),
+  },
+  {
+    name: 'PATCH /credentials/{id} (rename and rotation)',
+    status: 200,
+    firstItem: 'Update CRED#',
+    conflictAt: 0,
+    request: async (organization) => ({
+      method: 'PATCH',
+      path: `/api/v1/credentials/${await createCredential(organization)}`,
+      body: { name: `renamed-${randomUUID()}`, credentialData: { apiToken: rotatedAccount.token } },
+    }),
+  },
+  {
+    name: 'DELETE /credentials/{id}',
+    status: 204,
+    firstItem: 'Delete CRED#',
+    conflictAt: 0,
+    request: async (organization) => ({ method: 'DELETE', path: `/api/v1/credentials/${await createCredential(organization)}` }),
+  },
+  {
+    name: 'POST /resources',
+    status: 201,
+    firstItem: 'Put RES#',
+    conflictAt: 2,
+    request: async (organization) => ({
+      method: 'POST',
+      path: '/api/v1/resources',
+      body: vercelProjectResource(`project-${randomUUID()}`, await createCredential(organization)),
+    }),
+  },
+];
+
+const isWriteOf = (write: WriteCase) => (call: DynamoDbCall) =>
+  call.commandName === 'TransactWriteItemsCommand' && (transactItems(call)[0] ?? '').startsWith(write.firstItem);
+const conflictFor = (write: WriteCase) => (call: DynamoDbCall) => transactionConflict(transactItems(call).length, write.conflictAt);
+
+/** Prepares the write in a fresh organization, lets background checks finish, and takes a picture of the store. */
+async function prepared(write: WriteCase) {
+  const organization = await newOrganization();
+  const request = await write.request(organization);
+  await api.service.queue.idle();
+  return { organization, request, before: await itemsOf(organization) };
+}
+
+async function send({ organization, request }: Awaited<ReturnType<typeof prepared>>) {
+  return api.call(request.method, request.path, { token: organization.token, ...(request.body !== undefined && { body: request.body }) });
+}
+
+describe.each(writes)('DynamoDB fails under $name', (write) => {
+  it('is throttled twice: the SDK retries and the write lands once', async () => {
+    const setup = await prepared(write);
+    const faults = injectDynamoDbFaults(failFirst(2, isWriteOf(write), throttled));
+    const response = await during(faults, () => send(setup));
+    expect(response.status).toBe(write.status);
+    expect(faults.calls.filter(isWriteOf(write))).toHaveLength(3);
+    expect(await itemsOf(setup.organization)).not.toEqual(setup.before);
+    await expectConsistentStore();
+  });
+
+  it('is throttled on every attempt: 503 SERVICE_UNAVAILABLE and nothing written', async () => {
+    const setup = await prepared(write);
+    const faults = injectDynamoDbFaults((call) => (isWriteOf(write)(call) ? throttled() : undefined));
+    const response = await during(faults, () => send(setup));
+    expect(response.status).toBe(503);
+    expect(response.body).toMatchObject({ error: 'SERVICE_UNAVAILABLE' });
+    expect(response.text).not.toMatch(/throughput|Provisioned/i);
+    expect(faults.calls.filter(isWriteOf(write))).toHaveLength(3);
+    expect(await itemsOf(setup.organization)).toEqual(setup.before);
+    await expectConsistentStore();
+  });
+
+  it('loses once to a concurrent transaction: retried, and the write lands once', async () => {
+    const setup = await prepared(write);
+    const faults = injectDynamoDbFaults(failFirst(1, isWriteOf(write), conflictFor(write)));
+    const response = await during(faults, () => send(setup));
+    expect(response.status).toBe(write.status);
+    expect(faults.calls.filter(isWriteOf(write))).toHaveLength(2);
+    await expectConsistentStore();
+  });
+
+  it('keeps losing to concurrent transactions: 503 after a bounded number of attempts, nothing written', async () => {
+    const setup = await prepared(write);
+    const faults = injectDynamoDbFaults((call) => (isWriteOf(write)(call) ? conflictFor(write)(call) : undefined));
+    const response = await during(faults, () => send(setup));
+    expect(response.status).toBe(503);
+    expect(response.body).toMatchObject({ error: 'SERVICE_UNAVAILABLE' });
+    expect(faults.calls.filter(isWriteOf(write))).toHaveLength(5);
+    expect(await itemsOf(setup.organization)).toEqual(setup.before);
+    await expectConsistentStore();
+  });
+});
+
+describe('the queue is down', () => {
+  it('on a rotation: stored UNVERIFIED with the new secret, and the sweep queues the check', async () => {
+    const organization = await newOrganization();
+    const id = await createCredential(organization);
+    expect((await settled(organization, id)).status).toBe('VALID');
+    const checksBefore = requestsWith(rotatedAccount.token);
+    const response = await during(queueDown(), () =>
+      api.call('PATCH', `/api/v1/credentials/${id}`, { token: organization.token, body: { credentialData: { apiToken: rotatedAccount.token } } }),
+    );
+    expect(response.status).toBe(200);
+    expect(response.body).toMatchObject({ status: 'UNVERIFIED', isValid: null, lastVerifiedAt: null });
+    expect(await settled(organization, id)).toMatchObject({ status: 'UNVERIFIED' });
+    expect(requestsWith(rotatedAccount.token)).toBe(checksBefore);
+
+    const swept = await sweep({ ...sweepDeps(), now: () => new Date(Date.now() + 6 * 60_000) });
+    expect(swept.queued).toBeGreaterThanOrEqual(1);
+    expect(await settled(organization, id)).toMatchObject({ status: 'VALID' });
+    expect(requestsWith(rotatedAccount.token)).toBe(checksBefore + 1);
+    await expectConsistentStore();
+  });
+
+  it('on "check again": 503 SERVICE_UNAVAILABLE and no CREDENTIAL_VERIFY entry', async () => {
+    const organization = await newOrganization();
+    const id = await createCredential(organization);
+    await api.service.queue.idle();
+    const response = await during(queueDown(), () => api.call('POST', `/api/v1/credentials/${id}/verify`, { token: organization.token }));
+    expect(response.status).toBe(503);
+    expect((await itemsOf(organization)).filter((item) => item.eventType === 'CREDENTIAL_VERIFY')).toEqual([]);
+  });
+});
+
+const credentialIdOf = (record: SQSRecord) => (JSON.parse(record.body) as { credentialId: string }).credentialId;
+
+/**
+ * Creates `count` credentials while the consumer is detached, so their checks arrive in one batch, then attaches
+ * `handle` (which sees every delivery) in its place. Restores the real consumer afterwards.
+ */
+async function oneBatch(count: number, handle: (event: SQSEvent) => ReturnType<typeof consumer>) {
+  const organization = await newOrganization();
+  const queue = api.service.queue;
+  await queue.idle();
+  queue.stop();
+  const ids: string[] = [];
+  for (let i = 0; i < count; i++) ids.push(await createCredential(organization, account.token));
+  const deliveries: string[] = [];
+  const requestsBefore = requestsWith(account.token);
+  queue.start(async (event) => {
+    deliveries.push(...event.Records.map((record) => `${ids.indexOf(credentialIdOf(record))}#${record.attributes.ApproximateReceiveCount}`));
+    return handle(event);
+  });
+  await queue.idle();
+  queue.stop();
+  queue.start(consumer);
+  return { organization, ids, deliveries, providerRequests: requestsWith(account.token) - requestsBefore };
+}
+
+/** Every verdict the consumer wrote, read off the DynamoDB port. */
+function verdictsWritten(calls: DynamoDbCall[], id: string): string[] {
+  return calls
+    .filter((call) => call.commandName === 'UpdateItemCommand' && call.input.Key?.sk?.S === `CRED#${id}` && call.input.ExpressionAttributeValues?.[':status'])
+    .map((call) => call.input.ExpressionAttributeValues[':status'].S as string);
+}
+
+describe('the consumer crashes mid-batch', () => {
+  it('a record handler throws on the 3rd record of 5: only that record comes back', async () => {
+    const real = keyProvider.get();
+    let decrypts = 0;
+    let victim: string | undefined;
+    const crash = overrideKeys({
+      decryptDataKey: async (encrypted, context) => {
+        decrypts += 1;
+        if (decrypts === 3) {
+          victim = context.credentialId;
+          throw new TypeError('Cannot read properties of undefined (simulated crash)');
+        }
+        return real.decryptDataKey(encrypted, context);
+      },
+    });
+    const batch = await during(crash, () => oneBatch(5, consumer));
+    expect(batch.deliveries.filter((delivery) => delivery.endsWith('#1'))).toHaveLength(5);
+    expect(batch.deliveries.filter((delivery) => !delivery.endsWith('#1'))).toEqual([`${batch.ids.indexOf(victim!)}#2`]);
+    expect(batch.providerRequests).toBe(5);
+    for (const id of batch.ids) expect((await settled(batch.organization, id)).status).toBe('VALID');
+  });
+
+  it('the process dies after finishing 2 records: the batch comes back, and only the 3 unfinished are checked again', async () => {
+    let died = false;
+    const batch = await oneBatch(5, async (event) => {
+      if (died) return consumer(event);
+      died = true;
+      await consumer({ Records: event.Records.slice(0, 2) });
+      throw new Error('the Lambda runtime was killed (simulated)');
+    });
+    expect(batch.deliveries.filter((delivery) => delivery.endsWith('#1'))).toHaveLength(5);
+    expect(batch.deliveries.filter((delivery) => delivery.endsWith('#2'))).toHaveLength(5);
+    expect(batch.providerRequests).toBe(5);
+    for (const id of batch.ids) expect((await settled(batch.organization, id)).status).toBe('VALID');
+  });
+});
+
+describe('KMS Decrypt fails in the consumer', () => {
+  it('briefly: the message is retried and the credential turns VALID, never INVALID', async () => {
+    const organization = await newOrganization();
+    const observed = injectDynamoDbFaults(() => undefined);
+    let failures = 0;
+    const real = keyProvider.get();
+    const id = await during(observed, () =>
+      during(
+        overrideKeys({
+          decryptDataKey: async (encrypted, context) => {
+            if (failures < 2) {
+              failures += 1;
+              throw kmsFailure();
+            }
+            return real.decryptDataKey(encrypted, context);
+          },
+        }),
+        async () => {
+          const created = await createCredential(organization);
+          await api.service.queue.idle();
+          return created;
+        },
+      ),
+    );
+    expect(failures).toBe(2);
+    expect(verdictsWritten(observed.calls, id)).toEqual(['VALID']);
+    expect(api.service.queue.deadLetters.map((letter) => letter.body).filter((body) => body.includes(id))).toEqual([]);
+    expect(await settled(organization, id)).toMatchObject({ status: 'VALID' });
+  });
+
+  it('for good: the message ends in the dead letters after maxReceiveCount, the credential stays UNVERIFIED, the sweep recovers it', async () => {
+    const organization = await newOrganization();
+    const apiToken = dormantAccount.token;
+    const observed = injectDynamoDbFaults(() => undefined);
+    const id = await during(observed, () =>
+      during(overrideKeys({ decryptDataKey: async () => Promise.reject(kmsFailure()) }), async () => {
+        const created = await createCredential(organization, apiToken);
+        await api.service.queue.idle();
+        return created;
+      }),
+    );
+    const letters = api.service.queue.deadLetters.filter((letter) => letter.body.includes(id));
+    expect(letters).toEqual([expect.objectContaining({ receiveCount: 5 })]);
+    expect(verdictsWritten(observed.calls, id)).toEqual([]);
+    expect(requestsWith(apiToken)).toBe(0);
+    expect(await settled(organization, id)).toMatchObject({ status: 'UNVERIFIED', verificationError: null, lastVerifiedAt: null });
+
+    await sweep({ ...sweepDeps(), now: () => new Date(Date.now() + 6 * 60_000) });
+    expect(await settled(organization, id)).toMatchObject({ status: 'VALID' });
+    expect(requestsWith(apiToken)).toBe(1);
+  });
+});
+
+describe('DynamoDB fails under the consumer', () => {
+  it('the verdict write is throttled past the SDK retries: the message comes back and the verdict lands on the next receive', async () => {
+    const organization = await newOrganization();
+    const isVerdict = (call: DynamoDbCall) => call.commandName === 'UpdateItemCommand' && call.input.ExpressionAttributeValues?.[':status'] !== undefined;
+    const faults = injectDynamoDbFaults(failFirst(4, isVerdict, throttled));
+    const id = await during(faults, async () => {
+      const created = await createCredential(organization);
+      await api.service.queue.idle();
+      return created;
+    });
+    expect(faults.calls.filter(isVerdict)).toHaveLength(5);
+    expect(verdictsWritten(faults.calls, id)).toEqual(['VALID', 'VALID', 'VALID', 'VALID', 'VALID']);
+    expect(await settled(organization, id)).toMatchObject({ status: 'VALID' });
+  });
+});
