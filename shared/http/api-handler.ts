@@ -8,6 +8,7 @@ import type { Budget } from '../rate-limit/rate-limiter.ts';
 import { bodySizeLimit } from './middleware/body-size-limit.ts';
 import { contractErrorHandler } from './middleware/contract-error-handler.ts';
 import { contractHeaders, requestIdOf } from './middleware/contract-headers.ts';
+import { lowercaseContentType } from './middleware/lowercase-content-type.ts';
 import { rateLimit } from './middleware/rate-limit.ts';
 import { refuseAmbiguousJson } from './middleware/refuse-ambiguous-json.ts';
 import { refuseBody } from './middleware/refuse-body.ts';
@@ -48,7 +49,7 @@ export function apiHandler(options: RouteOptions, route: Route) {
     .use(requirePrincipal())
     .use(rateLimit(options.budget))
     .use(strictQuery(options.query ?? false))
-    .use(options.jsonBody ? [bodySizeLimit(), refuseDuplicateKeys(), httpJsonBodyParser(), refuseAmbiguousJson()] : [refuseBody()])
+    .use(options.jsonBody ? [bodySizeLimit(), refuseDuplicateKeys(), lowercaseContentType(), httpJsonBodyParser(), refuseAmbiguousJson()] : [refuseBody()])
     .use(contractErrorHandler())
     .handler((event, context) =>
       route({

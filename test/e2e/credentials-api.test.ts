@@ -99,6 +99,15 @@ describe('POST /api/v1/credentials', () => {
     expect(duplicated.body.validationErrors).toEqual({ body: 'Duplicate key "name"' });
   });
 
+  it('reads the media type case-insensitively', async () => {
+    const response = await api.call('POST', '/api/v1/credentials', {
+      token,
+      rawBody: JSON.stringify(remember(vercelCredential('Upper-case media type'))),
+      headers: { 'content-type': 'Application/JSON; charset=UTF-8' },
+    });
+    expect(response.status).toBe(201);
+  });
+
   it('answers 413 PAYLOAD_TOO_LARGE for a body over 64 KiB', async () => {
     const response = await api.call('POST', '/api/v1/credentials', {
       token,
