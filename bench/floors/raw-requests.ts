@@ -1,4 +1,4 @@
-import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { QueryCommand, type AttributeValue, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 
 /**
  * What the floors share: the table from the environment, the item keys, the summary projection and the rate-limit
@@ -36,3 +36,24 @@ export function rateCounter(orgId: string, budget: 'read' | 'write') {
 
 /** A put that must not overwrite anything, as every item the service creates is written. */
 export const newItem = (item: Item) => ({ Put: { TableName: table(), Item: item, ConditionExpression: 'attribute_not_exists(pk)' } });
+
+/** Every item of the organization whose sort key starts with `prefix`, newest first, page after page. */
+export async function queryAllNewestFirst(db: DynamoDBClient, orgId: string, prefix: string, projection: object = {}): Promise<Item[]> {
+  const items: Item[] = [];
+  let startKey: Item | undefined;
+  do {
+    const page = await db.send(
+      new QueryCommand({
+        TableName: table(),
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: { ':pk': { S: `ORG#${orgId}` }, ':prefix': { S: prefix } },
+        ScanIndexForward: false,
+        ExclusiveStartKey: startKey,
+        ...projection,
+      }),
+    );
+    items.push(...(page.Items ?? []));
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+  return items;
+}
