@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { routes, type Route } from '../../functions/routes.ts';
 import { routeMatcher } from '../../infra/local/route-matcher.ts';
 import document from '../../openapi/openapi.json' with { type: 'json' };
+import { fakePem } from '../helpers/credential-fixtures.ts';
 
 /**
  * A generated corpus of malformed requests for every route of functions/routes.ts. What a route takes (query
@@ -176,7 +177,7 @@ const awsKeyData = fc.record({
   accessKeyId: fc.stringMatching(/^AKIA[A-Z0-9]{16}$/),
   secretAccessKey: fc.stringMatching(/^[A-Za-z0-9+/]{40}$/),
 });
-const PEM = '-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7\n-----END PRIVATE KEY-----\n';
+const PEM = fakePem('MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7');
 const credentialData: fc.Arbitrary<{ provider: string; credentialType: string; credentialData: JsonObject }> = fc.oneof(
   awsKeyData.map((data) => ({ provider: 'AWS', credentialType: 'ACCESS_KEY', credentialData: data })),
   fc.constant({ provider: 'AWS', credentialType: 'ASSUME_ROLE', credentialData: { roleArn: 'arn:aws:iam::123456789012:role/entryguard' } }),

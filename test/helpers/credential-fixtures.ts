@@ -21,3 +21,9 @@ export function awsCredential(name: string, data = awsAccessKey()) {
 export function vercelCredential(name: string, apiToken = `canary-${randomBytes(16).toString('hex')}`) {
   return { name, provider: 'VERCEL', credentialType: 'API_TOKEN', credentialData: { apiToken } };
 }
+
+/** A PEM-shaped stand-in (not a key), assembled at run time so no key-like block sits in the repository. */
+export function fakePem(body: string, label = 'PRIVATE KEY'): string {
+  const fence = '-'.repeat(5);
+  return `${fence}BEGIN ${label}${fence}\n${body}\n${fence}END ${label}${fence}\n`;
+}

@@ -3,9 +3,10 @@ import { parseCreateInput } from '../../shared/credentials/credential-input.ts';
 import { parseListInput } from '../../shared/credentials/list-input.ts';
 import { parseId } from '../../shared/parse-id.ts';
 import { validationErrorsOf } from '../helpers/validation-errors-of.ts';
+import { fakePem } from '../helpers/credential-fixtures.ts';
 
 const GUID = '0f8fad5b-d9cb-469f-a165-70867728950e';
-const PEM = '-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----\n';
+const PEM = fakePem('MIIE');
 
 const valid = {
   AWS: { provider: 'AWS', credentialType: 'ACCESS_KEY', credentialData: { accessKeyId: 'ASIA' + 'Q'.repeat(16), secretAccessKey: 's'.repeat(40) } },

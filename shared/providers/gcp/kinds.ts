@@ -2,7 +2,7 @@ import * as z from 'zod/mini';
 import { matching, text } from '../fields.ts';
 import { defineKind } from '../provider.ts';
 
-const PKCS8_PEM = /^\s*-----BEGIN PRIVATE KEY-----[A-Za-z0-9+/=\s]+-----END PRIVATE KEY-----\s*$/;
+const PKCS8_PEM = /^\s*-{5}BEGIN PRIVATE KEY-{5}[A-Za-z0-9+/=\s]+-{5}END PRIVATE KEY-{5}\s*$/;
 
 export const serviceAccount = defineKind({
   provider: 'GCP',
@@ -11,7 +11,7 @@ export const serviceAccount = defineKind({
     type: z.literal('service_account', { error: 'Must be "service_account"' }),
     project_id: text(128),
     private_key_id: text(128),
-    private_key: matching(PKCS8_PEM, 'Must be a PEM PKCS#8 private key (-----BEGIN PRIVATE KEY-----)').check(
+    private_key: matching(PKCS8_PEM, 'Must be a PEM PKCS#8 private key (BEGIN PRIVATE KEY block)').check(
       z.maxLength(16384, { error: 'Must be at most 16384 characters' }),
     ),
     client_email: matching(/^[^\s@\p{Cc}]{1,128}@[^\s@\p{Cc}]{1,256}$/u, 'Must be the service account e-mail address'),

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { scrub, scrubbed } from '../../../shared/providers/scrub.ts';
+import { fakePem } from '../../helpers/credential-fixtures.ts';
 
 const secret = randomBytes(30).toString('base64');
 
@@ -13,7 +14,7 @@ describe('scrub', () => {
   });
 
   it('removes a secret echoed form-encoded or JSON-escaped', () => {
-    const pem = '-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\n-----END PRIVATE KEY-----\n';
+    const pem = fakePem('MIIEvQIBADANBgkqhkiG9w0BAQEFAASC');
     const token = 'abc+def/ghi=jkl';
     const text = `got client_secret=${encodeURIComponent(token)} and key ${JSON.stringify(pem)}`;
     expect(scrub(text, [token, pem])).not.toMatch(/abc|MIIEvQ|BEGIN/);
@@ -23,7 +24,7 @@ describe('scrub', () => {
     ['an AWS access key id', `key ${'AKIA'}${'Z'.repeat(16)} unknown`, 'key [REDACTED] unknown'],
     ['an AWS secret access key', `secret ${'a1B2/c3D4+'.repeat(4)} wrong`, 'secret [REDACTED] wrong'],
     ['a JWT', 'assertion eyJhbGciOiJSUzI1NiJ9.eyJpc3MiOiJ4In0.c2lnbmF0dXJl rejected', 'assertion [REDACTED] rejected'],
-    ['a PEM block', 'key -----BEGIN RSA PRIVATE KEY-----\nAAAA\n-----END RSA PRIVATE KEY----- bad', 'key [REDACTED] bad'],
+    ['a PEM block', `key ${fakePem('AAAA', 'RSA PRIVATE KEY').trimEnd()} bad`, 'key [REDACTED] bad'],
     ['a bearer token', 'header Authorization: Bearer abc.DEF_123-x= refused', 'header Authorization: Bearer [REDACTED] refused'],
     ['a SigV4 signature', `Signature=${'0f'.repeat(32)}`, 'Signature=[REDACTED]'],
     ['a Google access token', 'token ya29.a0AfB_byC-xyz leaked', 'token [REDACTED] leaked'],
