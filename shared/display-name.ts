@@ -1,6 +1,5 @@
 import * as z from 'zod/mini';
-
-const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]/;
+import { CONTROL_CHARACTERS } from './control-characters.ts';
 
 /**
  * A credential's or resource's name: 1–128 characters after trimming, no control characters. Apart from the

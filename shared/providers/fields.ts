@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto';
 import * as z from 'zod/mini';
+import { CONTROL_CHARACTERS } from '../control-characters.ts';
 
-/** C0 and C1 control characters, DEL included: never part of a name, key, token, id or URL. */
-const CONTROL_CHARACTERS = /\p{Cc}/u;
 
 /** A required, non-blank, single-line string of bounded length. */
 export function text(max = 4096) {

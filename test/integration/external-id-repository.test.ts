@@ -1,20 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ExternalIdRepository } from '../../shared/aws-roles/external-id-repository.ts';
 import { keys } from '../../shared/data/table.ts';
 import { table } from '../../shared/runtime/table.ts';
-import { ensureTable } from '../../infra/local/create-table.ts';
 import { scanTable } from '../helpers/table-scan.ts';
+import { ensureTestTable } from '../helpers/test-table.ts';
 
 let repository: ExternalIdRepository;
 
 beforeAll(async () => {
-  await ensureTable(
-    new DynamoDBClient({ region: 'us-east-1', endpoint: process.env.DYNAMODB_ENDPOINT, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }),
-    process.env.TABLE_NAME!,
-  );
+  await ensureTestTable();
   repository = new ExternalIdRepository(table.get().client, table.get().name);
 });
 

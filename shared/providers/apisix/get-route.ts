@@ -8,10 +8,9 @@ import { scrubbed } from '../scrub.ts';
 import type { VerificationOutcome, Verifier } from '../verifier.ts';
 import { adminApiUrl } from './admin-api-url.ts';
 import type { adminApiKey } from './kinds.ts';
+import { HEADER_SAFE } from '../header-safe.ts';
 
 type AdminApiKeyData = z.infer<typeof adminApiKey.schema>;
-
-const HEADER_SAFE = /^[\x21-\x7e]+$/;
 
 /** `GET {endpointUrl}/apisix/admin/routes/{id}` with the linked key, through the address guard (the URL is the user's). */
 export function getRoute(target: ResourceTarget): Verifier<AdminApiKeyData> {

@@ -7,10 +7,9 @@ import { scrubbed } from '../scrub.ts';
 import type { VerificationOutcome } from '../verifier.ts';
 import { adminApiUrl } from './admin-api-url.ts';
 import type { adminApiKey } from './kinds.ts';
+import { HEADER_SAFE } from '../header-safe.ts';
 
 type AdminApiKeyData = z.infer<typeof adminApiKey.schema>;
-
-const HEADER_SAFE = /^[\x21-\x7e]+$/;
 
 /** Lists routes through the Admin API with the key; the URL is the user's, so it goes through the address guard. */
 export const verifyAdminApiKey = scrubbed<AdminApiKeyData>(

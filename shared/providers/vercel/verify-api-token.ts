@@ -6,10 +6,9 @@ import { providerSettings } from '../provider-settings.ts';
 import { scrubbed } from '../scrub.ts';
 import type { VerificationOutcome } from '../verifier.ts';
 import type { apiToken } from './kinds.ts';
+import { HEADER_SAFE } from '../header-safe.ts';
 
 type ApiTokenData = z.infer<typeof apiToken.schema>;
-
-const HEADER_SAFE = /^[\x21-\x7e]+$/;
 
 /** Reads the token's user (`GET /v2/user`), within the team when one is given. */
 export const verifyApiToken = scrubbed<ApiTokenData>(
