@@ -1,60 +1,98 @@
-import type * as z from 'zod/mini';
+import * as v from 'valibot';
 import { validationError, type ValidationErrors } from './errors.ts';
 
-type Issue = z.core.$ZodIssue;
+type Issue = v.BaseIssue<unknown>;
 
 /** Parses `data` or throws 400 VALIDATION_ERROR with one message per field path. Messages never echo input. */
-export function parseOrThrow<T>(schema: z.ZodMiniType<T>, data: unknown, prefix = ''): T {
-  const result = schema.safeParse(data);
-  if (result.success) return result.data;
-  throw validationError(fieldErrors(result.error.issues, data, prefix));
+export function parseOrThrow<TSchema extends v.GenericSchema>(schema: TSchema, data: unknown, prefix = ''): v.InferOutput<TSchema> {
+  // An empty message in place of valibot's own, which quotes the input: `describe` words those issues itself.
+  const result = v.safeParse(schema, data, { message: '' });
+  if (result.success) return result.output;
+  throw validationError(fieldErrors(result.issues, prefix));
 }
 
-export function fieldErrors(issues: readonly Issue[], data: unknown, prefix = ''): ValidationErrors {
+function fieldErrors(issues: readonly Issue[], prefix: string): ValidationErrors {
   // A Map, not an object: a field named `constructor` or `__proto__` must get its own message, not find an inherited one.
   const errors = new Map<string, string>();
-  const add = (path: string, message: () => string) => {
-    if (!errors.has(path)) errors.set(path, message());
-  };
   for (const issue of issues) {
-    if (issue.code === 'unrecognized_keys') {
-      for (const key of issue.keys) add(joinPath(prefix, [...issue.path, key]), () => 'Unknown field');
-      continue;
-    }
-    add(joinPath(prefix, issue.path) || 'body', () => describe(issue, valueAt(data, issue.path)));
+    const path = [prefix, ...(issue.path ?? []).map((item) => String(item.key))].filter((part) => part !== '').join('.') || 'body';
+    if (!errors.has(path)) errors.set(path, describe(issue));
   }
   return Object.fromEntries(errors);
 }
 
-function describe(issue: Issue, value: unknown): string {
-  if (issue.code === 'invalid_type') {
-    return value === undefined ? 'Required' : `Expected ${issue.expected}`;
+function describe(issue: Issue): string {
+  if (issue.expected === 'never') return 'Unknown field';
+  switch (issue.type) {
+    case 'object':
+    case 'strict_object': // a missing field; a missing choice has its own message (see `strictObject`)
+      return issue.input === undefined ? issue.message || 'Required' : 'Expected object';
+    case 'custom': // the object and record checks below, whose message names the type
+      return issue.input === undefined ? 'Required' : issue.message;
+    case 'string':
+    case 'number':
+    case 'array':
+      return issue.input === undefined ? 'Required' : `Expected ${issue.type}`;
+    case 'integer':
+      return 'Expected int';
   }
-  if (issue.message && issue.message !== 'Invalid input') return issue.message;
-  switch (issue.code) {
-    case 'too_small':
-      return `Must be at least ${String(issue.minimum)} ${issue.origin === 'string' ? 'characters' : ''}`.trim();
-    case 'too_big':
-      return `Must be at most ${String(issue.maximum)} ${issue.origin === 'string' ? 'characters' : ''}`.trim();
-    case 'invalid_value':
-      return `Must be one of: ${issue.values.map(String).join(', ')}`;
-    case 'invalid_format':
+  if (issue.message) return issue.message;
+  const unit = typeof issue.input === 'string' ? ' characters' : '';
+  switch (issue.type) {
+    case 'min_length':
+      return `Must be at least ${String(issue.requirement)}${unit}`;
+    case 'max_length':
+      return `Must be at most ${String(issue.requirement)}${unit}`;
+    case 'regex':
       return 'Invalid format';
     default:
       return 'Invalid value';
   }
 }
 
-function joinPath(prefix: string, path: readonly PropertyKey[]): string {
-  const parts = path.map(String);
-  return [prefix, ...parts].filter((part) => part !== '').join('.');
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** A JSON object with any fields. */
+export const record = v.custom<Record<string, unknown>>(isObject, 'Expected record');
+
+/**
+ * A JSON object with exactly these fields, answered as the API always has (with zod): unlike `v.strictObject` it
+ * refuses an array, names every unknown field (not only the first), and a missing choice (picklist, literal) says its
+ * own message ('Must be one of: …'), not 'Required'.
+ */
+export function strictObject<const TEntries extends v.ObjectEntries>(entries: TEntries) {
+  return v.pipe(
+    v.custom<Record<string, unknown>>(isObject, 'Expected object'),
+    v.strictObject(entries, (issue) => choiceMessage(entries[String(issue.path?.[0]?.key)])),
+    v.rawCheck<v.InferOutput<v.StrictObjectSchema<TEntries, undefined>>>(({ dataset, addIssue }) => {
+      const first = dataset.issues?.find((issue) => issue.expected === 'never' && issue.path?.length === 1)?.path?.[0];
+      if (first?.type !== 'object') return;
+      for (const key in first.input) {
+        if (!Object.hasOwn(entries, key) && key !== first.key) {
+          addIssue({ input: key, expected: 'never', path: [{ type: 'object', origin: 'key', input: first.input, key, value: first.input[key] }] });
+        }
+      }
+    }),
+  );
 }
 
-function valueAt(data: unknown, path: readonly PropertyKey[]): unknown {
-  let current: unknown = data;
-  for (const key of path) {
-    if (current === null || typeof current !== 'object') return undefined;
-    current = (current as Record<PropertyKey, unknown>)[key];
-  }
-  return current;
+function choiceMessage(entry: v.ObjectEntries[string] | undefined): string {
+  const isChoice = entry?.type === 'picklist' || entry?.type === 'literal';
+  return isChoice && 'message' in entry && typeof entry.message === 'string' ? entry.message : '';
 }
+
+/**
+ * A check across an object's fields, reported at `key`. It runs after a field failed a check of its own or an unknown
+ * field, so one answer names them all, but not after a field of the wrong type (a fraction for an integer included)
+ * or a missing one.
+ */
+export function crossCheck<TObject extends Record<string, unknown>>(key: keyof TObject & string, requirement: (value: TObject) => boolean, message: string) {
+  return v.rawCheck<TObject>(({ dataset, addIssue }) => {
+    if (dataset.issues?.some(isTypeIssue)) return;
+    const value = dataset.value as TObject;
+    if (!requirement(value)) addIssue({ message, path: [{ type: 'object', origin: 'value', input: value, key, value: value[key] }] });
+  });
+}
+
+const isTypeIssue = (issue: Issue) => (issue.kind === 'schema' && issue.expected !== 'never') || issue.type === 'integer';

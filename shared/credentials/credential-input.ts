@@ -1,15 +1,15 @@
-import * as z from 'zod/mini';
+import * as v from 'valibot';
 import { displayName } from '../display-name.ts';
 import { validationError } from '../errors.ts';
 import { findKind, typesOf } from '../providers/index.ts';
 import { PROVIDERS, type CredentialKind, type Provider } from '../providers/provider.ts';
-import { parseOrThrow } from '../validation.ts';
+import { parseOrThrow, record, strictObject } from '../validation.ts';
 
-const createBody = z.strictObject({
+const createBody = strictObject({
   name: displayName,
-  provider: z.enum(PROVIDERS, { error: `Must be one of: ${PROVIDERS.join(', ')}` }),
-  credentialType: z.string(),
-  credentialData: z.record(z.string(), z.unknown()),
+  provider: v.picklist(PROVIDERS, `Must be one of: ${PROVIDERS.join(', ')}`),
+  credentialType: v.string(),
+  credentialData: record,
 });
 
 export interface CreateCredentialInput {
@@ -26,14 +26,14 @@ export function parseCreateInput(body: unknown): CreateCredentialInput {
   return { name: envelope.name, kind, credentialData };
 }
 
-const updateBody = z.strictObject({
-  name: z.optional(displayName),
-  provider: z.optional(z.string()),
-  credentialType: z.optional(z.string()),
-  credentialData: z.optional(z.record(z.string(), z.unknown())),
+const updateBody = strictObject({
+  name: v.optional(displayName),
+  provider: v.optional(v.string()),
+  credentialType: v.optional(v.string()),
+  credentialData: v.optional(record),
 });
 
-export type UpdateCredentialInput = z.infer<typeof updateBody>;
+export type UpdateCredentialInput = v.InferOutput<typeof updateBody>;
 
 /** A PATCH body: a new name, new credentialData (a rotation), or both; provider and type may be repeated, not changed. */
 export function parseUpdateInput(body: unknown): UpdateCredentialInput {

@@ -1,19 +1,20 @@
 import { createHash } from 'node:crypto';
-import * as z from 'zod/mini';
+import * as v from 'valibot';
 import { CONTROL_CHARACTERS } from '../control-characters.ts';
 
 
 /** A required, non-blank, single-line string of bounded length. */
 export function text(max = 4096) {
-  return z.string().check(
-    z.refine((value) => value.trim().length > 0, { error: 'Must not be blank' }),
-    z.maxLength(max, { error: `Must be at most ${max} characters` }),
-    z.refine((value) => !CONTROL_CHARACTERS.test(value), { error: 'Must not contain control characters' }),
+  return v.pipe(
+    v.string(),
+    v.check((value) => value.trim().length > 0, 'Must not be blank'),
+    v.maxLength(max, `Must be at most ${max} characters`),
+    v.check((value) => !CONTROL_CHARACTERS.test(value), 'Must not contain control characters'),
   );
 }
 
 export function matching(pattern: RegExp, error: string) {
-  return z.string().check(z.regex(pattern, { error }));
+  return v.pipe(v.string(), v.regex(pattern, error));
 }
 
 export const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

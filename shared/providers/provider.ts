@@ -1,4 +1,4 @@
-import type * as z from 'zod/mini';
+import type * as v from 'valibot';
 
 export const PROVIDERS = ['AWS', 'GCP', 'AZURE', 'APISIX', 'VERCEL'] as const;
 export type Provider = (typeof PROVIDERS)[number];
@@ -7,7 +7,7 @@ export type Provider = (typeof PROVIDERS)[number];
 export interface CredentialKind<TData = Record<string, unknown>> {
   provider: Provider;
   credentialType: string;
-  schema: z.ZodMiniType<TData>;
+  schema: v.GenericSchema<unknown, TData>;
   /** A short reminder of which key this is, built only from non-secret parts. */
   hint(data: TData): string;
 }

@@ -1,23 +1,23 @@
-import * as z from 'zod/mini';
+import * as v from 'valibot';
 import { displayName } from '../display-name.ts';
 import { validationError } from '../errors.ts';
 import { GUID, matching } from '../providers/fields.ts';
 import { PROVIDERS, type Provider } from '../providers/provider.ts';
-import { parseOrThrow } from '../validation.ts';
+import { parseOrThrow, strictObject } from '../validation.ts';
 import type { ResourceKind } from './resource-kind.ts';
 import { findResourceKind, resourceTypesOf } from './resource-kinds.ts';
 import type { ResourceTarget } from './model.ts';
 
 const uuid = matching(GUID, 'Must be a UUID');
 
-const createBody = z.strictObject({
+const createBody = strictObject({
   name: displayName,
-  provider: z.enum(PROVIDERS, { error: `Must be one of: ${PROVIDERS.join(', ')}` }),
+  provider: v.picklist(PROVIDERS, `Must be one of: ${PROVIDERS.join(', ')}`),
   credentialId: uuid,
-  resourceType: z.string(),
-  resourceIdentifier: z.unknown(),
-  region: z.optional(z.unknown()),
-  config: z.optional(z.unknown()),
+  resourceType: v.string(),
+  resourceIdentifier: v.unknown(),
+  region: v.optional(v.unknown()),
+  config: v.optional(v.unknown()),
 });
 
 export interface CreateResourceInput {
@@ -40,17 +40,17 @@ export function parseCreateResourceInput(body: unknown): CreateResourceInput {
   return { name: envelope.name, provider: envelope.provider, credentialId: envelope.credentialId.toLowerCase(), kind, target };
 }
 
-const updateBody = z.strictObject({
-  name: z.optional(displayName),
-  credentialId: z.optional(uuid),
-  resourceIdentifier: z.optional(z.unknown()),
-  region: z.optional(z.unknown()),
-  config: z.optional(z.unknown()),
-  provider: z.optional(z.string()),
-  resourceType: z.optional(z.string()),
+const updateBody = strictObject({
+  name: v.optional(displayName),
+  credentialId: v.optional(uuid),
+  resourceIdentifier: v.optional(v.unknown()),
+  region: v.optional(v.unknown()),
+  config: v.optional(v.unknown()),
+  provider: v.optional(v.string()),
+  resourceType: v.optional(v.string()),
 });
 
-export type UpdateResourceInput = z.infer<typeof updateBody>;
+export type UpdateResourceInput = v.InferOutput<typeof updateBody>;
 
 /** A PATCH body: any of name, credentialId (a move), resourceIdentifier, region, config (replaced as a whole). */
 export function parseUpdateResourceInput(body: unknown): UpdateResourceInput {
@@ -82,7 +82,7 @@ export function resourceKindOf(provider: Provider, resourceType: string): Resour
 
 /** Identifier, region and config checked together, so one answer names every wrong field. */
 export function parseTarget(kind: ResourceKind, target: { resourceIdentifier: unknown; region: unknown; config: unknown }): ResourceTarget {
-  const schema = z.object({
+  const schema = v.object({
     resourceIdentifier: kind.identifier,
     region: kind.region ?? noRegion(kind),
     config: kind.config,
@@ -96,7 +96,8 @@ export function parseTarget(kind: ResourceKind, target: { resourceIdentifier: un
 }
 
 function noRegion(kind: ResourceKind) {
-  return z.unknown().check(
-    z.refine((value) => value === null, { error: `Not used by ${kind.provider} ${kind.resourceType} resources; leave it out` }),
+  return v.pipe(
+    v.unknown(),
+    v.check((value) => value === null, `Not used by ${kind.provider} ${kind.resourceType} resources; leave it out`),
   );
 }

@@ -1,4 +1,4 @@
-import type * as z from 'zod/mini';
+import type * as v from 'valibot';
 import type { Provider } from '../providers/provider.ts';
 
 /**
@@ -8,10 +8,10 @@ import type { Provider } from '../providers/provider.ts';
 export interface ResourceKind<TConfig = Record<string, unknown>> {
   provider: Provider;
   resourceType: string;
-  identifier: z.ZodMiniType<string>;
+  identifier: v.GenericSchema<unknown, string>;
   /** The region schema of a regional resource (required); absent when the resource has no region. */
-  region?: z.ZodMiniType<string>;
-  config: z.ZodMiniType<TConfig>;
+  region?: v.GenericSchema<unknown, string>;
+  config: v.GenericSchema<unknown, TConfig>;
 }
 
 export function defineResourceKind<TConfig>(kind: ResourceKind<TConfig>): ResourceKind<TConfig> {

@@ -1,7 +1,8 @@
+import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
 import { assumeRole } from '../../shared/providers/aws/kinds.ts';
 
-const valid = (roleArn: string) => assumeRole.schema.safeParse({ roleArn }).success;
+const valid = (roleArn: string) => v.is(assumeRole.schema, { roleArn });
 
 describe('the ASSUME_ROLE roleArn', () => {
   it.each([

@@ -1,11 +1,11 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import * as z from 'zod/mini';
+import * as v from 'valibot';
 import { refuseAmbiguousJson } from '../../shared/http/middleware/refuse-ambiguous-json.ts';
 import { refuseBody } from '../../shared/http/middleware/refuse-body.ts';
 import { strictQuery } from '../../shared/http/middleware/strict-query.ts';
-import { parseOrThrow } from '../../shared/validation.ts';
+import { parseOrThrow, strictObject } from '../../shared/validation.ts';
 import { validationErrorsOf } from '../helpers/validation-errors-of.ts';
 
 type Before = (request: { event: APIGatewayProxyEvent }) => Promise<void>;
@@ -83,7 +83,7 @@ describe('refuseAmbiguousJson', () => {
 describe('field messages', () => {
   it('name each unknown field, also one called like an Object.prototype member', () => {
     const body = JSON.parse('{"name":"n","constructor":1,"toString":2,"__proto__":3}');
-    const errors = validationErrorsOf(() => parseOrThrow(z.strictObject({ name: z.string() }), body));
+    const errors = validationErrorsOf(() => parseOrThrow(strictObject({ name: v.string() }), body));
     expect(Object.entries(errors).sort()).toEqual([['__proto__', 'Unknown field'], ['constructor', 'Unknown field'], ['toString', 'Unknown field']]);
   });
 });

@@ -1,4 +1,4 @@
-import type * as z from 'zod/mini';
+import type * as v from 'valibot';
 import { BlockedAddressError } from '../../net/blocked-address-error.ts';
 import { OutboundRequestError } from '../../net/outbound-request-error.ts';
 import { safeFetch } from '../../net/safe-fetch.ts';
@@ -10,7 +10,7 @@ import { adminApiUrl } from './admin-api-url.ts';
 import type { adminApiKey } from './kinds.ts';
 import { HEADER_SAFE } from '../header-safe.ts';
 
-type AdminApiKeyData = z.infer<typeof adminApiKey.schema>;
+type AdminApiKeyData = v.InferOutput<typeof adminApiKey.schema>;
 
 /** `GET {endpointUrl}/apisix/admin/routes/{id}` with the linked key, through the address guard (the URL is the user's). */
 export function getRoute(target: ResourceTarget): Verifier<AdminApiKeyData> {

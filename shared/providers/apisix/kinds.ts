@@ -1,4 +1,5 @@
-import * as z from 'zod/mini';
+import * as v from 'valibot';
+import { strictObject } from '../../validation.ts';
 import { text } from '../fields.ts';
 import { defineKind } from '../provider.ts';
 
@@ -11,10 +12,8 @@ function isAdminUrl(value: string): boolean {
 export const adminApiKey = defineKind({
   provider: 'APISIX',
   credentialType: 'ADMIN_API_KEY',
-  schema: z.strictObject({
-    endpointUrl: text(2048).check(
-      z.refine(isAdminUrl, { error: 'Must be an http(s) URL without credentials in it' }),
-    ),
+  schema: strictObject({
+    endpointUrl: v.pipe(text(2048), v.check(isAdminUrl, 'Must be an http(s) URL without credentials in it')),
     adminApiKey: text(1024),
   }),
   hint: (data) => new URL(data.endpointUrl).host,

@@ -1,5 +1,5 @@
-import * as z from 'zod/mini';
 import { defineResourceKind } from '../../resources/resource-kind.ts';
+import { strictObject } from '../../validation.ts';
 import { matching } from '../fields.ts';
 
 /** A route of the gateway the credential's Admin API manages; the service restricts who may call it. */
@@ -7,7 +7,7 @@ export const route = defineResourceKind({
   provider: 'APISIX',
   resourceType: 'ROUTE',
   identifier: matching(/^[\w.-]{1,64}$/, 'Must be an APISIX route ID: 1 to 64 letters, digits, dots, hyphens or underscores'),
-  config: z.strictObject({}),
+  config: strictObject({}),
 });
 
 export const apisixResourceKinds = [route];

@@ -1,4 +1,4 @@
-import type * as z from 'zod/mini';
+import type * as v from 'valibot';
 import { BlockedAddressError } from '../../net/blocked-address-error.ts';
 import { OutboundRequestError } from '../../net/outbound-request-error.ts';
 import { safeFetch } from '../../net/safe-fetch.ts';
@@ -9,7 +9,7 @@ import { adminApiUrl } from './admin-api-url.ts';
 import type { adminApiKey } from './kinds.ts';
 import { HEADER_SAFE } from '../header-safe.ts';
 
-type AdminApiKeyData = z.infer<typeof adminApiKey.schema>;
+type AdminApiKeyData = v.InferOutput<typeof adminApiKey.schema>;
 
 /** Lists routes through the Admin API with the key; the URL is the user's, so it goes through the address guard. */
 export const verifyAdminApiKey = scrubbed<AdminApiKeyData>(

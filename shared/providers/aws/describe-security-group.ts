@@ -1,5 +1,5 @@
 import { DescribeSecurityGroupsCommand, EC2Client } from '@aws-sdk/client-ec2';
-import type * as z from 'zod/mini';
+import type * as v from 'valibot';
 import type { ResourceTarget } from '../../resources/model.ts';
 import { providerSettings } from '../provider-settings.ts';
 import { scrubbed } from '../scrub.ts';
@@ -7,7 +7,7 @@ import type { VerificationOutcome, Verifier } from '../verifier.ts';
 import { awsSaid, isTransient, type AwsError } from './aws-error.ts';
 import type { accessKey } from './kinds.ts';
 
-type AccessKeyData = z.infer<typeof accessKey.schema>;
+type AccessKeyData = v.InferOutput<typeof accessKey.schema>;
 
 const REJECTED_KEY = 'AWS rejected the linked credential. Check it (its status and "check again") or move the resource to a working credential';
 

@@ -1,11 +1,11 @@
-import * as z from 'zod/mini';
+import { strictObject } from '../../validation.ts';
 import { abbreviate, matching } from '../fields.ts';
 import { defineKind } from '../provider.ts';
 
 export const accessKey = defineKind({
   provider: 'AWS',
   credentialType: 'ACCESS_KEY',
-  schema: z.strictObject({
+  schema: strictObject({
     accessKeyId: matching(/^(AKIA|ASIA)[A-Z0-9]{16}$/, 'Must be AKIA or ASIA followed by 16 upper-case letters or digits'),
     secretAccessKey: matching(/^[\x21-\x7e]{40}$/, 'Must be 40 characters'),
   }),
@@ -21,7 +21,7 @@ export const ROLE_ARN = /^arn:aws(?:-cn|-us-gov)?:iam::\d{12}:role\/(?:[!-~]{1,5
 export const assumeRole = defineKind({
   provider: 'AWS',
   credentialType: 'ASSUME_ROLE',
-  schema: z.strictObject({
+  schema: strictObject({
     roleArn: matching(ROLE_ARN, 'Must be the ARN of an IAM role (arn:aws:iam::<account>:role/<name>)'),
   }),
   hint: (data) => data.roleArn,

@@ -1,6 +1,7 @@
-import * as z from 'zod/mini';
+import * as v from 'valibot';
 import { cidr, description, port, transportProtocol } from '../../resources/config-fields.ts';
 import { defineResourceKind } from '../../resources/resource-kind.ts';
+import { crossCheck, strictObject } from '../../validation.ts';
 import { matching } from '../fields.ts';
 
 /** An EC2 security group; `config` is the ingress rule the service manages on it. */
@@ -9,15 +10,16 @@ export const securityGroup = defineResourceKind({
   resourceType: 'SECURITY_GROUP',
   identifier: matching(/^sg-[0-9a-f]{8,17}$/, 'Must be a security group ID (sg- followed by 8 to 17 hex digits)'),
   region: matching(/^[a-z]{2}(-[a-z]+)+-\d{1,2}$/, 'Must be an AWS region code, such as us-east-1'),
-  config: z
-    .strictObject({
+  config: v.pipe(
+    strictObject({
       protocol: transportProtocol,
       fromPort: port,
       toPort: port,
-      cidr: z.optional(cidr),
-      description: z.optional(description),
-    })
-    .check(z.refine((rule) => rule.fromPort <= rule.toPort, { error: 'Must not be below fromPort', path: ['toPort'] })),
+      cidr: v.optional(cidr),
+      description: v.optional(description),
+    }),
+    crossCheck('toPort', (rule) => rule.fromPort <= rule.toPort, 'Must not be below fromPort'),
+  ),
 });
 
 export const awsResourceKinds = [securityGroup];

@@ -1,11 +1,11 @@
-import type * as z from 'zod/mini';
+import type * as v from 'valibot';
 import { scrubbed } from '../scrub.ts';
 import type { VerificationOutcome } from '../verifier.ts';
 import { awsSaid, isTransient, stsAnsweredWithout, stsUnreachable, type AwsError } from './aws-error.ts';
 import { callerIdentity } from './caller-identity.ts';
 import type { accessKey } from './kinds.ts';
 
-type AccessKeyData = z.infer<typeof accessKey.schema>;
+type AccessKeyData = v.InferOutput<typeof accessKey.schema>;
 
 const REJECTIONS: Record<string, string> = {
   InvalidClientTokenId:

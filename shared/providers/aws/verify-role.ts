@@ -1,5 +1,5 @@
 import type { AwsCredentialIdentity } from '@smithy/types';
-import type * as z from 'zod/mini';
+import type * as v from 'valibot';
 import { config } from '../../config.ts';
 import { scrub, scrubbed } from '../scrub.ts';
 import type { VerificationOutcome, VerificationSubject, Verifier } from '../verifier.ts';
@@ -8,7 +8,7 @@ import { callerIdentity } from './caller-identity.ts';
 import type { assumeRole } from './kinds.ts';
 import { roleSession } from './role-session.ts';
 
-type RoleData = z.infer<typeof assumeRole.schema>;
+type RoleData = v.InferOutput<typeof assumeRole.schema>;
 
 /** The organization's external ID, created on first use: what the role's trust policy must require. */
 export type ExternalIdOf = (orgId: string) => Promise<string>;

@@ -1,4 +1,4 @@
-import * as z from 'zod/mini';
+import { strictObject } from '../../validation.ts';
 import { GUID, abbreviate, matching, text } from '../fields.ts';
 import { defineKind } from '../provider.ts';
 
@@ -7,7 +7,7 @@ const TENANT = /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|(
 export const servicePrincipal = defineKind({
   provider: 'AZURE',
   credentialType: 'SERVICE_PRINCIPAL',
-  schema: z.strictObject({
+  schema: strictObject({
     tenantId: matching(TENANT, 'Must be a tenant GUID or verified domain'),
     clientId: matching(GUID, 'Must be a GUID'),
     clientSecret: text(1024),

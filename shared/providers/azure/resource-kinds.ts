@@ -1,6 +1,7 @@
-import * as z from 'zod/mini';
-import { description, portRanges, transportProtocol } from '../../resources/config-fields.ts';
+import * as v from 'valibot';
+import { description, integer, portRanges, transportProtocol } from '../../resources/config-fields.ts';
 import { defineResourceKind } from '../../resources/resource-kind.ts';
+import { strictObject } from '../../validation.ts';
 import { matching } from '../fields.ts';
 
 const NSG_ID =
@@ -14,15 +15,12 @@ export const networkSecurityGroup = defineResourceKind({
     NSG_ID,
     'Must be the resource ID: /subscriptions/<id>/resourceGroups/<group>/providers/Microsoft.Network/networkSecurityGroups/<name>',
   ),
-  config: z.strictObject({
+  config: strictObject({
     ruleName: matching(/^[A-Za-z0-9]([\w.-]{0,78}\w)?$/, 'Must be 1 to 80 letters, digits, dots, hyphens or underscores'),
-    priority: z.int({ error: 'Must be an integer from 100 to 4096' }).check(
-      z.gte(100, { error: 'Must be an integer from 100 to 4096' }),
-      z.lte(4096, { error: 'Must be an integer from 100 to 4096' }),
-    ),
+    priority: integer(100, 4096),
     protocol: transportProtocol,
     ports: portRanges,
-    description: z.optional(description),
+    description: v.optional(description),
   }),
 });
 

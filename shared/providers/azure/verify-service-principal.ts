@@ -1,4 +1,4 @@
-import type * as z from 'zod/mini';
+import type * as v from 'valibot';
 import { jsonObject } from '../../net/json-object.ts';
 import { unreachableUnlessAnswered } from '../unreachable-unless-answered.ts';
 import { safeFetch } from '../../net/safe-fetch.ts';
@@ -7,7 +7,7 @@ import { scrubbed } from '../scrub.ts';
 import type { VerificationOutcome } from '../verifier.ts';
 import type { servicePrincipal } from './kinds.ts';
 
-type ServicePrincipalData = z.infer<typeof servicePrincipal.schema>;
+type ServicePrincipalData = v.InferOutput<typeof servicePrincipal.schema>;
 
 const SCOPE = 'https://management.azure.com/.default';
 

@@ -1,4 +1,5 @@
-import * as z from 'zod/mini';
+import * as v from 'valibot';
+import { strictObject } from '../../validation.ts';
 import { matching, text } from '../fields.ts';
 import { defineKind } from '../provider.ts';
 
@@ -7,20 +8,21 @@ const PKCS8_PEM = /^\s*-{5}BEGIN PRIVATE KEY-{5}[A-Za-z0-9+/=\s]+-{5}END PRIVATE
 export const serviceAccount = defineKind({
   provider: 'GCP',
   credentialType: 'SERVICE_ACCOUNT',
-  schema: z.strictObject({
-    type: z.literal('service_account', { error: 'Must be "service_account"' }),
+  schema: strictObject({
+    type: v.literal('service_account', 'Must be "service_account"'),
     project_id: text(128),
     private_key_id: text(128),
-    private_key: matching(PKCS8_PEM, 'Must be a PEM PKCS#8 private key (BEGIN PRIVATE KEY block)').check(
-      z.maxLength(16384, { error: 'Must be at most 16384 characters' }),
+    private_key: v.pipe(
+      matching(PKCS8_PEM, 'Must be a PEM PKCS#8 private key (BEGIN PRIVATE KEY block)'),
+      v.maxLength(16384, 'Must be at most 16384 characters'),
     ),
     client_email: matching(/^[^\s@\p{Cc}]{1,128}@[^\s@\p{Cc}]{1,256}$/u, 'Must be the service account e-mail address'),
-    client_id: z.optional(text(128)),
-    auth_uri: z.optional(text(512)),
-    token_uri: z.optional(text(512)),
-    auth_provider_x509_cert_url: z.optional(text(512)),
-    client_x509_cert_url: z.optional(text(1024)),
-    universe_domain: z.optional(text(256)),
+    client_id: v.optional(text(128)),
+    auth_uri: v.optional(text(512)),
+    token_uri: v.optional(text(512)),
+    auth_provider_x509_cert_url: v.optional(text(512)),
+    client_x509_cert_url: v.optional(text(1024)),
+    universe_domain: v.optional(text(256)),
   }),
   hint: (data) => data.client_email,
 });

@@ -1,6 +1,7 @@
-import * as z from 'zod/mini';
+import * as v from 'valibot';
 import { description, portRanges, transportProtocol } from '../../resources/config-fields.ts';
 import { defineResourceKind } from '../../resources/resource-kind.ts';
+import { strictObject } from '../../validation.ts';
 import { matching } from '../fields.ts';
 
 const NAME = /^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/;
@@ -11,11 +12,11 @@ export const firewallRule = defineResourceKind({
   provider: 'GCP',
   resourceType: 'FIREWALL_RULE',
   identifier: matching(NAME, `Must be a firewall rule name: ${NAME_RULE}`),
-  config: z.strictObject({
-    network: z.optional(matching(NAME, `Must be a VPC network name: ${NAME_RULE}`)),
+  config: strictObject({
+    network: v.optional(matching(NAME, `Must be a VPC network name: ${NAME_RULE}`)),
     protocol: transportProtocol,
     ports: portRanges,
-    description: z.optional(description),
+    description: v.optional(description),
   }),
 });
 

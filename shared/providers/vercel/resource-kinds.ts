@@ -1,5 +1,5 @@
-import * as z from 'zod/mini';
 import { defineResourceKind } from '../../resources/resource-kind.ts';
+import { strictObject } from '../../validation.ts';
 import { matching } from '../fields.ts';
 
 /** A project of the token's account or team, by ID (`prj_…`) or name; the service manages its firewall. */
@@ -7,7 +7,7 @@ export const project = defineResourceKind({
   provider: 'VERCEL',
   resourceType: 'PROJECT',
   identifier: matching(/^(prj_[A-Za-z0-9]{1,64}|[a-z0-9._-]{1,100})$/, 'Must be a Vercel project ID (prj_…) or project name'),
-  config: z.strictObject({}),
+  config: strictObject({}),
 });
 
 export const vercelResourceKinds = [project];

@@ -1,4 +1,4 @@
-import type * as z from 'zod/mini';
+import type * as v from 'valibot';
 import { jsonObject } from '../../net/json-object.ts';
 import { unreachableUnlessAnswered } from '../unreachable-unless-answered.ts';
 import { safeFetch } from '../../net/safe-fetch.ts';
@@ -8,7 +8,7 @@ import type { VerificationOutcome } from '../verifier.ts';
 import type { apiToken } from './kinds.ts';
 import { HEADER_SAFE } from '../header-safe.ts';
 
-type ApiTokenData = z.infer<typeof apiToken.schema>;
+type ApiTokenData = v.InferOutput<typeof apiToken.schema>;
 
 /** Reads the token's user (`GET /v2/user`), within the team when one is given. */
 export const verifyApiToken = scrubbed<ApiTokenData>(
