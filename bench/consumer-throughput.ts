@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
+import { listCredentialSummaries } from '../shared/credentials/credential-listing.ts';
 import { InProcessQueue } from '../shared/queue/in-process-queue.ts';
-import { credentialRepository } from '../shared/runtime/credential-deps.ts';
+import { table } from '../shared/runtime/table.ts';
 import { awsCredential } from '../test/helpers/credential-fixtures.ts';
 import { takeCounts, type CallCounts } from './aws-calls.ts';
 import { callRoute, invoke, principalOf } from './in-process.ts';
@@ -58,7 +59,7 @@ export async function measureConsumer(
   const floorMs = performance.now() - floorStarted;
   await standIns.setProviderLatency(0);
 
-  const page = await credentialRepository.get().list(principal.orgId, {});
+  const page = await listCredentialSummaries(table.get(), principal.orgId, {});
   const unverified = page.items.filter((credential) => credential.status !== 'VALID').length;
   if (unverified > 0 || queue.deadLetters.length > 0) throw new Error(`consumer: ${unverified} credentials were not verified`);
   return {

@@ -5,7 +5,8 @@ import { securityGroupResource } from '../test/helpers/resource-fixtures.ts';
 import { lambdaEvents } from '../test/infra/lambda-events.ts';
 import { mintToken } from '../shared/auth/mint-token.ts';
 import { routes } from '../functions/routes.ts';
-import { credentialRepository } from '../shared/runtime/credential-deps.ts';
+import { findCredentialSummary } from '../shared/credentials/credential-reads.ts';
+import { table } from '../shared/runtime/table.ts';
 import { apiEvent, auditItem, callRoute, marshall, principalOf, uuidv7 } from './in-process.ts';
 import type { StandInsInfo } from './stand-ins.ts';
 
@@ -260,5 +261,5 @@ export function scenarios(standIns: StandInsInfo): Scenario[] {
 
 /** Rotations (update-credential) bump the version a verification message must name. */
 async function versionOf(principal: Principal, id: string): Promise<number> {
-  return (await credentialRepository.get().findSummary(principal.orgId, id))!.secretVersion;
+  return (await findCredentialSummary(table.get(), principal.orgId, id))!.secretVersion;
 }

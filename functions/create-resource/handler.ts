@@ -1,9 +1,9 @@
 import { apiHandler } from '../../shared/http/api-handler.ts';
 import { json } from '../../shared/http/responses.ts';
 import { createResource } from '../../shared/resources/create-resource.ts';
-import { resourceDeps } from '../../shared/runtime/resource-deps.ts';
+import { writeDeps } from '../../shared/runtime/write-deps.ts';
 
 export const handler = apiHandler({ budget: 'write', jsonBody: true }, async (request) => {
-  const view = await createResource(resourceDeps(), request.actor, request.body);
+  const view = await createResource(writeDeps(), request.actor, request.body);
   return json(201, view, { Location: `/api/v1/resources/${view.id}` });
 });

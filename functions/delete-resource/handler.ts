@@ -2,9 +2,9 @@ import { apiHandler } from '../../shared/http/api-handler.ts';
 import { noContent } from '../../shared/http/responses.ts';
 import { parseId } from '../../shared/parse-id.ts';
 import { deleteResource } from '../../shared/resources/delete-resource.ts';
-import { resourceDeps } from '../../shared/runtime/resource-deps.ts';
+import { writeDeps } from '../../shared/runtime/write-deps.ts';
 
 export const handler = apiHandler({ budget: 'write' }, async (request) => {
-  await deleteResource(resourceDeps(), request.actor, parseId(request.pathParameters.id));
+  await deleteResource(writeDeps(), request.actor, parseId(request.pathParameters.id));
   return noContent();
 });

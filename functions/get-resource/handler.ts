@@ -2,9 +2,9 @@ import { apiHandler } from '../../shared/http/api-handler.ts';
 import { json } from '../../shared/http/responses.ts';
 import { parseId } from '../../shared/parse-id.ts';
 import { getResource } from '../../shared/resources/read-resources.ts';
-import { resourceDeps } from '../../shared/runtime/resource-deps.ts';
+import { table } from '../../shared/runtime/table.ts';
 
 export const handler = apiHandler({ budget: 'read' }, async (request) => {
   const id = parseId(request.pathParameters.id);
-  return json(200, await getResource(resourceDeps(), request.actor.principal.orgId, id));
+  return json(200, await getResource(table.get(), request.actor.principal.orgId, id));
 });

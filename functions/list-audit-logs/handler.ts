@@ -2,9 +2,9 @@ import { parseAuditLogQuery } from '../../shared/audit/audit-log-input.ts';
 import { listAuditLogs } from '../../shared/audit/list-audit-logs.ts';
 import { apiHandler } from '../../shared/http/api-handler.ts';
 import { json } from '../../shared/http/responses.ts';
-import { auditRepository } from '../../shared/runtime/audit-repository.ts';
+import { table } from '../../shared/runtime/table.ts';
 
 export const handler = apiHandler({ budget: 'read', query: true }, async (request) => {
   const query = parseAuditLogQuery(request.query);
-  return json(200, await listAuditLogs(auditRepository.get(), request.actor.principal.orgId, query));
+  return json(200, await listAuditLogs(table.get(), request.actor.principal.orgId, query));
 });

@@ -2,10 +2,10 @@ import { parseListInput } from '../../shared/credentials/list-input.ts';
 import { listCredentials } from '../../shared/credentials/read-credentials.ts';
 import { apiHandler } from '../../shared/http/api-handler.ts';
 import { json } from '../../shared/http/responses.ts';
-import { credentialDeps } from '../../shared/runtime/credential-deps.ts';
+import { table } from '../../shared/runtime/table.ts';
 
 export const handler = apiHandler({ budget: 'read', query: true }, async (request) => {
   const input = parseListInput(request.query);
-  const page = await listCredentials(credentialDeps(), request.actor.principal.orgId, input);
+  const page = await listCredentials(table.get(), request.actor.principal.orgId, input);
   return json(200, page.items, page.nextCursor ? { 'X-Next-Cursor': page.nextCursor } : {});
 });

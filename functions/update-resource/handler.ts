@@ -2,9 +2,9 @@ import { apiHandler } from '../../shared/http/api-handler.ts';
 import { json } from '../../shared/http/responses.ts';
 import { parseId } from '../../shared/parse-id.ts';
 import { updateResource } from '../../shared/resources/update-resource.ts';
-import { resourceDeps } from '../../shared/runtime/resource-deps.ts';
+import { writeDeps } from '../../shared/runtime/write-deps.ts';
 
 export const handler = apiHandler({ budget: 'write', jsonBody: true }, async (request) => {
   const id = parseId(request.pathParameters.id);
-  return json(200, await updateResource(resourceDeps(), request.actor, id, request.body));
+  return json(200, await updateResource(writeDeps(), request.actor, id, request.body));
 });

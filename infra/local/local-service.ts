@@ -7,14 +7,10 @@ import { resetProviderSettings } from '../../shared/providers/provider-settings.
 import { config, resetConfig } from '../../shared/config.ts';
 import { InProcessQueue } from '../../shared/queue/in-process-queue.ts';
 import { rateLimiter } from '../../shared/http/middleware/rate-limit.ts';
-import { auditRepository } from '../../shared/runtime/audit-repository.ts';
 import { externalIdRepository } from '../../shared/runtime/aws-role-deps.ts';
-import { credentialRepository } from '../../shared/runtime/credential-deps.ts';
 import { keyProvider } from '../../shared/runtime/keys.ts';
 import { verificationQueue } from '../../shared/runtime/queue.ts';
-import { resourceRepository } from '../../shared/runtime/resource-deps.ts';
 import { table } from '../../shared/runtime/table.ts';
-import { verificationRepository } from '../../shared/runtime/verification-repository.ts';
 import { logger } from '../../shared/logger.ts';
 import { ensureTable } from './create-table.ts';
 import { startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local.ts';
@@ -120,9 +116,6 @@ function resetProcessState(): void {
   resetConfig();
   resetAuthSettings();
   resetProviderSettings();
-  const instances = [
-    table, credentialRepository, resourceRepository, auditRepository, verificationRepository, externalIdRepository, rateLimiter, keyProvider,
-    verificationQueue,
-  ];
+  const instances = [table, externalIdRepository, rateLimiter, keyProvider, verificationQueue];
   for (const instance of instances) instance.reset();
 }

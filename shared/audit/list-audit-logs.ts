@@ -1,7 +1,8 @@
+import type { Table } from '../data/table.ts';
 import { validationError } from '../errors.ts';
 import type { AuditEntry } from './audit-entry.ts';
 import type { AuditLogQuery } from './audit-log-input.ts';
-import type { AuditRepository } from './audit-repository.ts';
+import { listAuditEntries } from './audit-reads.ts';
 
 export interface AuditLogPage {
   content: AuditEntry[];
@@ -11,8 +12,8 @@ export interface AuditLogPage {
 const AUDIT_SORT_KEY = /^AUDIT#[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** One page of the organization's audit log, newest first; the cursor is opaque to clients. */
-export async function listAuditLogs(audit: AuditRepository, orgId: string, query: AuditLogQuery): Promise<AuditLogPage> {
-  const page = await audit.list(orgId, {
+export async function listAuditLogs(table: Table, orgId: string, query: AuditLogQuery): Promise<AuditLogPage> {
+  const page = await listAuditEntries(table, orgId, {
     ...(query.eventType && { eventType: query.eventType }),
     ...(query.from !== undefined && { from: query.from }),
     ...(query.to !== undefined && { to: query.to }),

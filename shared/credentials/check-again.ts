@@ -1,24 +1,27 @@
 import { auditEntry, type Actor } from '../audit/audit-entry.ts';
+import { appendAudit } from '../audit/audit-writes.ts';
+import type { WriteDeps } from '../data/write-deps.ts';
 import { DependencyError, credentialNotFound } from '../errors.ts';
 import type { VerificationQueue } from '../queue/verification-queue.ts';
-import type { CredentialDeps } from './credential-service-deps.ts';
+import { findCredentialSummary } from './credential-reads.ts';
 import { toView, type CredentialView } from './model.ts';
 
 /** "Check again": queues a verification of the credential's current secret and returns it as it stands. */
 export async function checkAgain(
-  deps: CredentialDeps & { queue: VerificationQueue },
+  deps: WriteDeps & { queue: VerificationQueue },
   actor: Actor,
   id: string,
 ): Promise<CredentialView> {
   const orgId = actor.principal.orgId;
-  const credential = await deps.repository.findSummary(orgId, id);
+  const credential = await findCredentialSummary(deps.table, orgId, id);
   if (!credential) throw credentialNotFound(id);
   try {
     await deps.queue.send({ orgId, credentialId: id, secretVersion: credential.secretVersion, attempt: 1 });
   } catch (error) {
     throw error instanceof DependencyError ? error : new DependencyError('Queue', { cause: error });
   }
-  await deps.repository.appendAudit(
+  await appendAudit(
+    deps.table,
     orgId,
     auditEntry(
       actor,

@@ -3,10 +3,12 @@ import { auditEntry, type Actor } from '../audit/audit-entry.ts';
 import { sealSecret } from '../crypto/envelope.ts';
 import { retryOnConcurrentChange } from '../data/retry-on-concurrent-change.ts';
 import { credentialNameConflict, validationError } from '../errors.ts';
-import { IdempotencyKeyTakenError, NameTakenError } from './credential-repository.ts';
-import type { SealingDeps } from './credential-service-deps.ts';
 import { parseCreateInput } from './credential-input.ts';
+import type { SealingDeps } from './credential-service-deps.ts';
+import { insertCredential } from './credential-writes.ts';
+import { IdempotencyKeyTakenError, findIdempotency } from './idempotency-records.ts';
 import { toView, type CredentialRecord, type CredentialView } from './model.ts';
+import { NameTakenError } from './name-claims.ts';
 import { requestVerification } from './request-verification.ts';
 
 export interface CreateResult {
@@ -79,7 +81,7 @@ export async function createCredential(
         };
   try {
     // A cancelled transaction wrote nothing, so the same one can be sent again.
-    await retryOnConcurrentChange(() => deps.repository.create(record, audit, idempotency));
+    await retryOnConcurrentChange(() => insertCredential(deps.table, record, audit, idempotency));
   } catch (error) {
     if (error instanceof IdempotencyKeyTakenError && idempotencyKey !== undefined) {
       const replay = await replayOf(deps, orgId, idempotencyKey, fingerprint);
@@ -95,7 +97,7 @@ export async function createCredential(
 }
 
 async function replayOf(deps: SealingDeps, orgId: string, key: string, fingerprint: string): Promise<CreateResult | undefined> {
-  const stored = await deps.repository.findIdempotency(orgId, key, deps.now());
+  const stored = await findIdempotency(deps.table, orgId, key, deps.now());
   if (!stored) return undefined;
   if (stored.fingerprint !== fingerprint) {
     throw validationError({ 'Idempotency-Key': 'Already used for a different request' });

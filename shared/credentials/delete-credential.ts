@@ -1,9 +1,10 @@
 import { auditEntry, type Actor } from '../audit/audit-entry.ts';
-import type { CredentialDeps } from './credential-service-deps.ts';
+import type { WriteDeps } from '../data/write-deps.ts';
+import { deleteUnlinkedCredential } from './credential-writes.ts';
 
 /** Permanent; refused while a resource links the credential. Its audit history stays. */
-export async function deleteCredential(deps: CredentialDeps, actor: Actor, id: string): Promise<void> {
-  await deps.repository.delete(actor.principal.orgId, id, (current) =>
+export async function deleteCredential(deps: WriteDeps, actor: Actor, id: string): Promise<void> {
+  await deleteUnlinkedCredential(deps.table, actor.principal.orgId, id, (current) =>
     auditEntry(
       actor,
       {

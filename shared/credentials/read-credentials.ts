@@ -1,5 +1,7 @@
+import type { Table } from '../data/table.ts';
 import { credentialNotFound, validationError } from '../errors.ts';
-import type { CredentialDeps } from './credential-service-deps.ts';
+import { listCredentialSummaries } from './credential-listing.ts';
+import { findCredentialSummary } from './credential-reads.ts';
 import type { ListCredentialsInput } from './list-input.ts';
 import { toView, type CredentialView } from './model.ts';
 
@@ -8,8 +10,8 @@ export interface CredentialList {
   nextCursor?: string;
 }
 
-export async function listCredentials(deps: CredentialDeps, orgId: string, input: ListCredentialsInput): Promise<CredentialList> {
-  const page = await deps.repository.list(orgId, {
+export async function listCredentials(table: Table, orgId: string, input: ListCredentialsInput): Promise<CredentialList> {
+  const page = await listCredentialSummaries(table, orgId, {
     ...(input.provider && { provider: input.provider }),
     ...(input.status && { status: input.status }),
     ...(input.limit && { limit: input.limit }),
@@ -21,8 +23,8 @@ export async function listCredentials(deps: CredentialDeps, orgId: string, input
   };
 }
 
-export async function getCredential(deps: CredentialDeps, orgId: string, id: string): Promise<CredentialView> {
-  const summary = await deps.repository.findSummary(orgId, id);
+export async function getCredential(table: Table, orgId: string, id: string): Promise<CredentialView> {
+  const summary = await findCredentialSummary(table, orgId, id);
   if (!summary) throw credentialNotFound(id);
   return toView(summary);
 }

@@ -2,10 +2,12 @@ import { auditEntry, type Actor } from '../audit/audit-entry.ts';
 import { sealSecret } from '../crypto/envelope.ts';
 import { retryOnConcurrentChange } from '../data/retry-on-concurrent-change.ts';
 import { credentialNameConflict, credentialNotFound } from '../errors.ts';
-import { NameTakenError } from './credential-repository.ts';
-import type { SealingDeps } from './credential-service-deps.ts';
 import { parseRotation, parseUpdateInput, type UpdateCredentialInput } from './credential-input.ts';
+import { findCredentialSummary } from './credential-reads.ts';
+import type { SealingDeps } from './credential-service-deps.ts';
+import { writeCredentialUpdate } from './credential-writes.ts';
 import { toView, type CredentialSummary, type CredentialView } from './model.ts';
+import { NameTakenError } from './name-claims.ts';
 import { requestVerification } from './request-verification.ts';
 
 /**
@@ -41,7 +43,7 @@ async function applyUpdate(
   sealed: SealedOnce,
 ): Promise<{ credential: CredentialSummary; rotated: boolean }> {
   const orgId = actor.principal.orgId;
-  const current = await deps.repository.findSummary(orgId, id);
+  const current = await findCredentialSummary(deps.table, orgId, id);
   if (!current) throw credentialNotFound(id);
   const rotation = parseRotation(current, input);
   const name = input.name ?? current.name;
@@ -75,6 +77,6 @@ async function applyUpdate(
     deps.newId(),
     updatedAt,
   );
-  await deps.repository.update(current, { name, updatedAt, ...(secret && { rotation: secret }) }, audit);
+  await writeCredentialUpdate(deps.table, current, { name, updatedAt, ...(secret && { rotation: secret }) }, audit);
   return { credential, rotated: rotation !== undefined };
 }

@@ -1,6 +1,8 @@
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+
 /**
  * The one DynamoDB table (single-table design, see the README's data model). Key attribute names are shared by
- * the repositories, the local bootstrap and the CDK stack.
+ * the data functions, the local bootstrap and the CDK stack.
  */
 export const TABLE = {
   partitionKey: 'pk',
@@ -29,3 +31,9 @@ export const keys = {
   awsRoleSettings: 'SETTINGS#AWS_ROLE',
   rateLimit: (orgId: string, budget: string, minute: number) => `RATE#${orgId}#${budget}#${minute}`,
 } as const;
+
+/** The table as the data functions take it: the document client and the table's name. */
+export interface Table {
+  client: DynamoDBDocumentClient;
+  name: string;
+}

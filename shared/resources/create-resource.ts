@@ -1,17 +1,18 @@
 import { auditEntry, type Actor } from '../audit/audit-entry.ts';
 import { retryOnConcurrentChange } from '../data/retry-on-concurrent-change.ts';
+import type { WriteDeps } from '../data/write-deps.ts';
 import { linkableCredential } from './linkable-credential.ts';
 import { toResourceView, type ResourceRecord, type ResourceView } from './model.ts';
 import { parseCreateResourceInput } from './resource-input.ts';
-import type { ResourceDeps } from './resource-service-deps.ts';
+import { insertResource } from './resource-writes.ts';
 
 /** A new resource, linked to its credential in the same transaction; not verified yet (`isActive: false`). */
-export async function createResource(deps: ResourceDeps, actor: Actor, body: unknown): Promise<ResourceView> {
+export async function createResource(deps: WriteDeps, actor: Actor, body: unknown): Promise<ResourceView> {
   const orgId = actor.principal.orgId;
   const input = parseCreateResourceInput(body);
   const id = deps.newId();
   return retryOnConcurrentChange(async () => {
-    const credential = await linkableCredential(deps, orgId, input.credentialId, input.provider);
+    const credential = await linkableCredential(deps.table, orgId, input.credentialId, input.provider);
     const timestamp = deps.now().toISOString();
     const record: ResourceRecord = {
       orgId,
@@ -39,7 +40,7 @@ export async function createResource(deps: ResourceDeps, actor: Actor, body: unk
       deps.newId(),
       timestamp,
     );
-    await deps.resources.create(record, audit);
+    await insertResource(deps.table, record, audit);
     return toResourceView(record, credential.name);
   });
 }

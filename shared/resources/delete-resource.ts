@@ -1,13 +1,15 @@
 import { auditEntry, type Actor } from '../audit/audit-entry.ts';
 import { retryOnConcurrentChange } from '../data/retry-on-concurrent-change.ts';
+import type { WriteDeps } from '../data/write-deps.ts';
 import { resourceNotFound } from '../errors.ts';
-import type { ResourceDeps } from './resource-service-deps.ts';
+import { findResource } from './resource-reads.ts';
+import { removeResource } from './resource-writes.ts';
 
 /** Permanent; unlinks the credential in the same transaction. The resource's audit history stays. */
-export async function deleteResource(deps: ResourceDeps, actor: Actor, id: string): Promise<void> {
+export async function deleteResource(deps: WriteDeps, actor: Actor, id: string): Promise<void> {
   const orgId = actor.principal.orgId;
   await retryOnConcurrentChange(async () => {
-    const current = await deps.resources.find(orgId, id);
+    const current = await findResource(deps.table, orgId, id);
     if (!current) throw resourceNotFound(id);
     const audit = auditEntry(
       actor,
@@ -21,6 +23,6 @@ export async function deleteResource(deps: ResourceDeps, actor: Actor, id: strin
       deps.newId(),
       deps.now().toISOString(),
     );
-    await deps.resources.delete(current, audit);
+    await removeResource(deps.table, current, audit);
   });
 }

@@ -1,14 +1,15 @@
+import { findCredentialSummary } from '../credentials/credential-reads.ts';
 import type { CredentialSummary } from '../credentials/model.ts';
+import type { Table } from '../data/table.ts';
 import { credentialNotFound, validationError } from '../errors.ts';
 import type { Provider } from '../providers/provider.ts';
-import type { ResourceDeps } from './resource-service-deps.ts';
 
 /**
  * The credential a resource is to be linked to: it must exist in the caller's organization and be of the resource's
  * provider. The link transaction checks again that it still exists.
  */
-export async function linkableCredential(deps: ResourceDeps, orgId: string, credentialId: string, provider: Provider): Promise<CredentialSummary> {
-  const credential = await deps.credentials.findSummary(orgId, credentialId);
+export async function linkableCredential(table: Table, orgId: string, credentialId: string, provider: Provider): Promise<CredentialSummary> {
+  const credential = await findCredentialSummary(table, orgId, credentialId);
   if (!credential) throw credentialNotFound(credentialId);
   if (credential.provider !== provider) {
     throw validationError({ credentialId: `Must be a ${provider} credential; this one is ${credential.provider}` });

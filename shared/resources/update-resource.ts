@@ -1,21 +1,23 @@
 import { auditEntry, type Actor } from '../audit/audit-entry.ts';
 import { retryOnConcurrentChange } from '../data/retry-on-concurrent-change.ts';
+import type { WriteDeps } from '../data/write-deps.ts';
 import { resourceNotFound } from '../errors.ts';
 import { linkableCredential } from './linkable-credential.ts';
 import { toResourceView, type ResourceRecord, type ResourceView } from './model.ts';
 import { checkSameKind, parseTarget, parseUpdateResourceInput, resourceKindOf } from './resource-input.ts';
-import type { ResourceDeps } from './resource-service-deps.ts';
+import { findResource } from './resource-reads.ts';
+import { writeResourceUpdate } from './resource-writes.ts';
 
 /**
  * PATCH: rename, re-target (identifier, region, config) and/or move to another credential of the same provider.
  * A move unlinks the old credential and links the new one in the resource's own transaction. A new credential,
  * identifier or region was not checked yet, so it resets `isActive` and `lastVerifiedAt`.
  */
-export async function updateResource(deps: ResourceDeps, actor: Actor, id: string, body: unknown): Promise<ResourceView> {
+export async function updateResource(deps: WriteDeps, actor: Actor, id: string, body: unknown): Promise<ResourceView> {
   const orgId = actor.principal.orgId;
   const input = parseUpdateResourceInput(body);
   return retryOnConcurrentChange(async () => {
-    const current = await deps.resources.find(orgId, id);
+    const current = await findResource(deps.table, orgId, id);
     if (!current) throw resourceNotFound(id);
     checkSameKind(current, input);
     const target = parseTarget(resourceKindOf(current.provider, current.resourceType), {
@@ -23,7 +25,7 @@ export async function updateResource(deps: ResourceDeps, actor: Actor, id: strin
       region: 'region' in input ? input.region : current.region,
       config: 'config' in input ? input.config : current.config,
     });
-    const credential = await linkableCredential(deps, orgId, input.credentialId ?? current.credentialId, current.provider);
+    const credential = await linkableCredential(deps.table, orgId, input.credentialId ?? current.credentialId, current.provider);
     const moved = credential.id !== current.credentialId;
     const retargeted = moved || target.resourceIdentifier !== current.resourceIdentifier || target.region !== current.region;
     const name = input.name ?? current.name;
@@ -61,7 +63,7 @@ export async function updateResource(deps: ResourceDeps, actor: Actor, id: strin
       deps.newId(),
       updatedAt,
     );
-    await deps.resources.update(current, next, audit);
+    await writeResourceUpdate(deps.table, current, next, audit);
     return toResourceView(next, credential.name);
   });
 }

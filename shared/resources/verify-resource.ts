@@ -1,4 +1,5 @@
 import type { Actor } from '../audit/audit-entry.ts';
+import { findCredential } from '../credentials/credential-reads.ts';
 import { openSecret } from '../crypto/envelope.ts';
 import { ConcurrentChangeError } from '../data/concurrent-change-error.ts';
 import { retryOnConcurrentChange } from '../data/retry-on-concurrent-change.ts';
@@ -6,7 +7,9 @@ import { resourceNotFound, verificationFailed } from '../errors.ts';
 import { logger } from '../logger.ts';
 import { toResourceView, type ResourceView } from './model.ts';
 import { findResourceCheck } from './resource-checks.ts';
+import { findResource } from './resource-reads.ts';
 import type { ResourceVerifyDeps } from './resource-service-deps.ts';
+import { recordResourceCheck } from './resource-writes.ts';
 
 /**
  * Checks the resource with its linked credential, now. A pass sets `isActive: true`; a definitive failure sets
@@ -16,9 +19,9 @@ import type { ResourceVerifyDeps } from './resource-service-deps.ts';
 export async function verifyResource(deps: ResourceVerifyDeps, actor: Actor, id: string): Promise<ResourceView> {
   const orgId = actor.principal.orgId;
   return retryOnConcurrentChange(async () => {
-    const resource = await deps.resources.find(orgId, id);
+    const resource = await findResource(deps.table, orgId, id);
     if (!resource) throw resourceNotFound(id);
-    const credential = await deps.credentials.find(orgId, resource.credentialId);
+    const credential = await findCredential(deps.table, orgId, resource.credentialId);
     // A linked credential cannot be deleted, so the resource was moved between the two reads.
     if (!credential) throw new ConcurrentChangeError();
     const check = findResourceCheck(resource.provider, resource.resourceType, credential.credentialType);
@@ -31,7 +34,7 @@ export async function verifyResource(deps: ResourceVerifyDeps, actor: Actor, id:
     const outcome = await check(resource)(data, { orgId, credentialId: credential.id });
     logger.info('resource verified', { orgId, resourceId: id, credentialId: credential.id, outcome: outcome.kind });
     if (outcome.kind === 'unreachable') throw verificationFailed(outcome.message);
-    const checked = await deps.resources.recordCheck(resource, outcome.kind === 'valid', deps.now().toISOString());
+    const checked = await recordResourceCheck(deps.table, resource, outcome.kind === 'valid', deps.now().toISOString());
     if (outcome.kind === 'invalid') throw verificationFailed(outcome.message);
     return toResourceView(checked, credential.name);
   });

@@ -1,8 +1,8 @@
 import type { ResourceVerifyDeps } from '../resources/resource-service-deps.ts';
 import { keyProvider } from './keys.ts';
-import { resourceDeps } from './resource-deps.ts';
+import { table } from './table.ts';
 
 /** For verifying a resource, which opens its credential's secret; apart so the other resource routes carry no KMS client. */
 export function resourceVerifyDeps(): ResourceVerifyDeps {
-  return { ...resourceDeps(), keys: keyProvider.get() };
+  return { table: table.get(), now: () => new Date(), keys: keyProvider.get() };
 }

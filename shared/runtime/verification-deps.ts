@@ -1,16 +1,14 @@
 import { config } from '../config.ts';
 import { findVerifier } from '../providers/verifiers.ts';
 import type { VerifyDeps } from '../verification/verify-credential.ts';
-import { credentialRepository } from './credential-deps.ts';
 import { keyProvider } from './keys.ts';
 import { verificationQueue } from './queue.ts';
-import { verificationRepository } from './verification-repository.ts';
+import { table } from './table.ts';
 
 export function verifyDeps(): VerifyDeps {
   const settings = config();
   return {
-    credentials: credentialRepository.get(),
-    verifications: verificationRepository.get(),
+    table: table.get(),
     keys: keyProvider.get(),
     queue: verificationQueue.get(),
     findVerifier,

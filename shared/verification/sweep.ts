@@ -1,9 +1,10 @@
+import type { Table } from '../data/table.ts';
 import { logger } from '../logger.ts';
 import type { VerificationQueue } from '../queue/verification-queue.ts';
-import type { VerificationRepository } from './verification-repository.ts';
+import { findDueCredentials, markQueued } from './due-credentials.ts';
 
 export interface SweepDeps {
-  verifications: VerificationRepository;
+  table: Table;
   queue: VerificationQueue;
   now: () => Date;
   unverifiedMinutes: number;
@@ -19,12 +20,12 @@ export async function sweep(deps: SweepDeps): Promise<{ queued: number }> {
   const now = deps.now();
   const unverifiedBefore = new Date(now.getTime() - deps.unverifiedMinutes * 60_000).toISOString();
   const verifiedBefore = new Date(now.getTime() - deps.verifiedHours * 3_600_000).toISOString();
-  const unverified = await deps.verifications.findDue('U', unverifiedBefore, deps.maxPerRun);
-  const stale = await deps.verifications.findDue('V', verifiedBefore, deps.maxPerRun - unverified.length);
+  const unverified = await findDueCredentials(deps.table, 'U', unverifiedBefore, deps.maxPerRun);
+  const stale = await findDueCredentials(deps.table, 'V', verifiedBefore, deps.maxPerRun - unverified.length);
   let queued = 0;
   for (const due of [...unverified, ...stale]) {
     await deps.queue.send({ orgId: due.orgId, credentialId: due.id, secretVersion: due.secretVersion, attempt: 1 });
-    await deps.verifications.markQueued(due, now.toISOString());
+    await markQueued(deps.table, due, now.toISOString());
     queued++;
   }
   logger.info('sweep finished', { queued, unverified: unverified.length, stale: stale.length });

@@ -1,14 +1,14 @@
-import type { CredentialRepository } from '../credentials/credential-repository.ts';
+import { findCredential } from '../credentials/credential-reads.ts';
 import { openSecret } from '../crypto/envelope.ts';
 import type { KeyProvider } from '../crypto/key-provider.ts';
+import type { Table } from '../data/table.ts';
 import { logger } from '../logger.ts';
 import type { Verifier } from '../providers/verifier.ts';
 import type { VerificationMessage, VerificationQueue } from '../queue/verification-queue.ts';
-import type { VerificationRepository, VerificationResult } from './verification-repository.ts';
+import { recordVerdict, type VerificationResult } from './verdict-writes.ts';
 
 export interface VerifyDeps {
-  credentials: CredentialRepository;
-  verifications: VerificationRepository;
+  table: Table;
   keys: KeyProvider;
   queue: VerificationQueue;
   findVerifier: (provider: string, credentialType: string) => Verifier<any> | undefined;
@@ -45,7 +45,7 @@ export async function verifyCredential(
   message: VerificationMessage,
   delivery: Delivery,
 ): Promise<VerifyOutcome> {
-  const credential = await deps.credentials.find(message.orgId, message.credentialId);
+  const credential = await findCredential(deps.table, message.orgId, message.credentialId);
   if (!credential) return 'gone';
   if (credential.secretVersion !== message.secretVersion) return 'stale';
   if (delivery.receiveCount > 1 && credential.lastVerifiedAt !== null && Date.parse(credential.lastVerifiedAt) >= delivery.firstReceivedAt) {
@@ -85,7 +85,7 @@ export async function verifyCredential(
       };
       break;
   }
-  const written = await deps.verifications.record(credential.orgId, credential.id, credential.secretVersion, result);
+  const written = await recordVerdict(deps.table, credential.orgId, credential.id, credential.secretVersion, result);
   logger.info('verification finished', { ...messageIds(message), status: result.status, written });
   if (!written) return 'stale';
   return result.status === 'UNVERIFIED' ? 'gave-up' : 'recorded';

@@ -1,26 +1,25 @@
 import { randomUUID } from 'node:crypto';
-import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { auditEntry, type Actor } from '../../shared/audit/audit-entry.ts';
-import { CredentialRepository } from '../../shared/credentials/credential-repository.ts';
+import { findCredentialSummary } from '../../shared/credentials/credential-reads.ts';
+import { deleteUnlinkedCredential, insertCredential } from '../../shared/credentials/credential-writes.ts';
 import type { CredentialRecord } from '../../shared/credentials/model.ts';
 import { keys } from '../../shared/data/table.ts';
+import type { WriteDeps } from '../../shared/data/write-deps.ts';
 import { createResource } from '../../shared/resources/create-resource.ts';
-import { ResourceRepository } from '../../shared/resources/resource-repository.ts';
-import type { ResourceDeps } from '../../shared/resources/resource-service-deps.ts';
+import { findResource } from '../../shared/resources/resource-reads.ts';
 import { updateResource } from '../../shared/resources/update-resource.ts';
-import { newId } from '../../shared/runtime/credential-deps.ts';
 import { table } from '../../shared/runtime/table.ts';
+import { newId } from '../../shared/runtime/write-deps.ts';
 import { securityGroupResource } from '../helpers/resource-fixtures.ts';
 import { scanTable } from '../helpers/table-scan.ts';
 import { ensureTestTable } from '../helpers/test-table.ts';
 
-let credentials: CredentialRepository;
-let deps: ResourceDeps;
+let deps: WriteDeps;
 
 beforeAll(async () => {
   await ensureTestTable();
-  credentials = new CredentialRepository(table.get().client, table.get().name);
-  deps = { credentials, resources: new ResourceRepository(table.get().client, table.get().name, credentials), now: () => new Date(), newId };
+  deps = { table: table.get(), now: () => new Date(), newId };
 });
 
 function actor(orgId: string): Actor {
@@ -34,23 +33,31 @@ async function credential(orgId: string): Promise<CredentialRecord> {
     lastVerifiedAt: null, verificationError: null, verifiedIdentity: null, hint: 'AKIA…TEST', createdAt: now, updatedAt: now,
     secretVersion: 1, sealedSecret: 'v1.sealed', linkCount: 0,
   };
-  await credentials.create(record, auditEntry(actor(orgId), { eventType: 'CREDENTIAL_CREATE', resourceType: 'CREDENTIAL', resourceId: record.id, resourceName: record.name }, newId(), now));
+  await insertCredential(deps.table, record, auditEntry(actor(orgId), { eventType: 'CREDENTIAL_CREATE', resourceType: 'CREDENTIAL', resourceId: record.id, resourceName: record.name }, newId(), now));
   return record;
 }
 
 const deleteCredential = (orgId: string, id: string) =>
-  credentials.delete(orgId, id, (current) =>
+  deleteUnlinkedCredential(deps.table, orgId, id, (current) =>
     auditEntry(actor(orgId), { eventType: 'CREDENTIAL_DELETE', resourceType: 'CREDENTIAL', resourceId: id, resourceName: current.name }, newId(), new Date().toISOString()),
   );
 
-/** Runs `meanwhile` right after the next read of a credential summary returns, before the reader writes. */
+const READ_HOOK = 'afterNextCredentialRead';
+
+/** Runs `meanwhile` right after the next read of a credential returns, before the reader writes. */
 function afterNextCredentialRead(meanwhile: () => Promise<unknown>) {
-  const read = credentials.findSummary.bind(credentials);
-  vi.spyOn(credentials, 'findSummary').mockImplementationOnce(async (orgId, id) => {
-    const summary = await read(orgId, id);
-    await meanwhile();
-    return summary;
-  });
+  const stack = deps.table.client.middlewareStack;
+  stack.add(
+    (next, context) => async (args) => {
+      const sortKey = (args.input as { Key?: { sk?: { S?: string } } }).Key?.sk?.S;
+      if (context.commandName !== 'GetItemCommand' || !sortKey?.startsWith(keys.credentialPrefix)) return next(args);
+      stack.remove(READ_HOOK);
+      const result = await next(args);
+      await meanwhile();
+      return result;
+    },
+    { step: 'finalizeRequest', priority: 'low', name: READ_HOOK, override: true },
+  );
 }
 
 const orgItems = async (orgId: string) => (await scanTable()).filter((item) => item.pk === keys.org(orgId));
@@ -78,8 +85,8 @@ describe('links and credential deletes in the worst interleavings', () => {
     await expect(updateResource(deps, actor(orgId), resource.id, { credentialId: target.id })).rejects.toMatchObject({
       code: 'CREDENTIAL_NOT_FOUND',
     });
-    expect((await deps.resources.find(orgId, resource.id))?.credentialId).toBe(home.id);
-    expect((await credentials.findSummary(orgId, home.id))?.linkCount).toBe(1);
+    expect((await findResource(deps.table, orgId, resource.id))?.credentialId).toBe(home.id);
+    expect((await findCredentialSummary(deps.table, orgId, home.id))?.linkCount).toBe(1);
   });
 
   it('refuses a delete when a link lands between its count check and its write, with the count that is now true', async () => {
@@ -90,6 +97,6 @@ describe('links and credential deletes in the worst interleavings', () => {
       code: 'CREDENTIAL_IN_USE',
       message: 'Cannot delete credential linked to 1 active resource. Delete or reassign resources first.',
     });
-    expect(await credentials.findSummary(orgId, busy.id)).toMatchObject({ linkCount: 1 });
+    expect(await findCredentialSummary(deps.table, orgId, busy.id)).toMatchObject({ linkCount: 1 });
   });
 });

@@ -1,21 +1,22 @@
 import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { auditEntry, type Actor } from '../../shared/audit/audit-entry.ts';
-import { CredentialRepository, NameTakenError } from '../../shared/credentials/credential-repository.ts';
+import { listCredentialSummaries } from '../../shared/credentials/credential-listing.ts';
+import { findCredential, findCredentialSummary } from '../../shared/credentials/credential-reads.ts';
+import { deleteUnlinkedCredential, insertCredential } from '../../shared/credentials/credential-writes.ts';
 import type { CredentialRecord } from '../../shared/credentials/model.ts';
+import { NameTakenError } from '../../shared/credentials/name-claims.ts';
 import { failedConditionAt } from '../../shared/data/dynamo-errors.ts';
 import { transactWrite } from '../../shared/data/transact-write.ts';
 import { credentialNotFound } from '../../shared/errors.ts';
-import { newId } from '../../shared/runtime/credential-deps.ts';
+import { linkItems } from '../../shared/resources/credential-links.ts';
 import { table } from '../../shared/runtime/table.ts';
+import { newId } from '../../shared/runtime/write-deps.ts';
 import { scanTable } from '../helpers/table-scan.ts';
 import { ensureTestTable } from '../helpers/test-table.ts';
 
-let repository: CredentialRepository;
-
 beforeAll(async () => {
   await ensureTestTable();
-  repository = new CredentialRepository(table.get().client, table.get().name);
 });
 
 function actor(orgId: string): Actor {
@@ -37,29 +38,29 @@ function createAudit(orgId: string, credential: CredentialRecord) {
 
 async function create(orgId: string, name: string): Promise<CredentialRecord> {
   const credential = record(orgId, name);
-  await repository.create(credential, createAudit(orgId, credential));
+  await insertCredential(table.get(), credential, createAudit(orgId, credential));
   return credential;
 }
 
 /** The link items alone, as a resource write transacts them; a missing credential fails the link's condition. */
 const link = (orgId: string, credentialId: string, resourceId: string) =>
-  transactWrite(table.get().client, repository.linkItems(orgId, credentialId, resourceId), (reasons) =>
+  transactWrite(table.get().client, linkItems(table.get(), orgId, credentialId, resourceId), (reasons) =>
     failedConditionAt(reasons, 1) ? credentialNotFound(credentialId) : undefined,
   );
 
 const deleteAudit = (orgId: string) => (current: { id: string; name: string }) =>
   auditEntry(actor(orgId), { eventType: 'CREDENTIAL_DELETE', resourceType: 'CREDENTIAL', resourceId: current.id, resourceName: current.name }, newId(), new Date().toISOString());
 
-describe('CredentialRepository against DynamoDB Local', () => {
+describe('credential reads and writes against DynamoDB Local', () => {
   it('writes the credential, its name claim and its audit entry together, and lists with one Query', async () => {
     const orgId = randomUUID();
     const credential = await create(orgId, 'Alpha');
     const items = (await scanTable()).filter((item) => item.pk === `ORG#${orgId}`);
     expect(items.map((item) => String(item.sk).split('#')[0]).sort()).toEqual(['AUDIT', 'CRED', 'NAME']);
-    expect(await repository.find(orgId, credential.id)).toEqual(credential);
-    const summary = await repository.findSummary(orgId, credential.id);
+    expect(await findCredential(table.get(), orgId, credential.id)).toEqual(credential);
+    const summary = await findCredentialSummary(table.get(), orgId, credential.id);
     expect(summary).not.toHaveProperty('sealedSecret');
-    expect((await repository.list(orgId, {})).items.map((c) => c.id)).toEqual([credential.id]);
+    expect((await listCredentialSummaries(table.get(), orgId, {})).items.map((c) => c.id)).toEqual([credential.id]);
   });
 
   it('lets exactly one of 20 parallel creates with one name (any case) win, leaving no orphan claim or audit entry', async () => {
@@ -75,17 +76,17 @@ describe('CredentialRepository against DynamoDB Local', () => {
 
   it('scopes reads by organization: another organization\'s id is not found', async () => {
     const credential = await create(randomUUID(), 'Mine');
-    expect(await repository.find(randomUUID(), credential.id)).toBeUndefined();
-    expect((await repository.list(randomUUID(), {})).items).toEqual([]);
+    expect(await findCredential(table.get(), randomUUID(), credential.id)).toBeUndefined();
+    expect((await listCredentialSummaries(table.get(), randomUUID(), {})).items).toEqual([]);
   });
 
   it('deletes the credential and its name claim and writes CREDENTIAL_DELETE in one transaction', async () => {
     const orgId = randomUUID();
     const credential = await create(orgId, 'Doomed');
-    await repository.delete(orgId, credential.id, deleteAudit(orgId));
+    await deleteUnlinkedCredential(table.get(), orgId, credential.id, deleteAudit(orgId));
     const items = (await scanTable()).filter((item) => item.pk === `ORG#${orgId}`);
     expect(items.map((item) => item.eventType ?? item.sk).sort()).toEqual(['CREDENTIAL_CREATE', 'CREDENTIAL_DELETE']);
-    await expect(repository.delete(orgId, credential.id, deleteAudit(orgId))).rejects.toMatchObject({ code: 'CREDENTIAL_NOT_FOUND' });
+    await expect(deleteUnlinkedCredential(table.get(), orgId, credential.id, deleteAudit(orgId))).rejects.toMatchObject({ code: 'CREDENTIAL_NOT_FOUND' });
   });
 
   it('refuses to link a resource to a missing credential', async () => {
@@ -101,9 +102,9 @@ describe('CredentialRepository against DynamoDB Local', () => {
       const resourceId = randomUUID();
       const [linked, del] = await Promise.allSettled([
         link(orgId, credential.id, resourceId),
-        repository.delete(orgId, credential.id, deleteAudit(orgId)),
+        deleteUnlinkedCredential(table.get(), orgId, credential.id, deleteAudit(orgId)),
       ]);
-      const stillThere = await repository.find(orgId, credential.id);
+      const stillThere = await findCredential(table.get(), orgId, credential.id);
       const links = (await scanTable()).filter((item) => item.pk === `ORG#${orgId}` && String(item.sk).startsWith(`LINK#${credential.id}#`));
       expect([linked.status, del.status].filter((s) => s === 'fulfilled')).toHaveLength(1);
       if (linked.status === 'fulfilled') {
@@ -120,7 +121,7 @@ describe('CredentialRepository against DynamoDB Local', () => {
   it('lets one of several parallel deletes succeed; the others find nothing', async () => {
     const orgId = randomUUID();
     const credential = await create(orgId, 'Parallel');
-    const results = await Promise.allSettled(Array.from({ length: 8 }, () => repository.delete(orgId, credential.id, deleteAudit(orgId))));
+    const results = await Promise.allSettled(Array.from({ length: 8 }, () => deleteUnlinkedCredential(table.get(), orgId, credential.id, deleteAudit(orgId))));
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
     for (const failure of results.filter((r) => r.status === 'rejected')) {
       expect((failure as PromiseRejectedResult).reason).toMatchObject({ code: 'CREDENTIAL_NOT_FOUND' });
