@@ -1,14 +1,14 @@
-import { importPKCS8, SignJWT } from 'jose';
-import type * as z from 'zod/mini';
+import type * as v from 'valibot';
 import { jsonObject } from '../../net/json-object.ts';
 import { unreachableUnlessAnswered } from '../unreachable-unless-answered.ts';
 import { safeFetch } from '../../net/safe-fetch.ts';
 import { providerSettings } from '../provider-settings.ts';
 import { scrubbed } from '../scrub.ts';
+import { rsaSigningKey, signedAssertion } from './signed-assertion.ts';
 import type { VerificationOutcome } from '../verifier.ts';
 import type { serviceAccount } from './kinds.ts';
 
-type ServiceAccountData = z.infer<typeof serviceAccount.schema>;
+type ServiceAccountData = v.InferOutput<typeof serviceAccount.schema>;
 
 const SCOPE = 'https://www.googleapis.com/auth/cloud-platform';
 const GRANT_TYPE = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
@@ -39,7 +39,7 @@ export const verifyServiceAccount = scrubbed<ServiceAccountData>(
     }
     let assertion: string;
     try {
-      assertion = await signAssertion(data, tokenUri);
+      assertion = signAssertion(data, tokenUri);
     } catch {
       return {
         kind: 'invalid',
@@ -66,16 +66,9 @@ function allowedTokenUri(tokenUri: string | undefined, allowed: string[]): strin
   return allowed.find((uri) => uri === normalised);
 }
 
-async function signAssertion(data: ServiceAccountData, tokenUri: string): Promise<string> {
-  const key = await importPKCS8(data.private_key, 'RS256');
-  return new SignJWT({ scope: SCOPE })
-    .setProtectedHeader({ alg: 'RS256', typ: 'JWT', kid: data.private_key_id })
-    .setIssuer(data.client_email)
-    .setSubject(data.client_email)
-    .setAudience(tokenUri)
-    .setIssuedAt()
-    .setExpirationTime('1h')
-    .sign(key);
+function signAssertion(data: ServiceAccountData, tokenUri: string): string {
+  const claims = { iss: data.client_email, sub: data.client_email, aud: tokenUri, scope: SCOPE };
+  return signedAssertion(rsaSigningKey(data.private_key), data.private_key_id, claims);
 }
 
 function verdict(
