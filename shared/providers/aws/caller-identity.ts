@@ -13,12 +13,7 @@ export interface CallerIdentity {
  * Undefined when STS named no identity; throws what the SDK throws.
  */
 export async function callerIdentity(credentials: AwsCredentialIdentity): Promise<CallerIdentity | undefined> {
-  const client = stsClient(credentials);
-  try {
-    const identity = await client.send(new GetCallerIdentityCommand({}));
-    if (!identity.Account || !identity.Arn || !identity.UserId) return undefined;
-    return { accountId: identity.Account, arn: identity.Arn, userId: identity.UserId };
-  } finally {
-    client.destroy();
-  }
+  const identity = await stsClient(credentials).send(new GetCallerIdentityCommand({}));
+  if (!identity.Account || !identity.Arn || !identity.UserId) return undefined;
+  return { accountId: identity.Account, arn: identity.Arn, userId: identity.UserId };
 }

@@ -17,25 +17,20 @@ const SESSION_SECONDS = 900;
  * without credentials; throws what the SDK throws.
  */
 export async function roleSession(request: RoleSessionRequest): Promise<AwsCredentialIdentity | undefined> {
-  const client = stsClient();
-  try {
-    const { Credentials: credentials } = await client.send(
-      new AssumeRoleCommand({
-        RoleArn: request.roleArn,
-        ExternalId: request.externalId,
-        RoleSessionName: sessionName(request.orgId),
-        DurationSeconds: SESSION_SECONDS,
-      }),
-    );
-    if (!credentials?.AccessKeyId || !credentials.SecretAccessKey || !credentials.SessionToken) return undefined;
-    return {
-      accessKeyId: credentials.AccessKeyId,
-      secretAccessKey: credentials.SecretAccessKey,
-      sessionToken: credentials.SessionToken,
-    };
-  } finally {
-    client.destroy();
-  }
+  const { Credentials: credentials } = await stsClient().send(
+    new AssumeRoleCommand({
+      RoleArn: request.roleArn,
+      ExternalId: request.externalId,
+      RoleSessionName: sessionName(request.orgId),
+      DurationSeconds: SESSION_SECONDS,
+    }),
+  );
+  if (!credentials?.AccessKeyId || !credentials.SecretAccessKey || !credentials.SessionToken) return undefined;
+  return {
+    accessKeyId: credentials.AccessKeyId,
+    secretAccessKey: credentials.SecretAccessKey,
+    sessionToken: credentials.SessionToken,
+  };
 }
 
 /** `entryguard-<org>` in the characters STS allows in a session name (`[\w+=,.@-]`), at most 64 of them. */
