@@ -1,14 +1,17 @@
 import { DynamoDBClient, GetItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { DecryptCommand, KMSClient } from '@aws-sdk/client-kms';
-import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { GetCallerIdentityCommand, STSClient, type GetCallerIdentityCommandOutput } from '@aws-sdk/client-sts';
 import { key, table } from './raw-requests.ts';
 
 const db = new DynamoDBClient({});
 const kms = new KMSClient({});
+const sqs = new SQSClient({});
 
 /**
  * One check: read the credential, decrypt its data key, call GetCallerIdentity signed with the key (which comes in
- * the input: opening the envelope is no AWS call) and write the verdict conditioned on the version read.
+ * the input: opening the envelope is no AWS call) and write the verdict conditioned on the version read. A check STS
+ * did not answer is queued again with a delay, as the consumer does (its SQS client is carried for that).
  */
 export async function handler(input: { orgId: string; id: string; accessKeyId: string; secretAccessKey: string }) {
   const credentialKey = key(input.orgId, `CRED#${input.id}`);
@@ -21,8 +24,16 @@ export async function handler(input: { orgId: string; id: string; accessKeyId: s
     }),
   );
   const sts = new STSClient({ credentials: { accessKeyId: input.accessKeyId, secretAccessKey: input.secretAccessKey }, maxAttempts: 1 });
-  const identity = await sts.send(new GetCallerIdentityCommand({}));
-  sts.destroy();
+  let identity: GetCallerIdentityCommandOutput;
+  try {
+    identity = await sts.send(new GetCallerIdentityCommand({}));
+  } catch {
+    const body = { orgId: input.orgId, credentialId: input.id, secretVersion: Number(Item!.secretVersion!.N), attempt: 2 };
+    await sqs.send(new SendMessageCommand({ QueueUrl: process.env.QUEUE_URL, MessageBody: JSON.stringify(body), DelaySeconds: 30 }));
+    return { batchItemFailures: [] };
+  } finally {
+    sts.destroy();
+  }
   const at = new Date().toISOString();
   await db.send(
     new UpdateItemCommand({

@@ -1,10 +1,15 @@
-import { DynamoDBClient, QueryCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, QueryCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { table } from './raw-requests.ts';
 
 const db = new DynamoDBClient({});
+const sqs = new SQSClient({});
 const SHARDS = 8;
 
-/** What a sweep with nothing due costs: one query per index shard for unverified and one for stale credentials. */
+/**
+ * One query per index shard for unverified and one for stale credentials; each credential found is queued and its
+ * index entry moved on, as the sweep does (measured with nothing due, so its SQS client is only carried).
+ */
 export async function handler() {
   const now = Date.now();
   const unverifiedMinutes = Number(process.env.SWEEP_UNVERIFIED_MINUTES ?? 5);
@@ -13,9 +18,10 @@ export async function handler() {
     U: new Date(now - unverifiedMinutes * 60_000).toISOString(),
     V: new Date(now - verifiedHours * 3_600_000).toISOString(),
   };
+  let queued = 0;
   for (const [prefix, before] of Object.entries(bounds)) {
     for (let shard = 0; shard < SHARDS; shard++) {
-      await db.send(
+      const { Items = [] } = await db.send(
         new QueryCommand({
           TableName: table(),
           IndexName: 'verification-due',
@@ -24,7 +30,21 @@ export async function handler() {
           Limit: 500,
         }),
       );
+      for (const due of Items) {
+        const body = { orgId: due.orgId!.S, credentialId: due.id!.S, secretVersion: Number(due.secretVersion!.N), attempt: 1 };
+        await sqs.send(new SendMessageCommand({ QueueUrl: process.env.QUEUE_URL, MessageBody: JSON.stringify(body) }));
+        await db.send(
+          new UpdateItemCommand({
+            TableName: table(),
+            Key: { pk: due.pk!, sk: due.sk! },
+            UpdateExpression: 'SET dueAt = :next',
+            ConditionExpression: 'dueAt = :seen',
+            ExpressionAttributeValues: { ':next': { S: `${prefix}#${new Date(now).toISOString()}` }, ':seen': due.dueAt! },
+          }),
+        );
+        queued++;
+      }
     }
   }
-  return { queued: 0 };
+  return { queued };
 }
