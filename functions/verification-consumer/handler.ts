@@ -6,14 +6,19 @@ import { FIRST_DELIVERY, verifyCredential, type Delivery } from '../../shared/ve
 
 const processor = new BatchProcessor(EventType.SQS);
 
-/** One message per credential check; a failing record is reported alone, the others are not re-run. */
-export const handler = async (event: SQSEvent) =>
-  processPartialResponse(
+/**
+ * One message per credential check; a failing record is reported alone, the others are not re-run. The records of a
+ * batch run at once and read their credentials together.
+ */
+export const handler = async (event: SQSEvent) => {
+  const deps = verifyDeps();
+  return processPartialResponse(
     event,
-    (record: SQSRecord) => verifyCredential(verifyDeps(), parseVerificationMessage(record.body), deliveryOf(record)),
+    (record: SQSRecord) => verifyCredential(deps, parseVerificationMessage(record.body), deliveryOf(record)),
     processor,
     { throwOnFullBatchFailure: false },
   );
+};
 
 function deliveryOf(record: SQSRecord): Delivery {
   const receiveCount = Number(record.attributes?.ApproximateReceiveCount);

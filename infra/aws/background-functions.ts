@@ -25,7 +25,7 @@ export const backgroundFunctions: readonly BackgroundFunction[] = [
   {
     handler: 'verification-consumer',
     trigger: 'verification-queue',
-    grants: { table: 'write', kms: 'decrypt', queue: 'send', assumeCustomerRoles: true },
+    grants: { table: 'write', batchReads: true, kms: 'decrypt', queue: 'send', assumeCustomerRoles: true },
     // Customers' trust policies name this role's ARN: a generated name would change if the role were replaced.
     fixedRoleName: 'verifier',
     timeout: VERIFICATION_CONSUMER_TIMEOUT,

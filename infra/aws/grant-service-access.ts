@@ -11,6 +11,8 @@ import type { ServiceFunction } from './service-function.ts';
 export interface ServiceGrants extends Grants {
   /** Counts requests in its organization's RATE# items (every authenticated route, contract §5). */
   rateLimited?: boolean;
+  /** Reads several items in one request (BatchGetItem: the consumer reads a batch's credentials together). */
+  batchReads?: boolean;
   /** Queries the verification-due index (the sweep). */
   verificationIndex?: 'read';
   /** Assumes customers' IAM roles (AWS ASSUME_ROLE credentials), in other accounts only. */
@@ -44,6 +46,7 @@ export function grantServiceAccess(fn: ServiceFunction, grants: ServiceGrants, r
     allow([...TABLE_ACTIONS[grants.table]], [table.tableArn]);
     fn.function.addEnvironment('TABLE_NAME', table.tableName);
   }
+  if (grants.batchReads) allow(['dynamodb:BatchGetItem'], [table.tableArn]);
   if (grants.rateLimited && grants.table === 'read') {
     allow(['dynamodb:UpdateItem'], [table.tableArn], {
       'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [RATE_LIMIT_KEY_PATTERN] },

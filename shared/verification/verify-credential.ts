@@ -1,14 +1,15 @@
-import { findCredential } from '../credentials/credential-reads.ts';
 import { openSecret } from '../crypto/envelope.ts';
 import type { KeyProvider } from '../crypto/key-provider.ts';
 import type { Table } from '../data/table.ts';
 import { logger } from '../logger.ts';
 import type { Verifier } from '../providers/verifier.ts';
 import type { VerificationMessage, VerificationQueue } from '../queue/verification-queue.ts';
+import type { FindCredential } from './batched-credential-reads.ts';
 import { recordVerdict, type VerificationResult } from './verdict-writes.ts';
 
 export interface VerifyDeps {
   table: Table;
+  findCredential: FindCredential;
   keys: KeyProvider;
   queue: VerificationQueue;
   findVerifier: (provider: string, credentialType: string) => Verifier<any> | undefined;
@@ -45,7 +46,7 @@ export async function verifyCredential(
   message: VerificationMessage,
   delivery: Delivery,
 ): Promise<VerifyOutcome> {
-  const credential = await findCredential(deps.table, message.orgId, message.credentialId);
+  const credential = await deps.findCredential(message.orgId, message.credentialId);
   if (!credential) return 'gone';
   if (credential.secretVersion !== message.secretVersion) return 'stale';
   if (delivery.receiveCount > 1 && credential.lastVerifiedAt !== null && Date.parse(credential.lastVerifiedAt) >= delivery.firstReceivedAt) {

@@ -1,7 +1,7 @@
 import { App, Duration, Stack, type CfnElement } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { routes, type Grants } from '../../functions/routes.ts';
+import { routes } from '../../functions/routes.ts';
 import { backgroundFunctions } from '../../infra/aws/background-functions.ts';
 import { CredentialKey } from '../../infra/aws/credential-key.ts';
 import { DataStore } from '../../infra/aws/data-store.ts';
@@ -64,7 +64,10 @@ const ASSUME_CUSTOMER_ROLES = {
   Condition: { StringNotEquals: { 'aws:ResourceAccount': { Ref: 'AWS::AccountId' } } },
 };
 
-const tableActions = (grants: Grants) => (grants.table === 'write' ? TABLE_WRITE : grants.table === 'read' ? TABLE_READ : []);
+const tableActions = (grants: ServiceGrants) => [
+  ...(grants.table === 'write' ? TABLE_WRITE : grants.table === 'read' ? TABLE_READ : []),
+  ...(grants.batchReads ? ['dynamodb:BatchGetItem'] : []),
+];
 
 describe('every function', () => {
   it.each(allHandlers)('%s: allows, never denies, and uses no wildcard action', (handler) => {
@@ -147,6 +150,11 @@ describe('DynamoDB', () => {
       );
     },
   );
+
+  it('lets only the consumer read in batches', () => {
+    const batchReaders = allHandlers.filter((handler) => allActions(handler).includes('dynamodb:BatchGetItem'));
+    expect(batchReaders).toEqual(['verification-consumer']);
+  });
 
   it('gives the public health route no rate-limit write', () => {
     expect(allActions('health')).not.toContain('dynamodb:UpdateItem');
