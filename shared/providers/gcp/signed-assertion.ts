@@ -7,10 +7,13 @@ export interface AssertionClaims {
   scope: string;
 }
 
-/** What Google issues and RS256 needs: a PKCS#8 PEM holding an RSA key of at least 2048 bits. */
-export function rsaSigningKey(pkcs8Pem: string): KeyObject {
-  if (!pkcs8Pem.startsWith('-----BEGIN PRIVATE KEY-----')) throw new TypeError('not a PKCS#8 PEM');
-  const key = createPrivateKey({ key: pkcs8Pem, format: 'pem' });
+/**
+ * What Google issues and RS256 needs: an RSA key of at least 2048 bits in PKCS#8. The PEM's body is parsed as PKCS#8
+ * DER, so its structure decides, not its armor line (which the key file's schema already checks).
+ */
+export function rsaSigningKey(pem: string): KeyObject {
+  const der = Buffer.from(pem.replace(/-{5}[^-]*-{5}/g, ''), 'base64');
+  const key = createPrivateKey({ key: der, format: 'der', type: 'pkcs8' });
   if (key.asymmetricKeyType !== 'rsa' || (key.asymmetricKeyDetails?.modulusLength ?? 0) < 2048) {
     throw new TypeError('not an RSA key of 2048 bits or more');
   }
