@@ -5,6 +5,7 @@ import { resetAuthSettings } from '../../shared/auth/auth-settings.ts';
 import { mintToken } from '../../shared/auth/mint-token.ts';
 import { resetProviderSettings } from '../../shared/providers/provider-settings.ts';
 import { config, resetConfig } from '../../shared/config.ts';
+import { createKeyProvider } from '../../shared/crypto/key-provider-factory.ts';
 import { InProcessQueue } from '../../shared/queue/in-process-queue.ts';
 import { rateLimiter } from '../../shared/http/middleware/rate-limit.ts';
 import { externalIdRepository } from '../../shared/runtime/aws-role-deps.ts';
@@ -116,6 +117,7 @@ function resetProcessState(): void {
   resetConfig();
   resetAuthSettings();
   resetProviderSettings();
-  const instances = [table, externalIdRepository, rateLimiter, keyProvider, verificationQueue];
+  const instances = [table, externalIdRepository, rateLimiter, verificationQueue];
   for (const instance of instances) instance.reset();
+  keyProvider.override(createKeyProvider(config()));
 }

@@ -2,11 +2,16 @@ import {
   DecryptCommand,
   GenerateDataKeyCommand,
   InvalidCiphertextException,
-  type KMSClient,
+  KMSClient,
 } from '@aws-sdk/client-kms';
 import { DependencyError } from '../errors.ts';
 import type { DataKey, EncryptionContext, KeyProvider } from './key-provider.ts';
 import { SecretIntegrityError } from './secret-integrity-error.ts';
+
+/** The service's key in AWS KMS, through a client of its own. */
+export function kmsKeyProvider(settings: { kmsKeyId: string; region: string }): KmsKeyProvider {
+  return new KmsKeyProvider(new KMSClient({ region: settings.region }), settings.kmsKeyId);
+}
 
 /** Data keys from AWS KMS, bound to the record by the KMS encryption context. */
 export class KmsKeyProvider implements KeyProvider {

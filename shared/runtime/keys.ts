@@ -1,5 +1,11 @@
 import { config } from '../config.ts';
-import { createKeyProvider } from '../crypto/key-provider-factory.ts';
+import type { KeyProvider } from '../crypto/key-provider.ts';
+import { kmsKeyProvider } from '../crypto/kms-key-provider.ts';
 import { lazy } from './lazy.ts';
 
-export const keyProvider = lazy(() => createKeyProvider(config()));
+/** AWS KMS under KMS_KEY_ID. The local server and tests override it (see `createKeyProvider`). */
+export const keyProvider = lazy<KeyProvider>(() => {
+  const { kmsKeyId, region } = config();
+  if (!kmsKeyId) throw new Error('KMS_KEY_ID is not set: it must name the KMS key that seals credential secrets');
+  return kmsKeyProvider({ kmsKeyId, region });
+});

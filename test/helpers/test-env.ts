@@ -3,7 +3,9 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inject } from 'vitest';
-import { resetConfig } from '../../shared/config.ts';
+import { readConfig, resetConfig } from '../../shared/config.ts';
+import { createKeyProvider } from '../../shared/crypto/key-provider-factory.ts';
+import { keyProvider } from '../../shared/runtime/keys.ts';
 
 /** Every test file gets its own table in the shared DynamoDB Local and its own data folder. */
 process.env.AWS_REGION = 'us-east-1';
@@ -25,3 +27,5 @@ process.env.AZURE_AUTHORITY_HOST = NOWHERE;
 process.env.VERCEL_API_URL = NOWHERE;
 process.env.GCP_ALLOWED_TOKEN_URIS = `${NOWHERE}/token`;
 resetConfig();
+// Read without caching: a suite may still change the environment (e.g. LOG_LEVEL) before the service loads.
+keyProvider.override(createKeyProvider(readConfig(process.env)));

@@ -10,8 +10,8 @@ import {
   KMSServiceException,
 } from '@aws-sdk/client-kms';
 import { mockClient } from 'aws-sdk-client-mock';
-import { beforeEach, describe, expect, it } from 'vitest';
-import { readConfig } from '../../shared/config.ts';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { readConfig, resetConfig } from '../../shared/config.ts';
 import { openSecret, sealSecret } from '../../shared/crypto/envelope.ts';
 import { createKeyProvider } from '../../shared/crypto/key-provider-factory.ts';
 import type { EncryptionContext } from '../../shared/crypto/key-provider.ts';
@@ -19,6 +19,7 @@ import { KmsKeyProvider } from '../../shared/crypto/kms-key-provider.ts';
 import { LocalKeyProvider } from '../../shared/crypto/local-key-provider.ts';
 import { SecretIntegrityError } from '../../shared/crypto/secret-integrity-error.ts';
 import { DependencyError } from '../../shared/errors.ts';
+import { keyProvider } from '../../shared/runtime/keys.ts';
 
 const KEY_ID = 'arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
 const DATA_KEY = Buffer.alloc(32, 0x5a);
@@ -151,5 +152,27 @@ describe('createKeyProvider', () => {
 
   it('uses the local key file otherwise', () => {
     expect(createKeyProvider(readConfig({ DATA_DIR: '/tmp/unused' }))).toBeInstanceOf(LocalKeyProvider);
+  });
+});
+
+describe('keyProvider, as a function creates it', () => {
+  afterEach(() => {
+    vi.unstubAllEnvs();
+    resetConfig();
+    keyProvider.override(createKeyProvider(readConfig(process.env)));
+  });
+
+  it('uses KMS with the configured key', () => {
+    vi.stubEnv('KMS_KEY_ID', KEY_ID);
+    resetConfig();
+    keyProvider.reset();
+    expect(keyProvider.get()).toBeInstanceOf(KmsKeyProvider);
+  });
+
+  it('refuses to fall back to a local key when KMS_KEY_ID is not set', () => {
+    vi.stubEnv('KMS_KEY_ID', '');
+    resetConfig();
+    keyProvider.reset();
+    expect(() => keyProvider.get()).toThrow('KMS_KEY_ID is not set');
   });
 });
