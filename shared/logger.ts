@@ -1,5 +1,7 @@
-import { Logger } from '@aws-lambda-powertools/logger';
+import log, { type LogLevelDesc } from 'loglevel';
 import { config } from './config.ts';
+
+const SERVICE = 'entryguard-credentials';
 
 /** Keys whose values are never written to a log line, wherever they appear in a logged object. */
 const REDACTED_KEYS = new Set(
@@ -14,9 +16,35 @@ export function redactSecrets(key: string, value: unknown): unknown {
   return REDACTED_KEYS.has(key.toLowerCase()) ? '[REDACTED]' : value;
 }
 
-/** Structured JSON logs (Powertools Logger) with secret-bearing keys redacted. */
-export const logger = new Logger({
-  serviceName: 'entryguard-credentials',
-  logLevel: config().logLevel as 'INFO',
-  jsonReplacerFn: redactSecrets,
-});
+type Attributes = Record<string, unknown>;
+
+/** One log entry as one JSON object, the form CloudWatch Logs Insights reads; attributes never replace the four fields. */
+export function jsonLogLine(level: string, message: string, attributes?: Attributes): string {
+  const entry = { ...attributes, level: level.toUpperCase(), message, timestamp: new Date().toISOString(), service: SERVICE };
+  return JSON.stringify(entry, redactSecrets);
+}
+
+/** `LOG_LEVEL` takes the level names CloudWatch and Lambda use; an unknown name means INFO. */
+const LEVELS: Record<string, LogLevelDesc> = {
+  TRACE: 'trace', DEBUG: 'debug', INFO: 'info', WARN: 'warn', ERROR: 'error', CRITICAL: 'error', SILENT: 'silent',
+};
+
+export interface Logger {
+  debug(message: string, attributes?: Attributes): void;
+  info(message: string, attributes?: Attributes): void;
+  warn(message: string, attributes?: Attributes): void;
+  error(message: string, attributes?: Attributes): void;
+}
+
+function jsonLogger(): Logger {
+  const levelled = log.getLogger(SERVICE);
+  levelled.methodFactory = (level) => {
+    const stream = level === 'warn' || level === 'error' ? process.stderr : process.stdout;
+    return (message: string, attributes?: Attributes) => stream.write(`${jsonLogLine(level, message, attributes)}\n`);
+  };
+  levelled.setLevel(LEVELS[config().logLevel.toUpperCase()] ?? 'info', false);
+  return levelled;
+}
+
+/** Structured JSON logs (loglevel, writing through the factory above) with secret-bearing keys redacted. */
+export const logger = jsonLogger();

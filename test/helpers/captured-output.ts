@@ -4,8 +4,8 @@ import { vi } from 'vitest';
 const CONSOLE_METHODS = ['log', 'info', 'warn', 'error', 'debug', 'trace'] as const;
 
 /**
- * Everything this process prints from now on: the Powertools logger (which writes to process.stdout/stderr through
- * a Console of its own), `console.*` and any direct write. `stop()` restores the originals.
+ * Everything this process prints from now on: the service's logger (which writes to process.stdout/stderr),
+ * `console.*` and any direct write. `stop()` restores the originals.
  */
 export function captureOutput() {
   const lines: string[] = [];

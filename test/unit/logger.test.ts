@@ -1,0 +1,109 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { resetConfig } from '../../shared/config.ts';
+import type { Logger } from '../../shared/logger.ts';
+import { captureOutput } from '../helpers/captured-output.ts';
+
+/** The logger reads LOG_LEVEL once, when it is loaded: each case loads a fresh copy under its own level. */
+async function loggerAt(level: string): Promise<Logger> {
+  vi.stubEnv('LOG_LEVEL', level);
+  resetConfig();
+  vi.resetModules();
+  return (await import('../../shared/logger.ts')).logger;
+}
+
+function printed(write: (logger: Logger) => void, logger: Logger): { stdout: unknown[]; stderr: unknown[] } {
+  const stdout: unknown[] = [];
+  const stderr: unknown[] = [];
+  const out = vi.spyOn(process.stdout, 'write').mockImplementation((line) => stdout.push(JSON.parse(String(line))) > 0);
+  const err = vi.spyOn(process.stderr, 'write').mockImplementation((line) => stderr.push(JSON.parse(String(line))) > 0);
+  try {
+    write(logger);
+  } finally {
+    out.mockRestore();
+    err.mockRestore();
+  }
+  return { stdout, stderr };
+}
+
+afterEach(() => {
+  vi.unstubAllEnvs();
+  resetConfig();
+});
+
+describe('logger', () => {
+  it('writes one JSON object per line: level, message, timestamp, service and the attributes', async () => {
+    const logger = await loggerAt('INFO');
+    const { stdout } = printed((log) => log.info('verification finished', { credentialId: 'c-1', attempt: 2 }), logger);
+    expect(stdout).toEqual([
+      {
+        credentialId: 'c-1',
+        attempt: 2,
+        level: 'INFO',
+        message: 'verification finished',
+        timestamp: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
+        service: 'entryguard-credentials',
+      },
+    ]);
+  });
+
+  it('redacts secret-bearing keys at any depth and in any letter case, and keeps the rest', async () => {
+    const logger = await loggerAt('DEBUG');
+    const { stdout } = printed(
+      (log) =>
+        log.debug('provider answered', {
+          Authorization: 'Bearer abc',
+          request: { headers: { 'X-Api-Key': 'apisix-key' }, body: '{"secret":1}' },
+          credentials: [{ secretAccessKey: 'wJalr', accessKeyId: 'AKIAEXAMPLE' }],
+        }),
+      logger,
+    );
+    expect(stdout[0]).toMatchObject({
+      Authorization: '[REDACTED]',
+      request: { headers: { 'X-Api-Key': '[REDACTED]' }, body: '[REDACTED]' },
+      credentials: [{ secretAccessKey: '[REDACTED]', accessKeyId: 'AKIAEXAMPLE' }],
+    });
+  });
+
+  it('prints warnings and errors on stderr, the rest on stdout', async () => {
+    const logger = await loggerAt('DEBUG');
+    const { stdout, stderr } = printed((log) => {
+      log.debug('a');
+      log.info('b');
+      log.warn('c');
+      log.error('d');
+    }, logger);
+    expect(stdout.map((line) => (line as { level: string }).level)).toEqual(['DEBUG', 'INFO']);
+    expect(stderr.map((line) => (line as { level: string }).level)).toEqual(['WARN', 'ERROR']);
+  });
+
+  it.each([
+    ['WARN', ['WARN', 'ERROR']],
+    ['error', ['ERROR']],
+    ['SILENT', []],
+    ['no-such-level', ['INFO', 'WARN', 'ERROR']],
+  ])('at LOG_LEVEL=%s prints only %j', async (level, expected) => {
+    const logger = await loggerAt(level);
+    const { stdout, stderr } = printed((log) => {
+      log.debug('a');
+      log.info('b');
+      log.warn('c');
+      log.error('d');
+    }, logger);
+    expect([...stdout, ...stderr].map((line) => (line as { level: string }).level)).toEqual(expected);
+  });
+
+  it('an attribute cannot replace the level, message, timestamp or service', async () => {
+    const logger = await loggerAt('INFO');
+    const { stderr } = printed((log) => log.error('real', { level: 'INFO', message: 'forged', service: 'other' }), logger);
+    expect(stderr[0]).toMatchObject({ level: 'ERROR', message: 'real', service: 'entryguard-credentials' });
+  });
+
+  it('is what captureOutput sees', async () => {
+    const logger = await loggerAt('INFO');
+    const output = captureOutput();
+    logger.info('captured', { token: 'never-printed' });
+    output.stop();
+    expect(output.lines.join('')).toContain('"message":"captured"');
+    expect(output.lines.join('')).not.toContain('never-printed');
+  });
+});
