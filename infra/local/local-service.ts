@@ -17,6 +17,7 @@ import { ensureTable } from './create-table.ts';
 import { startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local.ts';
 import { localJwtSecret } from './jwt-secret.ts';
 import { startLocalServer } from './local-server.ts';
+import { invokeConsumer } from './queue-consumer.ts';
 
 export interface LocalServiceOptions {
   port: number;
@@ -70,8 +71,7 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
     maxReceiveCount: MAX_RECEIVE_COUNT,
   });
   verificationQueue.override(queue);
-  const consumer = await import('../../functions/verification-consumer/handler.ts');
-  queue.start((event) => consumer.handler(event), { batchSize: 10 });
+  queue.start(invokeConsumer, { batchSize: 10 });
   const sweeper = startSweepTimer(options.sweepIntervalMs ?? 60_000);
   const server = await startLocalServer({ port: options.port, ...(options.console && { console: consoleSite(options.console) }) });
   return {

@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { SQSEvent } from 'aws-lambda';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { handler as consumer } from '../../functions/verification-consumer/handler.ts';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { invokeConsumer as consumer } from '../../infra/local/queue-consumer.ts';
 import { keys } from '../../shared/data/table.ts';
 import { DependencyError } from '../../shared/errors.ts';
+import { logger } from '../../shared/logger.ts';
 import { verificationQueue } from '../../shared/runtime/queue.ts';
 import { sweepDeps } from '../../shared/runtime/sweep-deps.ts';
 import { table } from '../../shared/runtime/table.ts';
@@ -167,7 +168,7 @@ describe('background verification through the local server and provider doubles'
 });
 
 describe('the consumer Lambda', () => {
-  it('reports only the failing record of a batch; the others are processed once', async () => {
+  it('reports only the failing record of a batch, and logs its message id; the others are processed once', async () => {
     const good = await create(vercelCredential('batch-good', vercelAccount.token));
     const broken = await create(vercelCredential('batch-broken', vercelAccount.token));
     await api.service.queue.idle();
@@ -186,8 +187,14 @@ describe('the consumer Lambda', () => {
         body: JSON.stringify({ orgId, credentialId, secretVersion: 1, attempt: 1 }),
       })),
     } as unknown as SQSEvent;
+    const warned = vi.spyOn(logger, 'warn');
     const result = await consumer(event);
+    const warnings = [...warned.mock.calls];
+    warned.mockRestore();
     expect(result.batchItemFailures).toEqual([{ itemIdentifier: broken }]);
+    expect(warnings).toEqual([
+      ['verification record failed; returned to the queue', { messageId: broken, errorName: 'SecretIntegrityError' }],
+    ]);
     expect(vercel.requests.length).toBe(requestsBefore + 1);
     expect((await api.call('GET', `/api/v1/credentials/${broken}`, { token })).body.status).not.toBe('INVALID');
   });

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { handler as consumer } from '../../functions/verification-consumer/handler.ts';
+import { invokeConsumer as consumer } from '../../infra/local/queue-consumer.ts';
 import { keyProvider } from '../../shared/runtime/keys.ts';
 import { sweepDeps } from '../../shared/runtime/sweep-deps.ts';
 import { sweep } from '../../shared/verification/sweep.ts';
