@@ -1,5 +1,4 @@
 import middy from '@middy/core';
-import httpEventNormalizer from '@middy/http-event-normalizer';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import httpJsonBodyParser from '@middy/http-json-body-parser';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
@@ -37,13 +36,12 @@ export interface RouteOptions {
 type Route = (request: ApiRequest) => Promise<APIGatewayProxyResult>;
 
 /**
- * The middy chain every authenticated API route uses: normalise, add the contract's headers, require ORG_ADMIN,
- * charge the rate limit, refuse input the route does not take, cap and parse the body, and map every error to the
- * contract's body (registered last).
+ * The middy chain every authenticated API route uses: lowercase header names, add the contract's headers, require
+ * ORG_ADMIN, charge the rate limit, refuse input the route does not take, cap and parse the body, and map every error
+ * to the contract's body (registered last). Missing query and path parameters read as none.
  */
 export function apiHandler(options: RouteOptions, route: Route) {
   return middy<APIGatewayProxyEvent, APIGatewayProxyResult, Error, Context & PrincipalContext>()
-    .use(httpEventNormalizer())
     .use(httpHeaderNormalizer())
     .use(contractHeaders())
     .use(requirePrincipal())
