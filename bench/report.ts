@@ -33,7 +33,9 @@ interface Measured {
   listAtScale?: ListAtScale;
 }
 
-const ratio = (value: number, floor: number) => (floor > 0 ? round(value / floor, 2) : null);
+// Three decimals, and targets checked on the exact quotient: 1.151× must not pass a 1.15× target by rounding.
+const ratio = (value: number, floor: number) => (floor > 0 ? round(value / floor, 3) : null);
+const within = (value: number, floor: number, target: number) => floor > 0 && value / floor <= target;
 
 /** Ratios against the floor and whether each target is met; a function without AWS calls has no floor to compare. */
 export function summarize(measured: Measured) {
@@ -49,9 +51,9 @@ export function summarize(measured: Measured) {
       ratios: { bundle: bundleRatio, coldStart: coldRatio, warmP50: warmRatio },
       met: hasFloor
         ? {
-            bundle: bundleRatio !== null && bundleRatio <= TARGETS.bundle,
-            coldStart: coldRatio !== null && coldRatio <= TARGETS.coldStart,
-            ...(warmRatio !== null && { warmP50: warmRatio <= TARGETS.warmP50 }),
+            bundle: within(fn.bundle.serviceBytes, fn.bundle.baselineBytes, TARGETS.bundle),
+            coldStart: within(fn.cold.serviceMs, fn.cold.baselineMs, TARGETS.coldStart),
+            ...(fn.warm && { warmP50: within(fn.warm.service.p50, fn.warm.floor.p50, TARGETS.warmP50) }),
             ...(expectedKms !== undefined && { kmsCalls: kmsCalls === expectedKms }),
           }
         : 'no AWS calls: no floor',
@@ -65,15 +67,15 @@ export function summarize(measured: Measured) {
     settings: measured.settings,
     targets: { ...TARGETS, kmsCalls: KMS_CALLS },
     functions,
-    ...(consumer && { consumer: { ...consumer, met: consumer.ratio !== null && consumer.ratio <= TARGETS.consumer } }),
-    ...(listAtScale && { listAtScale: { ...listAtScale, met: listAtScale.ratio !== null && listAtScale.ratio <= TARGETS.listAtScale } }),
+    ...(consumer && { consumer: { ...consumer, met: within(consumer.wallMs, consumer.idealMs, TARGETS.consumer) } }),
+    ...(listAtScale && { listAtScale: { ...listAtScale, met: within(listAtScale.serviceMs, listAtScale.floorMs, TARGETS.listAtScale) } }),
   };
 }
 
 export type Results = ReturnType<typeof summarize>;
 
 const kib = (bytes: number) => (bytes / 1024).toFixed(1);
-const x = (value: number | null) => (value === null ? '–' : `${value.toFixed(2)}×`);
+const x = (value: number | null) => (value === null ? '–' : `${value.toFixed(3)}×`);
 const calls = (counts: CallCounts | undefined) =>
   counts ? Object.entries(counts).map(([service, n]) => `${service} ${n}`).join(', ') || 'none' : '–';
 
