@@ -25,6 +25,13 @@ function printed(write: (logger: Logger) => void, logger: Logger): { stdout: unk
   return { stdout, stderr };
 }
 
+function oneLineAtEachLevel(logger: Logger): void {
+  logger.debug('a');
+  logger.info('b');
+  logger.warn('c');
+  logger.error('d');
+}
+
 afterEach(() => {
   vi.unstubAllEnvs();
   resetConfig();
@@ -66,12 +73,7 @@ describe('logger', () => {
 
   it('prints warnings and errors on stderr, the rest on stdout', async () => {
     const logger = await loggerAt('DEBUG');
-    const { stdout, stderr } = printed((log) => {
-      log.debug('a');
-      log.info('b');
-      log.warn('c');
-      log.error('d');
-    }, logger);
+    const { stdout, stderr } = printed(oneLineAtEachLevel, logger);
     expect(stdout.map((line) => (line as { level: string }).level)).toEqual(['DEBUG', 'INFO']);
     expect(stderr.map((line) => (line as { level: string }).level)).toEqual(['WARN', 'ERROR']);
   });
@@ -83,12 +85,7 @@ describe('logger', () => {
     ['no-such-level', ['INFO', 'WARN', 'ERROR']],
   ])('at LOG_LEVEL=%s prints only %j', async (level, expected) => {
     const logger = await loggerAt(level);
-    const { stdout, stderr } = printed((log) => {
-      log.debug('a');
-      log.info('b');
-      log.warn('c');
-      log.error('d');
-    }, logger);
+    const { stdout, stderr } = printed(oneLineAtEachLevel, logger);
     expect([...stdout, ...stderr].map((line) => (line as { level: string }).level)).toEqual(expected);
   });
 
