@@ -18,9 +18,13 @@ export function redactSecrets(key: string, value: unknown): unknown {
 
 type Attributes = Record<string, unknown>;
 
-/** One log entry as one JSON object, the form CloudWatch Logs Insights reads; attributes never replace the four fields. */
-export function jsonLogLine(level: string, message: string, attributes?: Attributes): string {
-  const entry = { ...attributes, level: level.toUpperCase(), message, timestamp: new Date().toISOString(), service: SERVICE };
+/**
+ * One log entry as one JSON object, the form CloudWatch Logs Insights reads. Attributes come first, so they can
+ * never replace the four fixed fields.
+ */
+function jsonLogLine(level: string, message: string, attributes?: Attributes): string {
+  const timestamp = new Date().toISOString();
+  const entry = { ...attributes, level: level.toUpperCase(), message, timestamp, service: SERVICE };
   return JSON.stringify(entry, redactSecrets);
 }
 

@@ -1,23 +1,41 @@
 import middy from '@middy/core';
 import sqsPartialBatchFailure from '@middy/sqs-partial-batch-failure';
-import type { SQSEvent, SQSRecord } from 'aws-lambda';
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { logger } from '../../shared/logger.ts';
 import { verifyDeps } from '../../shared/runtime/verification-deps.ts';
 import { parseVerificationMessage } from '../../shared/verification/verification-message.ts';
-import { FIRST_DELIVERY, verifyCredential, type Delivery } from '../../shared/verification/verify-credential.ts';
+import {
+  FIRST_DELIVERY,
+  verifyCredential,
+  type Delivery,
+  type VerifyDeps,
+  type VerifyOutcome,
+} from '../../shared/verification/verify-credential.ts';
 
 /**
  * One message per credential check; a failing record is reported alone, the others are not re-run. The records of a
  * batch run at once and read their credentials together.
  */
-export const handler = middy<SQSEvent>()
+const checkEachRecord = middy<SQSEvent, PromiseSettledResult<VerifyOutcome>[], Error, Context & { deps: VerifyDeps }>()
   .use(sqsPartialBatchFailure({ logger: logFailedRecord }))
-  .handler(async (event) => {
-    const deps = verifyDeps();
-    return Promise.allSettled(
-      event.Records.map(async (record) => verifyCredential(deps, parseVerificationMessage(record.body), deliveryOf(record))),
-    );
-  });
+  .handler(async (event, context) =>
+    Promise.allSettled(
+      event.Records.map(async (record) =>
+        verifyCredential(context.deps, parseVerificationMessage(record.body), deliveryOf(record)),
+      ),
+    ),
+  );
+
+/**
+ * The dependencies are resolved before the per-record reporting: a consumer that cannot start (a missing setting, a
+ * client that cannot be built) fails the invocation, so Lambda counts an error and the alarm fires, instead of every
+ * record quietly coming back.
+ */
+export const handler = async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
+  const settled = await checkEachRecord(event, { ...context, deps: verifyDeps() });
+  // sqs-partial-batch-failure has replaced the settled results with the batch response by now.
+  return settled as unknown as SQSBatchResponse;
+};
 
 function deliveryOf(record: SQSRecord): Delivery {
   const receiveCount = Number(record.attributes?.ApproximateReceiveCount);
@@ -27,5 +45,8 @@ function deliveryOf(record: SQSRecord): Delivery {
 
 /** Names the record and the error's kind only: neither the message body nor the error's text reaches the log. */
 function logFailedRecord(reason: unknown, record: SQSRecord): void {
-  logger.warn('verification record failed; returned to the queue', { messageId: record.messageId, errorName: (reason as Error)?.name });
+  logger.warn('verification record failed; returned to the queue', {
+    messageId: record.messageId,
+    errorName: (reason as Error)?.name,
+  });
 }

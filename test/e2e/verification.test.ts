@@ -6,6 +6,7 @@ import { invokeConsumer as consumer } from '../../infra/local/queue-consumer.ts'
 import { keys } from '../../shared/data/table.ts';
 import { DependencyError } from '../../shared/errors.ts';
 import { logger } from '../../shared/logger.ts';
+import { keyProvider } from '../../shared/runtime/keys.ts';
 import { verificationQueue } from '../../shared/runtime/queue.ts';
 import { sweepDeps } from '../../shared/runtime/sweep-deps.ts';
 import { table } from '../../shared/runtime/table.ts';
@@ -197,5 +198,22 @@ describe('the consumer Lambda', () => {
     ]);
     expect(vercel.requests.length).toBe(requestsBefore + 1);
     expect((await api.call('GET', `/api/v1/credentials/${broken}`, { token })).body.status).not.toBe('INVALID');
+  });
+
+  it('fails the whole invocation when it cannot start, so Lambda counts an error instead of each record failing', async () => {
+    const id = await create(vercelCredential('consumer-cannot-start', vercelAccount.token));
+    await api.service.queue.idle();
+    const event = {
+      Records: [{ messageId: id, body: JSON.stringify({ orgId, credentialId: id, secretVersion: 1, attempt: 1 }) }],
+    } as unknown as SQSEvent;
+    const real = keyProvider.get();
+    keyProvider.reset(); // as in a Lambda without KMS_KEY_ID
+    const requestsBefore = vercel.requests.length;
+    try {
+      await expect(consumer(event)).rejects.toThrow('KMS_KEY_ID is not set');
+    } finally {
+      keyProvider.override(real);
+    }
+    expect(vercel.requests.length).toBe(requestsBefore);
   });
 });
