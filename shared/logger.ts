@@ -20,12 +20,25 @@ type Attributes = Record<string, unknown>;
 
 /**
  * One log entry as one JSON object, the form CloudWatch Logs Insights reads. Attributes come first, so they can
- * never replace the four fixed fields.
+ * never replace the fixed fields.
  */
 function jsonLogLine(level: string, message: string, attributes?: Attributes): string {
   const timestamp = new Date().toISOString();
-  const entry = { ...attributes, level: level.toUpperCase(), message, timestamp, service: SERVICE };
+  const xrayTraceId = invocationTraceId();
+  const entry = {
+    ...attributes,
+    level: level.toUpperCase(),
+    message,
+    timestamp,
+    service: SERVICE,
+    ...(xrayTraceId && { xray_trace_id: xrayTraceId }),
+  };
   return JSON.stringify(entry, redactSecrets);
+}
+
+/** The X-Ray trace of the current invocation (Lambda sets `_X_AMZN_TRACE_ID` for each), so a line leads to its trace. */
+function invocationTraceId(): string | undefined {
+  return process.env._X_AMZN_TRACE_ID?.split(';')[0]?.replace('Root=', '') || undefined;
 }
 
 /** `LOG_LEVEL` takes the level names CloudWatch and Lambda use; an unknown name means INFO. */

@@ -89,6 +89,16 @@ describe('logger', () => {
     expect([...stdout, ...stderr].map((line) => (line as { level: string }).level)).toEqual(expected);
   });
 
+  it("names the invocation's X-Ray trace when Lambda gives one", async () => {
+    const logger = await loggerAt('INFO');
+    vi.stubEnv('_X_AMZN_TRACE_ID', 'Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1');
+    const traced = printed((log) => log.info('traced'), logger).stdout[0];
+    vi.stubEnv('_X_AMZN_TRACE_ID', undefined);
+    const untraced = printed((log) => log.info('untraced'), logger).stdout[0];
+    expect(traced).toMatchObject({ message: 'traced', xray_trace_id: '1-5759e988-bd862e3fe1be46a994272793' });
+    expect(untraced).not.toHaveProperty('xray_trace_id');
+  });
+
   it('an attribute cannot replace the level, message, timestamp or service', async () => {
     const logger = await loggerAt('INFO');
     const { stderr } = printed((log) => log.error('real', { level: 'INFO', message: 'forged', service: 'other' }), logger);
