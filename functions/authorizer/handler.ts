@@ -3,6 +3,7 @@ import { authSettings } from '../../shared/auth/auth-settings.ts';
 import { loadJwtSecret } from '../../shared/auth/jwt-secret-source.ts';
 import { toAuthorizerContext } from '../../shared/auth/authorizer-context.ts';
 import { InvalidTokenError, verifyToken } from '../../shared/auth/token-verifier.ts';
+import { logger } from '../../shared/logger.ts';
 
 const BEARER = /^Bearer +(\S+)$/i;
 // arn:{partition}:execute-api:{region}:{account}:{apiId}/{stage}/{method}/{path…}
@@ -22,7 +23,7 @@ export async function handler(event: APIGatewayTokenAuthorizerEvent): Promise<AP
 
   const principal = await verifyToken(token, settings).catch((error: unknown) => {
     const reason = error instanceof InvalidTokenError ? error.reason : 'UNKNOWN';
-    console.warn(JSON.stringify({ level: 'WARN', message: 'Token rejected', reason }));
+    logger.warn('Token rejected', { reason });
     throw new Error('Unauthorized');
   });
 

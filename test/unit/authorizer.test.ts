@@ -11,6 +11,7 @@ import { handler } from '../../functions/authorizer/handler.ts';
 import { resetAuthSettings } from '../../shared/auth/auth-settings.ts';
 import { principalFromContext, toAuthorizerContext } from '../../shared/auth/authorizer-context.ts';
 import { mintToken } from '../../shared/auth/mint-token.ts';
+import { logger, type Logger } from '../../shared/logger.ts';
 
 const JWT_ENV = [
   'JWT_SECRET', 'JWT_JWKS_URL', 'JWT_ISSUER', 'JWT_AUDIENCE', 'JWT_CLOCK_TOLERANCE_SECONDS',
@@ -24,11 +25,11 @@ const METHOD_ARN = 'arn:aws:execute-api:eu-west-1:123456789012:a1b2c3d4e5/prod/G
 const STAGE_ARN = 'arn:aws:execute-api:eu-west-1:123456789012:a1b2c3d4e5/prod/*';
 
 let savedEnv: Record<string, string | undefined>;
-let warn: MockInstance<typeof console.warn>;
+let warn: MockInstance<Logger['warn']>;
 
 beforeEach(() => {
   savedEnv = Object.fromEntries(JWT_ENV.map((name) => [name, process.env[name]]));
-  warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+  warn = vi.spyOn(logger, 'warn').mockImplementation(() => undefined);
 });
 
 afterEach(() => {
@@ -58,7 +59,7 @@ async function expectUnauthorized(authorizationToken: string, reason?: string): 
     return;
   }
   expect(warn).toHaveBeenCalledOnce();
-  expect(JSON.parse(String(warn.mock.calls[0]?.[0]))).toEqual({ level: 'WARN', message: 'Token rejected', reason });
+  expect(warn).toHaveBeenCalledWith('Token rejected', { reason });
 }
 
 function expectAllowed(result: APIGatewayAuthorizerResult, userId: string): void {
