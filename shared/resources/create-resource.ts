@@ -3,7 +3,7 @@ import { retryOnConcurrentChange } from '../data/retry-on-concurrent-change.ts';
 import type { WriteDeps } from '../data/write-deps.ts';
 import { linkableCredential } from './linkable-credential.ts';
 import { toResourceView, type ResourceRecord, type ResourceView } from './model.ts';
-import { parseCreateResourceInput } from './resource-input.ts';
+import { parseCreateResourceInput } from './create-resource-input.ts';
 import { insertResource } from './resource-writes.ts';
 
 /** A new resource, linked to its credential in the same transaction; not verified yet (`isActive: false`). */

@@ -4,7 +4,8 @@ import type { WriteDeps } from '../data/write-deps.ts';
 import { resourceNotFound } from '../errors.ts';
 import { linkableCredential } from './linkable-credential.ts';
 import { toResourceView, type ResourceRecord, type ResourceView } from './model.ts';
-import { checkSameKind, parseTarget, parseUpdateResourceInput, resourceKindOf } from './resource-input.ts';
+import { parseTarget, resourceKindOf } from './resource-input.ts';
+import { checkSameKind, parseUpdateResourceInput } from './update-resource-input.ts';
 import { findResource } from './resource-reads.ts';
 import { writeResourceUpdate } from './resource-writes.ts';
 

@@ -1,0 +1,37 @@
+import * as v from 'valibot';
+import { displayName } from '../display-name.ts';
+import { PROVIDERS, type Provider } from '../providers/provider.ts';
+import { parseOrThrow, strictObject } from '../validation.ts';
+import type { ResourceKind } from './resource-kind.ts';
+import { credentialIdField, parseTarget, resourceKindOf } from './resource-input.ts';
+import type { ResourceTarget } from './model.ts';
+
+const createBody = strictObject({
+  name: displayName,
+  provider: v.picklist(PROVIDERS, `Must be one of: ${PROVIDERS.join(', ')}`),
+  credentialId: credentialIdField,
+  resourceType: v.string(),
+  resourceIdentifier: v.unknown(),
+  region: v.optional(v.unknown()),
+  config: v.optional(v.unknown()),
+});
+
+export interface CreateResourceInput {
+  name: string;
+  provider: Provider;
+  credentialId: string;
+  kind: ResourceKind;
+  target: ResourceTarget;
+}
+
+/** A create body: the envelope, then identifier, region and config against the resource type's own rules. */
+export function parseCreateResourceInput(body: unknown): CreateResourceInput {
+  const envelope = parseOrThrow(createBody, body);
+  const kind = resourceKindOf(envelope.provider, envelope.resourceType);
+  const target = parseTarget(kind, {
+    resourceIdentifier: envelope.resourceIdentifier,
+    region: envelope.region,
+    config: envelope.config ?? {},
+  });
+  return { name: envelope.name, provider: envelope.provider, credentialId: envelope.credentialId.toLowerCase(), kind, target };
+}
