@@ -50,11 +50,8 @@ function describe(issue: Issue): string {
   }
 }
 
-const isObject = (value: unknown): value is Record<string, unknown> =>
+export const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
-
-/** A JSON object with any fields. */
-export const record = v.custom<Record<string, unknown>>(isObject, 'Expected record');
 
 /**
  * A JSON object with exactly these fields, answered as the API always has (with zod): unlike `v.strictObject` it

@@ -3,7 +3,10 @@ import { displayName } from '../display-name.ts';
 import { validationError } from '../errors.ts';
 import { findKind, typesOf } from '../providers/index.ts';
 import { PROVIDERS, type CredentialKind, type Provider } from '../providers/provider.ts';
-import { parseOrThrow, record, strictObject } from '../validation.ts';
+import { isObject, parseOrThrow, strictObject } from '../validation.ts';
+
+/** A JSON object with any fields: the secret, checked against its provider's own schema next. */
+const record = v.custom<Record<string, unknown>>(isObject, 'Expected record');
 
 const createBody = strictObject({
   name: displayName,

@@ -14,7 +14,7 @@ export function text(max = 4096) {
 }
 
 export function matching(pattern: RegExp, error: string) {
-  return v.pipe(v.string(), v.regex(pattern, error));
+  return v.pipe(v.string(), v.check((value) => pattern.test(value), error));
 }
 
 export const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
