@@ -41,9 +41,10 @@ const within = (value: number, floor: number, target: number) => floor > 0 && va
 export function summarize(measured: Measured) {
   const functions = measured.functions.map((fn) => {
     const hasFloor = fn.floor !== 'no-aws-calls';
-    const bundleRatio = ratio(fn.bundle.serviceBytes, fn.bundle.baselineBytes);
-    const coldRatio = ratio(fn.cold.serviceMs, fn.cold.baselineMs);
-    const warmRatio = fn.warm ? ratio(fn.warm.service.p50, fn.warm.floor.p50) : null;
+    // A function without AWS calls is compared with an empty handler: a quotient of the two says nothing.
+    const bundleRatio = hasFloor ? ratio(fn.bundle.serviceBytes, fn.bundle.baselineBytes) : null;
+    const coldRatio = hasFloor ? ratio(fn.cold.serviceMs, fn.cold.baselineMs) : null;
+    const warmRatio = hasFloor && fn.warm ? ratio(fn.warm.service.p50, fn.warm.floor.p50) : null;
     const expectedKms = KMS_CALLS[fn.handler];
     const kmsCalls = fn.warm?.serviceCalls.KMS ?? 0;
     return {
