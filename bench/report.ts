@@ -80,7 +80,7 @@ const x = (value: number | null) => (value === null ? '–' : `${value.toFixed(3
 const calls = (counts: CallCounts | undefined) =>
   counts ? Object.entries(counts).map(([service, n]) => `${service} ${n}`).join(', ') || 'none' : '–';
 
-/** The results as a Markdown table (what docs/performance.md shows), then the consumer and list-at-scale lines. */
+/** The results as a Markdown table (what the README's "Performance" section shows), then the consumer and list-at-scale lines. */
 export function printTable(results: Results): void {
   const rows = [
     ['function', 'bundle KiB (baseline)', '×', 'cold ms (baseline)', '×', 'warm p50 ms (floor)', '×', 'warm p99 ms (floor)', 'AWS calls per request'],

@@ -7,7 +7,7 @@ import { printTable, summarize, type FunctionResult } from './report.ts';
 import { launchStandIns } from './stand-ins.ts';
 
 /**
- * `npm run bench`: every function against its floor (see docs/performance.md). Writes bench/results.json and prints
+ * `npm run bench`: every function against its floor (see the README, "Performance"). Writes bench/results.json and prints
  * the table. BENCH_ONLY=<handler,…> limits the per-function part to those functions; BENCH_COLD_RUNS and
  * BENCH_WARM_ITERATIONS change the sample sizes.
  */
