@@ -7,10 +7,9 @@ import type { ResourceKind } from './resource-kind.ts';
 import { findResourceKind, resourceTypesOf } from './resource-kinds.ts';
 import type { ResourceTarget } from './model.ts';
 
-/**
- * What the create and update bodies share: the credential's id, and the identifier, region and config checked
- * against the resource type's own rules. Each body has its own module, so a route loads only its own schema.
- */
+// What the create and update bodies (each in a module of its own, so a route loads only its own schema) share.
+
+/** The id of the credential a resource uses, as a body names it. */
 export const credentialIdField = matching(GUID, 'Must be a UUID');
 
 export function resourceKindOf(provider: Provider, resourceType: string): ResourceKind {
@@ -23,7 +22,7 @@ export function resourceKindOf(provider: Provider, resourceType: string): Resour
 
 /** Identifier, region and config checked together, so one answer names every wrong field. */
 export function parseTarget(kind: ResourceKind, target: { resourceIdentifier: unknown; region: unknown; config: unknown }): ResourceTarget {
-  // Built here with exactly these fields, so valibot's strict object (the one every body uses) checks it as well as a loose one.
+  // The callers build this object with exactly these fields: a strict object, as every body uses, accepts what a loose one would.
   const schema = v.strictObject({
     resourceIdentifier: kind.identifier,
     region: kind.region ?? noRegion(kind),
