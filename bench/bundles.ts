@@ -1,6 +1,6 @@
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
-import { build, type BuildOptions } from 'esbuild';
+import { type BuildOptions, build } from 'esbuild';
 import { PROJECT_ROOT, SERVICE_BUNDLING, SERVICE_RUNTIME } from '../infra/aws/service-function.ts';
 
 /** A bundle as the Lambda runtime loads it: `index.mjs` exporting `handler`, and its size. */
@@ -15,11 +15,22 @@ export interface Bundle {
  * `Bundling.buildEsbuildArgs`). A setting this does not translate stops the run rather than build something else.
  */
 export function cdkEsbuildOptions(): BuildOptions {
-  const { format, mainFields, banner, minify, sourceMap, sourcesContent, externalModules, forceDockerBundling, ...rest } =
-    SERVICE_BUNDLING;
+  const {
+    format,
+    mainFields,
+    banner,
+    minify,
+    sourceMap,
+    sourcesContent,
+    externalModules,
+    forceDockerBundling,
+    ...rest
+  } = SERVICE_BUNDLING;
   const untranslated = Object.keys(rest);
-  if (untranslated.length > 0) throw new Error(`bench/bundles.ts does not translate bundling.${untranslated.join(', ')}`);
-  if (forceDockerBundling) throw new Error('bench/bundles.ts builds with the local esbuild, as CDK does without Docker');
+  if (untranslated.length > 0)
+    throw new Error(`bench/bundles.ts does not translate bundling.${untranslated.join(', ')}`);
+  if (forceDockerBundling)
+    throw new Error('bench/bundles.ts builds with the local esbuild, as CDK does without Docker');
   const node = /nodejs(\d+)/.exec(SERVICE_RUNTIME.name)?.[1];
   if (node === undefined) throw new Error(`cannot read a Node version from ${SERVICE_RUNTIME.name}`);
   return {

@@ -52,7 +52,9 @@ export async function measureColdStart(
       const { result } = await invokeBundle(fn, env, kind === 'service' ? event : floor, workdir);
       samples[kind].push(result.handledAt);
       if (kind === 'service' && !scenario.succeeded(result.result)) {
-        throw new Error(`${scenario.handler}: the cold service bundle did not succeed: ${JSON.stringify(result.result).slice(0, 500)}`);
+        throw new Error(
+          `${scenario.handler}: the cold service bundle did not succeed: ${JSON.stringify(result.result).slice(0, 500)}`,
+        );
       }
     }
   }

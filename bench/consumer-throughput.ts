@@ -4,10 +4,10 @@ import { listCredentialSummaries } from '../shared/credentials/credential-listin
 import { InProcessQueue } from '../shared/queue/in-process-queue.ts';
 import { table } from '../shared/runtime/table.ts';
 import { awsCredential } from '../test/helpers/credential-fixtures.ts';
-import { takeCounts, type CallCounts } from './aws-calls.ts';
+import { type CallCounts, takeCounts } from './aws-calls.ts';
 import { callRoute, invoke, principalOf } from './in-process.ts';
-import { round } from './stats.ts';
 import type { RemoteStandIns } from './stand-ins.ts';
+import { round } from './stats.ts';
 
 export interface ConsumerThroughput {
   messages: number;
@@ -37,7 +37,8 @@ export async function measureConsumer(
     ids.push((await callRoute('create-credential', principal, { body: awsCredential(`consumer-${i}`, keys) })).id);
   }
   const queue = new InProcessQueue({ region: 'us-east-1' });
-  for (const credentialId of ids) await queue.send({ orgId: principal.orgId, credentialId, secretVersion: 1, attempt: 1 });
+  for (const credentialId of ids)
+    await queue.send({ orgId: principal.orgId, credentialId, secretVersion: 1, attempt: 1 });
 
   // Load the handler first: its import is a cold start, not throughput.
   await invoke('verification-consumer', { Records: [] });
@@ -50,23 +51,30 @@ export async function measureConsumer(
   const calls = takeCounts();
   queue.stop();
 
-  const floor = ((await import('./floors/verification-consumer.ts')) as { handler: (input: unknown) => Promise<unknown> }).handler;
+  const floor = (
+    (await import('./floors/verification-consumer.ts')) as { handler: (input: unknown) => Promise<unknown> }
+  ).handler;
   await floor({ orgId: principal.orgId, id: ids[0], ...keys });
   const floorStarted = performance.now();
   for (let first = 0; first < ids.length; first += options.batchSize) {
-    await Promise.all(ids.slice(first, first + options.batchSize).map((id) => floor({ orgId: principal.orgId, id, ...keys })));
+    await Promise.all(
+      ids.slice(first, first + options.batchSize).map((id) => floor({ orgId: principal.orgId, id, ...keys })),
+    );
   }
   const floorMs = performance.now() - floorStarted;
   await standIns.setProviderLatency(0);
 
   const page = await listCredentialSummaries(table.get(), principal.orgId, {});
   const unverified = page.items.filter((credential) => credential.status !== 'VALID').length;
-  if (unverified > 0 || queue.deadLetters.length > 0) throw new Error(`consumer: ${unverified} credentials were not verified`);
+  if (unverified > 0 || queue.deadLetters.length > 0)
+    throw new Error(`consumer: ${unverified} credentials were not verified`);
   return {
     ...options,
     wallMs: round(wallMs),
     floorMs: round(floorMs),
     idealMs: Math.ceil(options.messages / options.batchSize) * options.providerLatencyMs,
-    callsPerMessage: Object.fromEntries(Object.entries(calls).map(([service, n]) => [service, round(n / options.messages, 2)])),
+    callsPerMessage: Object.fromEntries(
+      Object.entries(calls).map(([service, n]) => [service, round(n / options.messages, 2)]),
+    ),
   };
 }

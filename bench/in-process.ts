@@ -3,7 +3,7 @@ import { marshall } from '@aws-sdk/util-dynamodb';
 import { v7 as uuidv7 } from 'uuid';
 import { routes } from '../functions/routes.ts';
 import { lambdaContext } from '../infra/local/gateway-event.ts';
-import { auditEntry, type AuditEntry } from '../shared/audit/audit-entry.ts';
+import { type AuditEntry, auditEntry } from '../shared/audit/audit-entry.ts';
 import { toAuthorizerContext } from '../shared/auth/authorizer-context.ts';
 import { ORG_ADMIN, type Principal } from '../shared/auth/principal.ts';
 import { lambdaEvents } from '../test/infra/lambda-events.ts';
@@ -48,7 +48,12 @@ export async function callRoute(handler: string, principal: Principal, options: 
 /** An audit entry as the table holds it, for the floors that write one. */
 export function auditItem(orgId: string, event: Parameters<typeof auditEntry>[1]): Item {
   const id = uuidv7();
-  const entry: AuditEntry = auditEntry({ principal: principalOf(orgId), ipAddress: '203.0.113.10' }, event, id, new Date().toISOString());
+  const entry: AuditEntry = auditEntry(
+    { principal: principalOf(orgId), ipAddress: '203.0.113.10' },
+    event,
+    id,
+    new Date().toISOString(),
+  );
   return marshall({ pk: `ORG#${orgId}`, sk: `AUDIT#${id}`, ...entry }, { removeUndefinedValues: true });
 }
 

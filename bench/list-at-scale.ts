@@ -32,7 +32,10 @@ export async function measureListAtScale(
   const target = orgIds[0]!;
   const sealedSecret = await sealSecret(keyProvider.get(), keys, { orgId: target, credentialId: randomUUID() });
   const work = orgIds.flatMap((orgId, i) =>
-    Array.from({ length: i === 0 ? options.credentials : options.otherCredentialsPerOrganization }, (_, n) => ({ orgId, n })),
+    Array.from({ length: i === 0 ? options.credentials : options.otherCredentialsPerOrganization }, (_, n) => ({
+      orgId,
+      n,
+    })),
   );
   let next = 0;
   await Promise.all(
@@ -60,7 +63,8 @@ export async function measureListAtScale(
       const started = performance.now();
       const items = await rawList({ orgId: target, rateLimit: false });
       const elapsed = performance.now() - started;
-      if (items.length !== options.credentials) throw new Error(`list at scale: the raw Query read ${items.length} credentials`);
+      if (items.length !== options.credentials)
+        throw new Error(`list at scale: the raw Query read ${items.length} credentials`);
       if (i >= 2) samples.floor.push(elapsed);
     };
     for (const measure of i % 2 ? [floorRun, serviceRun] : [serviceRun, floorRun]) await measure();
@@ -73,9 +77,21 @@ async function seedCredential(orgId: string, name: string, sealedSecret: string)
   const id = uuidv7();
   const now = new Date().toISOString();
   const record: CredentialRecord = {
-    orgId, id, name, provider: 'AWS', credentialType: 'ACCESS_KEY', status: 'VALID', lastVerifiedAt: now,
-    verificationError: null, verifiedIdentity: { accountId: '123456789012', arn: 'arn:aws:iam::123456789012:user/bench', userId: 'AIDABENCH' },
-    hint: 'AKIA…MPLE', createdAt: now, updatedAt: now, secretVersion: 1, sealedSecret, linkCount: 0,
+    orgId,
+    id,
+    name,
+    provider: 'AWS',
+    credentialType: 'ACCESS_KEY',
+    status: 'VALID',
+    lastVerifiedAt: now,
+    verificationError: null,
+    verifiedIdentity: { accountId: '123456789012', arn: 'arn:aws:iam::123456789012:user/bench', userId: 'AIDABENCH' },
+    hint: 'AKIA…MPLE',
+    createdAt: now,
+    updatedAt: now,
+    secretVersion: 1,
+    sealedSecret,
+    linkCount: 0,
   };
   const audit = auditEntry(
     { principal: principalOf(orgId), ipAddress: '203.0.113.10' },

@@ -60,8 +60,14 @@ export function summarize(measured: Measured) {
         : 'no AWS calls: no floor',
     };
   });
-  const consumer = measured.consumer && { ...measured.consumer, ratio: ratio(measured.consumer.wallMs, measured.consumer.idealMs) };
-  const listAtScale = measured.listAtScale && { ...measured.listAtScale, ratio: ratio(measured.listAtScale.serviceMs, measured.listAtScale.floorMs) };
+  const consumer = measured.consumer && {
+    ...measured.consumer,
+    ratio: ratio(measured.consumer.wallMs, measured.consumer.idealMs),
+  };
+  const listAtScale = measured.listAtScale && {
+    ...measured.listAtScale,
+    ratio: ratio(measured.listAtScale.serviceMs, measured.listAtScale.floorMs),
+  };
   return {
     date: new Date().toISOString(),
     machine: measured.machine,
@@ -69,7 +75,9 @@ export function summarize(measured: Measured) {
     targets: { ...TARGETS, kmsCalls: KMS_CALLS },
     functions,
     ...(consumer && { consumer: { ...consumer, met: within(consumer.wallMs, consumer.idealMs, TARGETS.consumer) } }),
-    ...(listAtScale && { listAtScale: { ...listAtScale, met: within(listAtScale.serviceMs, listAtScale.floorMs, TARGETS.listAtScale) } }),
+    ...(listAtScale && {
+      listAtScale: { ...listAtScale, met: within(listAtScale.serviceMs, listAtScale.floorMs, TARGETS.listAtScale) },
+    }),
   };
 }
 
@@ -78,12 +86,26 @@ export type Results = ReturnType<typeof summarize>;
 const kib = (bytes: number) => (bytes / 1024).toFixed(1);
 const x = (value: number | null) => (value === null ? '–' : `${value.toFixed(3)}×`);
 const calls = (counts: CallCounts | undefined) =>
-  counts ? Object.entries(counts).map(([service, n]) => `${service} ${n}`).join(', ') || 'none' : '–';
+  counts
+    ? Object.entries(counts)
+        .map(([service, n]) => `${service} ${n}`)
+        .join(', ') || 'none'
+    : '–';
 
 /** The results as a Markdown table (what the README's "Performance" section shows), then the consumer and list-at-scale lines. */
 export function printTable(results: Results): void {
   const rows = [
-    ['function', 'bundle KiB (baseline)', '×', 'cold ms (baseline)', '×', 'warm p50 ms (floor)', '×', 'warm p99 ms (floor)', 'AWS calls per request'],
+    [
+      'function',
+      'bundle KiB (baseline)',
+      '×',
+      'cold ms (baseline)',
+      '×',
+      'warm p50 ms (floor)',
+      '×',
+      'warm p99 ms (floor)',
+      'AWS calls per request',
+    ],
     ...results.functions.map((fn) => [
       fn.handler,
       `${kib(fn.bundle.serviceBytes)} (${kib(fn.bundle.baselineBytes)})`,

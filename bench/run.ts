@@ -3,7 +3,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { countAwsCalls } from './aws-calls.ts';
 import { bundle } from './bundles.ts';
-import { printTable, summarize, type FunctionResult } from './report.ts';
+import { type FunctionResult, printTable, summarize } from './report.ts';
 import { launchStandIns } from './stand-ins.ts';
 
 /**
@@ -42,7 +42,13 @@ try {
     mkdirSync(dir);
     const service = await bundle(join(PROJECT_ROOT, 'functions', scenario.handler, 'handler.ts'), join(dir, 'service'));
     const baseline = await bundle(join(PROJECT_ROOT, 'bench', 'floors', `${scenario.floor}.ts`), join(dir, 'baseline'));
-    const cold = await measureColdStart(scenario, { service, baseline, empty }, { ...childEnv, ...scenario.env }, COLD_RUNS, workdir);
+    const cold = await measureColdStart(
+      scenario,
+      { service, baseline, empty },
+      { ...childEnv, ...scenario.env },
+      COLD_RUNS,
+      workdir,
+    );
     const warm = scenario.route ? await measureWarm(scenario, WARM_ITERATIONS, WARM_UP) : undefined;
     const result: FunctionResult = {
       handler: scenario.handler,
@@ -57,11 +63,19 @@ try {
   const consumer = only ? undefined : await measureConsumer(standIns);
   const listAtScale = only
     ? undefined
-    : await measureListAtScale({ accessKeyId: standIns.identity.accessKeyId, secretAccessKey: standIns.identity.secretAccessKey });
+    : await measureListAtScale({
+        accessKeyId: standIns.identity.accessKeyId,
+        secretAccessKey: standIns.identity.secretAccessKey,
+      });
 
   const results = summarize({
     // A shared machine: the load average around the run says how far to trust the timings.
-    machine: { node: process.version, cpus: cpus().length, cpu: cpus()[0]?.model ?? 'unknown', loadAverage: { before: loadBefore, after: loadavg()[0]! } },
+    machine: {
+      node: process.version,
+      cpus: cpus().length,
+      cpu: cpus()[0]?.model ?? 'unknown',
+      loadAverage: { before: loadBefore, after: loadavg()[0]! },
+    },
     settings: { coldRuns: COLD_RUNS, warmIterations: WARM_ITERATIONS, warmUp: WARM_UP },
     functions,
     consumer,

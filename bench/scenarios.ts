@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
+import { routes } from '../functions/routes.ts';
+import { mintToken } from '../shared/auth/mint-token.ts';
 import type { Principal } from '../shared/auth/principal.ts';
+import { findCredentialSummary } from '../shared/credentials/credential-reads.ts';
+import { table } from '../shared/runtime/table.ts';
 import { awsCredential } from '../test/helpers/credential-fixtures.ts';
 import { securityGroupResource } from '../test/helpers/resource-fixtures.ts';
 import { lambdaEvents } from '../test/infra/lambda-events.ts';
-import { mintToken } from '../shared/auth/mint-token.ts';
-import { routes } from '../functions/routes.ts';
-import { findCredentialSummary } from '../shared/credentials/credential-reads.ts';
-import { table } from '../shared/runtime/table.ts';
 import { apiEvent, auditItem, callRoute, marshall, principalOf, uuidv7 } from './in-process.ts';
 import type { StandInsInfo } from './stand-ins.ts';
 
@@ -40,7 +40,10 @@ export function scenarios(standIns: StandInsInfo): Scenario[] {
   const newResource = async (principal: Principal, credentialId: string): Promise<string> =>
     (
       await callRoute('create-resource', principal, {
-        body: securityGroupResource(`res-${randomUUID()}`, credentialId, { resourceIdentifier: securityGroup.groupId, region: securityGroup.region }),
+        body: securityGroupResource(`res-${randomUUID()}`, credentialId, {
+          resourceIdentifier: securityGroup.groupId,
+          region: securityGroup.region,
+        }),
       })
     ).id;
   /** Runs `setup` once, on first use. */
@@ -49,18 +52,21 @@ export function scenarios(standIns: StandInsInfo): Scenario[] {
     return () => (made ??= setup());
   };
 
-  const api = (
-    handler: string,
-    next: Scenario['next'],
-    floor = handler,
-  ): Scenario => ({ handler, floor, route: true, next, succeeded: ok });
+  const api = (handler: string, next: Scenario['next'], floor = handler): Scenario => ({
+    handler,
+    floor,
+    route: true,
+    next,
+    succeeded: ok,
+  });
 
   const readOrg = once(async () => {
     const principal = org();
     const ids: string[] = [];
     for (let i = 0; i < 20; i++) ids.push(await newCredential(principal));
     const resources: string[] = [];
-    for (const credentialId of ids.slice(0, 2)) for (let i = 0; i < 3; i++) resources.push(await newResource(principal, credentialId));
+    for (const credentialId of ids.slice(0, 2))
+      for (let i = 0; i < 3; i++) resources.push(await newResource(principal, credentialId));
     await callRoute('aws-role-setup', principal);
     return { principal, ids, resources };
   });
@@ -72,7 +78,13 @@ export function scenarios(standIns: StandInsInfo): Scenario[] {
     const principal = org();
     const service = await newCredential(principal);
     const floor = await newCredential(principal);
-    return { principal, service, floor, serviceResource: await newResource(principal, service), floorResource: await newResource(principal, floor) };
+    return {
+      principal,
+      service,
+      floor,
+      serviceResource: await newResource(principal, service),
+      floorResource: await newResource(principal, floor),
+    };
   });
 
   return [
@@ -88,13 +100,32 @@ export function scenarios(standIns: StandInsInfo): Scenario[] {
           orgId,
           id,
           credential: marshall({
-            pk: `ORG#${orgId}`, sk: `CRED#${id}`, orgId, id, name, provider: 'AWS', credentialType: 'ACCESS_KEY',
-            status: 'UNVERIFIED', lastVerifiedAt: null, verificationError: null, verifiedIdentity: null,
-            hint: `${keys.accessKeyId.slice(0, 4)}…${keys.accessKeyId.slice(-4)}`, createdAt: now, updatedAt: now,
-            secretVersion: 1, linkCount: 0, dueShard: 'DUE#0', dueAt: `U#${now}`,
+            pk: `ORG#${orgId}`,
+            sk: `CRED#${id}`,
+            orgId,
+            id,
+            name,
+            provider: 'AWS',
+            credentialType: 'ACCESS_KEY',
+            status: 'UNVERIFIED',
+            lastVerifiedAt: null,
+            verificationError: null,
+            verifiedIdentity: null,
+            hint: `${keys.accessKeyId.slice(0, 4)}…${keys.accessKeyId.slice(-4)}`,
+            createdAt: now,
+            updatedAt: now,
+            secretVersion: 1,
+            linkCount: 0,
+            dueShard: 'DUE#0',
+            dueAt: `U#${now}`,
           }),
           nameClaim: marshall({ pk: `ORG#${orgId}`, sk: `NAME#${name}`, credentialId: id }),
-          audit: auditItem(orgId, { eventType: 'CREDENTIAL_CREATE', resourceType: 'CREDENTIAL', resourceId: id, resourceName: name }),
+          audit: auditItem(orgId, {
+            eventType: 'CREDENTIAL_CREATE',
+            resourceType: 'CREDENTIAL',
+            resourceId: id,
+            resourceName: name,
+          }),
           message: JSON.stringify({ orgId, credentialId: id, secretVersion: 1, attempt: 1 }),
         },
       };
@@ -113,13 +144,21 @@ export function scenarios(standIns: StandInsInfo): Scenario[] {
     api('update-credential', async () => {
       const { principal, service, floor } = await writeOrg();
       return {
-        event: apiEvent('update-credential', principal, { pathParameters: { id: service }, body: { credentialData: keys } }),
+        event: apiEvent('update-credential', principal, {
+          pathParameters: { id: service },
+          body: { credentialData: keys },
+        }),
         floor: {
           orgId: principal.orgId,
           id: floor,
           hint: `${keys.accessKeyId.slice(0, 4)}…${keys.accessKeyId.slice(-4)}`,
           updatedAt: new Date().toISOString(),
-          audit: auditItem(principal.orgId, { eventType: 'CREDENTIAL_UPDATE', resourceType: 'CREDENTIAL', resourceId: floor, resourceName: null }),
+          audit: auditItem(principal.orgId, {
+            eventType: 'CREDENTIAL_UPDATE',
+            resourceType: 'CREDENTIAL',
+            resourceId: floor,
+            resourceName: null,
+          }),
         },
       };
     }),
@@ -131,7 +170,12 @@ export function scenarios(standIns: StandInsInfo): Scenario[] {
         floor: {
           orgId: principal.orgId,
           id: floor,
-          audit: auditItem(principal.orgId, { eventType: 'CREDENTIAL_DELETE', resourceType: 'CREDENTIAL', resourceId: floor, resourceName: null }),
+          audit: auditItem(principal.orgId, {
+            eventType: 'CREDENTIAL_DELETE',
+            resourceType: 'CREDENTIAL',
+            resourceId: floor,
+            resourceName: null,
+          }),
         },
       };
     }),
@@ -142,7 +186,12 @@ export function scenarios(standIns: StandInsInfo): Scenario[] {
         floor: {
           orgId: principal.orgId,
           id: floor,
-          audit: auditItem(principal.orgId, { eventType: 'CREDENTIAL_VERIFY', resourceType: 'CREDENTIAL', resourceId: floor, resourceName: null }),
+          audit: auditItem(principal.orgId, {
+            eventType: 'CREDENTIAL_VERIFY',
+            resourceType: 'CREDENTIAL',
+            resourceId: floor,
+            resourceName: null,
+          }),
         },
       };
     }),
@@ -155,20 +204,39 @@ export function scenarios(standIns: StandInsInfo): Scenario[] {
       const orgId = principal.orgId;
       const id = uuidv7();
       const now = new Date().toISOString();
-      const body = securityGroupResource(`res-${randomUUID()}`, floor, { resourceIdentifier: securityGroup.groupId, region: securityGroup.region });
+      const body = securityGroupResource(`res-${randomUUID()}`, floor, {
+        resourceIdentifier: securityGroup.groupId,
+        region: securityGroup.region,
+      });
       return {
         event: apiEvent('create-resource', principal, {
-          body: securityGroupResource(`res-${randomUUID()}`, service, { resourceIdentifier: securityGroup.groupId, region: securityGroup.region }),
+          body: securityGroupResource(`res-${randomUUID()}`, service, {
+            resourceIdentifier: securityGroup.groupId,
+            region: securityGroup.region,
+          }),
         }),
         floor: {
           orgId,
           credentialId: floor,
           resource: marshall({
-            pk: `ORG#${orgId}`, sk: `RES#${id}`, orgId, id, ...body, isActive: false, lastVerifiedAt: null,
-            createdAt: now, updatedAt: now, revision: 1,
+            pk: `ORG#${orgId}`,
+            sk: `RES#${id}`,
+            orgId,
+            id,
+            ...body,
+            isActive: false,
+            lastVerifiedAt: null,
+            createdAt: now,
+            updatedAt: now,
+            revision: 1,
           }),
           link: marshall({ pk: `ORG#${orgId}`, sk: `LINK#${floor}#${id}`, credentialId: floor, resourceId: id }),
-          audit: auditItem(orgId, { eventType: 'RESOURCE_CREATE', resourceType: 'RESOURCE', resourceId: id, resourceName: body.name }),
+          audit: auditItem(orgId, {
+            eventType: 'RESOURCE_CREATE',
+            resourceType: 'RESOURCE',
+            resourceId: id,
+            resourceName: body.name,
+          }),
         },
       };
     }),
@@ -187,25 +255,41 @@ export function scenarios(standIns: StandInsInfo): Scenario[] {
       const { principal, serviceResource, floorResource } = await resourceOrg();
       const name = `res-${randomUUID()}`;
       return {
-        event: apiEvent('update-resource', principal, { pathParameters: { id: serviceResource }, body: { name: `res-${randomUUID()}` } }),
+        event: apiEvent('update-resource', principal, {
+          pathParameters: { id: serviceResource },
+          body: { name: `res-${randomUUID()}` },
+        }),
         floor: {
           orgId: principal.orgId,
           id: floorResource,
           name,
           updatedAt: new Date().toISOString(),
-          audit: auditItem(principal.orgId, { eventType: 'RESOURCE_UPDATE', resourceType: 'RESOURCE', resourceId: floorResource, resourceName: name }),
+          audit: auditItem(principal.orgId, {
+            eventType: 'RESOURCE_UPDATE',
+            resourceType: 'RESOURCE',
+            resourceId: floorResource,
+            resourceName: name,
+          }),
         },
       };
     }),
     api('delete-resource', async () => {
       const { principal, service, floor } = await resourceOrg();
-      const [serviceResource, floorResource] = [await newResource(principal, service), await newResource(principal, floor)];
+      const [serviceResource, floorResource] = [
+        await newResource(principal, service),
+        await newResource(principal, floor),
+      ];
       return {
         event: apiEvent('delete-resource', principal, { pathParameters: { id: serviceResource } }),
         floor: {
           orgId: principal.orgId,
           id: floorResource,
-          audit: auditItem(principal.orgId, { eventType: 'RESOURCE_DELETE', resourceType: 'RESOURCE', resourceId: floorResource, resourceName: null }),
+          audit: auditItem(principal.orgId, {
+            eventType: 'RESOURCE_DELETE',
+            resourceType: 'RESOURCE',
+            resourceId: floorResource,
+            resourceName: null,
+          }),
         },
       };
     }),
@@ -229,7 +313,12 @@ export function scenarios(standIns: StandInsInfo): Scenario[] {
       route: false,
       next: async () => {
         const { principal, service, floor } = await writeOrg();
-        const message = { orgId: principal.orgId, credentialId: service, secretVersion: await versionOf(principal, service), attempt: 1 };
+        const message = {
+          orgId: principal.orgId,
+          credentialId: service,
+          secretVersion: await versionOf(principal, service),
+          attempt: 1,
+        };
         return {
           event: lambdaEvents.sqs(standIns.queueArn, [JSON.stringify(message)]),
           floor: { orgId: principal.orgId, id: floor, ...keys },
@@ -243,7 +332,10 @@ export function scenarios(standIns: StandInsInfo): Scenario[] {
       route: false,
       // Credentials the other scenarios made would fall due during the run; the sweep is measured with none due.
       env: { SWEEP_UNVERIFIED_MINUTES: '1000000', SWEEP_VERIFIED_HOURS: '1000000' },
-      next: async () => ({ event: lambdaEvents.schedule('arn:aws:events:us-east-1:000000000000:rule/sweep'), floor: {} }),
+      next: async () => ({
+        event: lambdaEvents.schedule('arn:aws:events:us-east-1:000000000000:rule/sweep'),
+        floor: {},
+      }),
       succeeded: (result) => typeof result?.queued === 'number',
     },
     {
@@ -252,7 +344,10 @@ export function scenarios(standIns: StandInsInfo): Scenario[] {
       route: false,
       next: async () => {
         const token = await mintToken({ secret: standIns.jwtSecret, orgId: `bench-${randomUUID()}` });
-        return { event: lambdaEvents.token(token, routes.find((route) => route.handler === 'list-credentials')!), floor: {} };
+        return {
+          event: lambdaEvents.token(token, routes.find((route) => route.handler === 'list-credentials')!),
+          floor: {},
+        };
       },
       succeeded: (result) => result?.policyDocument?.Statement?.[0]?.Effect === 'Allow',
     },

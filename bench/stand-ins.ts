@@ -3,10 +3,20 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ensureTable } from '../infra/local/create-table.ts';
-import { startDynamoDbLocal, type DynamoDbLocal } from '../infra/local/dynamodb-local.ts';
-import { newSecurityGroupId, startEc2Double, type Ec2Double, type Ec2Identity } from '../test/helpers/doubles/ec2-double.ts';
-import { newStsIdentity, startStsDouble, type StsDouble, type StsIdentity } from '../test/helpers/doubles/sts-double.ts';
-import { AwsServiceError, startAwsJsonDouble, type AwsJsonDouble } from '../test/infra/aws-json-double.ts';
+import { type DynamoDbLocal, startDynamoDbLocal } from '../infra/local/dynamodb-local.ts';
+import {
+  type Ec2Double,
+  type Ec2Identity,
+  newSecurityGroupId,
+  startEc2Double,
+} from '../test/helpers/doubles/ec2-double.ts';
+import {
+  newStsIdentity,
+  type StsDouble,
+  type StsIdentity,
+  startStsDouble,
+} from '../test/helpers/doubles/sts-double.ts';
+import { type AwsJsonDouble, AwsServiceError, startAwsJsonDouble } from '../test/infra/aws-json-double.ts';
 
 const REGION = 'us-east-1';
 const ACCOUNT = '000000000000';
@@ -72,7 +82,11 @@ export async function startStandIns(): Promise<StandIns> {
   });
 
   const tableName = `bench-${randomUUID()}`;
-  const client = new DynamoDBClient({ endpoint: dynamo.endpoint, region: REGION, credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' } });
+  const client = new DynamoDBClient({
+    endpoint: dynamo.endpoint,
+    region: REGION,
+    credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' },
+  });
   await ensureTable(client, tableName);
   client.destroy();
 
@@ -118,7 +132,9 @@ export interface RemoteStandIns extends StandInsInfo {
 }
 
 export async function launchStandIns(): Promise<RemoteStandIns> {
-  const child = fork(fileURLToPath(new URL('./stand-ins-child.ts', import.meta.url)), { execArgv: ['--import', 'tsx'] });
+  const child = fork(fileURLToPath(new URL('./stand-ins-child.ts', import.meta.url)), {
+    execArgv: ['--import', 'tsx'],
+  });
   const nextMessage = () =>
     new Promise<any>((resolve, reject) => {
       const onExit = (code: number) => reject(new Error(`the stand-ins exited with ${code}`));

@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { takeCounts, type CallCounts } from './aws-calls.ts';
+import { type CallCounts, takeCounts } from './aws-calls.ts';
 import { invoke } from './in-process.ts';
 import type { Scenario } from './scenarios.ts';
 import { percentile, round } from './stats.ts';
@@ -32,7 +32,8 @@ export async function measureWarm(scenario: Scenario, iterations: number, warmup
         const result = await invoke(scenario.handler, event);
         const elapsed = performance.now() - started;
         const counted = takeCounts();
-        if (!scenario.succeeded(result)) throw new Error(`${scenario.handler} failed: ${JSON.stringify(result).slice(0, 500)}`);
+        if (!scenario.succeeded(result))
+          throw new Error(`${scenario.handler} failed: ${JSON.stringify(result).slice(0, 500)}`);
         if (i >= warmup) {
           samples.service.push(elapsed);
           calls.service.push(counted);
@@ -65,6 +66,7 @@ export async function measureWarm(scenario: Scenario, iterations: number, warmup
 /** Average calls per request; every request of a scenario makes the same calls, so these are whole numbers. */
 function perRequest(counts: CallCounts[]): CallCounts {
   const total: CallCounts = {};
-  for (const count of counts) for (const [service, n] of Object.entries(count)) total[service] = (total[service] ?? 0) + n;
+  for (const count of counts)
+    for (const [service, n] of Object.entries(count)) total[service] = (total[service] ?? 0) + n;
   return Object.fromEntries(Object.entries(total).map(([service, n]) => [service, round(n / counts.length, 2)]));
 }

@@ -50,7 +50,10 @@ export function verificationFailed(reason: string): ServiceError {
 
 /** A dependency (KMS, DynamoDB, the queue) failed; the caller may retry. Never carries the cause's text. */
 export class DependencyError extends Error {
-  constructor(readonly dependency: 'KMS' | 'DynamoDB' | 'Queue', options?: { cause?: unknown }) {
+  constructor(
+    readonly dependency: 'KMS' | 'DynamoDB' | 'Queue',
+    options?: { cause?: unknown },
+  ) {
     super(`${dependency} request failed`, options);
     this.name = 'DependencyError';
   }

@@ -6,9 +6,24 @@ const SERVICE = 'entryguard-credentials';
 /** Keys whose values are never written to a log line, wherever they appear in a logged object. */
 const REDACTED_KEYS = new Set(
   [
-    'credentialData', 'sealedSecret', 'secretAccessKey', 'sessionToken', 'private_key', 'privateKey', 'clientSecret',
-    'adminApiKey', 'apiToken', 'authorization', 'token', 'accessToken', 'access_token', 'assertion', 'body',
-    'password', 'secret', 'x-api-key',
+    'credentialData',
+    'sealedSecret',
+    'secretAccessKey',
+    'sessionToken',
+    'private_key',
+    'privateKey',
+    'clientSecret',
+    'adminApiKey',
+    'apiToken',
+    'authorization',
+    'token',
+    'accessToken',
+    'access_token',
+    'assertion',
+    'body',
+    'password',
+    'secret',
+    'x-api-key',
   ].map((key) => key.toLowerCase()),
 );
 
@@ -43,7 +58,13 @@ function invocationTraceId(): string | undefined {
 
 /** `LOG_LEVEL` takes the level names CloudWatch and Lambda use; an unknown name means INFO. */
 const LEVELS: Record<string, LogLevelDesc> = {
-  TRACE: 'trace', DEBUG: 'debug', INFO: 'info', WARN: 'warn', ERROR: 'error', CRITICAL: 'error', SILENT: 'silent',
+  TRACE: 'trace',
+  DEBUG: 'debug',
+  INFO: 'info',
+  WARN: 'warn',
+  ERROR: 'error',
+  CRITICAL: 'error',
+  SILENT: 'silent',
 };
 
 export interface Logger {

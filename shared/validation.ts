@@ -1,10 +1,14 @@
 import * as v from 'valibot';
-import { validationError, type ValidationErrors } from './errors.ts';
+import { type ValidationErrors, validationError } from './errors.ts';
 
 type Issue = v.BaseIssue<unknown>;
 
 /** Parses `data` or throws 400 VALIDATION_ERROR with one message per field path. Messages never echo input. */
-export function parseOrThrow<TSchema extends v.GenericSchema>(schema: TSchema, data: unknown, prefix = ''): v.InferOutput<TSchema> {
+export function parseOrThrow<TSchema extends v.GenericSchema>(
+  schema: TSchema,
+  data: unknown,
+  prefix = '',
+): v.InferOutput<TSchema> {
   // An empty message in place of valibot's own, which quotes the input: `describe` words those issues itself.
   const result = v.safeParse(schema, data, { message: '' });
   if (result.success) return result.output;
@@ -15,7 +19,8 @@ function fieldErrors(issues: readonly Issue[], prefix: string): ValidationErrors
   // A Map, not an object: a field named `constructor` or `__proto__` must get its own message, not find an inherited one.
   const errors = new Map<string, string>();
   for (const issue of issues) {
-    const path = [prefix, ...(issue.path ?? []).map((item) => String(item.key))].filter((part) => part !== '').join('.') || 'body';
+    const path =
+      [prefix, ...(issue.path ?? []).map((item) => String(item.key))].filter((part) => part !== '').join('.') || 'body';
     if (!errors.has(path)) errors.set(path, describe(issue));
   }
   return Object.fromEntries(errors);
@@ -67,7 +72,11 @@ export function strictObject<const TEntries extends v.ObjectEntries>(entries: TE
       if (first?.type !== 'object') return;
       for (const key in first.input) {
         if (!Object.hasOwn(entries, key) && key !== first.key) {
-          addIssue({ input: key, expected: 'never', path: [{ type: 'object', origin: 'key', input: first.input, key, value: first.input[key] }] });
+          addIssue({
+            input: key,
+            expected: 'never',
+            path: [{ type: 'object', origin: 'key', input: first.input, key, value: first.input[key] }],
+          });
         }
       }
     }),
@@ -84,12 +93,18 @@ function choiceMessage(entry: v.ObjectEntries[string] | undefined): string {
  * field, so one answer names them all, but not after a field of the wrong type (a fraction for an integer included)
  * or a missing one.
  */
-export function crossCheck<TObject extends Record<string, unknown>>(key: keyof TObject & string, requirement: (value: TObject) => boolean, message: string) {
+export function crossCheck<TObject extends Record<string, unknown>>(
+  key: keyof TObject & string,
+  requirement: (value: TObject) => boolean,
+  message: string,
+) {
   return v.rawCheck<TObject>(({ dataset, addIssue }) => {
     if (dataset.issues?.some(isTypeIssue)) return;
     const value = dataset.value as TObject;
-    if (!requirement(value)) addIssue({ message, path: [{ type: 'object', origin: 'value', input: value, key, value: value[key] }] });
+    if (!requirement(value))
+      addIssue({ message, path: [{ type: 'object', origin: 'value', input: value, key, value: value[key] }] });
   });
 }
 
-const isTypeIssue = (issue: Issue) => (issue.kind === 'schema' && issue.expected !== 'never') || issue.type === 'integer';
+const isTypeIssue = (issue: Issue) =>
+  (issue.kind === 'schema' && issue.expected !== 'never') || issue.type === 'integer';

@@ -7,7 +7,12 @@ const db = new DynamoDBClient({});
 export async function handler(input: { orgId: string }) {
   await db.send(new UpdateItemCommand(rateCounter(input.orgId, 'read')));
   const { Item } = await db.send(
-    new GetItemCommand({ TableName: table(), Key: key(input.orgId, 'SETTINGS#AWS_ROLE'), ProjectionExpression: 'externalId', ConsistentRead: true }),
+    new GetItemCommand({
+      TableName: table(),
+      Key: key(input.orgId, 'SETTINGS#AWS_ROLE'),
+      ProjectionExpression: 'externalId',
+      ConsistentRead: true,
+    }),
   );
   return Item;
 }

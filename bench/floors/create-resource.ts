@@ -1,5 +1,5 @@
 import { DynamoDBClient, GetItemCommand, TransactWriteItemsCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
-import { key, newItem, rateCounter, summaryProjection, table, type Item } from './raw-requests.ts';
+import { type Item, key, newItem, rateCounter, summaryProjection, table } from './raw-requests.ts';
 
 const db = new DynamoDBClient({});
 
@@ -7,7 +7,9 @@ const db = new DynamoDBClient({});
 export async function handler(input: { orgId: string; credentialId: string; resource: Item; link: Item; audit: Item }) {
   await db.send(new UpdateItemCommand(rateCounter(input.orgId, 'write')));
   const credentialKey = key(input.orgId, `CRED#${input.credentialId}`);
-  await db.send(new GetItemCommand({ TableName: table(), Key: credentialKey, ConsistentRead: true, ...summaryProjection }));
+  await db.send(
+    new GetItemCommand({ TableName: table(), Key: credentialKey, ConsistentRead: true, ...summaryProjection }),
+  );
   await db.send(
     new TransactWriteItemsCommand({
       TransactItems: [

@@ -1,5 +1,5 @@
 import { DynamoDBClient, GetItemCommand, TransactWriteItemsCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
-import { key, newItem, rateCounter, summaryProjection, table, type Item } from './raw-requests.ts';
+import { type Item, key, newItem, rateCounter, summaryProjection, table } from './raw-requests.ts';
 
 const db = new DynamoDBClient({});
 

@@ -6,7 +6,12 @@ const db = new DynamoDBClient({});
 export async function handler(input: { orgId: string; id: string }) {
   await db.send(new UpdateItemCommand(rateCounter(input.orgId, 'read')));
   const { Item } = await db.send(
-    new GetItemCommand({ TableName: table(), Key: key(input.orgId, `CRED#${input.id}`), ConsistentRead: true, ...summaryProjection }),
+    new GetItemCommand({
+      TableName: table(),
+      Key: key(input.orgId, `CRED#${input.id}`),
+      ConsistentRead: true,
+      ...summaryProjection,
+    }),
   );
   return Item;
 }

@@ -10,7 +10,14 @@ export async function handler(input: { orgId: string }) {
   const credentialIds = [...new Set(items.map((item) => item.credentialId!.S!))];
   await Promise.all(
     credentialIds.map((id) =>
-      db.send(new GetItemCommand({ TableName: table(), Key: key(input.orgId, `CRED#${id}`), ConsistentRead: true, ...summaryProjection })),
+      db.send(
+        new GetItemCommand({
+          TableName: table(),
+          Key: key(input.orgId, `CRED#${id}`),
+          ConsistentRead: true,
+          ...summaryProjection,
+        }),
+      ),
     ),
   );
   return items;

@@ -1,4 +1,4 @@
-import { QueryCommand, type AttributeValue, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { type AttributeValue, type DynamoDBClient, QueryCommand } from '@aws-sdk/client-dynamodb';
 
 /**
  * What the floors share: the table from the environment, the item keys, the summary projection and the rate-limit
@@ -11,8 +11,20 @@ export const table = () => process.env.TABLE_NAME!;
 export const key = (orgId: string, sk: string): Item => ({ pk: { S: `ORG#${orgId}` }, sk: { S: sk } });
 
 const SUMMARY_FIELDS = [
-  'orgId', 'id', 'name', 'provider', 'credentialType', 'status', 'lastVerifiedAt', 'verificationError',
-  'verifiedIdentity', 'hint', 'createdAt', 'updatedAt', 'secretVersion', 'linkCount',
+  'orgId',
+  'id',
+  'name',
+  'provider',
+  'credentialType',
+  'status',
+  'lastVerifiedAt',
+  'verificationError',
+  'verifiedIdentity',
+  'hint',
+  'createdAt',
+  'updatedAt',
+  'secretVersion',
+  'linkCount',
 ];
 
 /** A credential without its sealed secret, as listing and reading project it. */
@@ -35,10 +47,17 @@ export function rateCounter(orgId: string, budget: 'read' | 'write') {
 }
 
 /** A put that must not overwrite anything, as every item the service creates is written. */
-export const newItem = (item: Item) => ({ Put: { TableName: table(), Item: item, ConditionExpression: 'attribute_not_exists(pk)' } });
+export const newItem = (item: Item) => ({
+  Put: { TableName: table(), Item: item, ConditionExpression: 'attribute_not_exists(pk)' },
+});
 
 /** Every item of the organization whose sort key starts with `prefix`, newest first, page after page. */
-export async function queryAllNewestFirst(db: DynamoDBClient, orgId: string, prefix: string, projection: object = {}): Promise<Item[]> {
+export async function queryAllNewestFirst(
+  db: DynamoDBClient,
+  orgId: string,
+  prefix: string,
+  projection: object = {},
+): Promise<Item[]> {
   const items: Item[] = [];
   let startKey: Item | undefined;
   do {

@@ -1,7 +1,7 @@
 import { DynamoDBClient, GetItemCommand, TransactWriteItemsCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { GenerateDataKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { key, newItem, rateCounter, summaryProjection, table, type Item } from './raw-requests.ts';
+import { type Item, key, newItem, rateCounter, summaryProjection, table } from './raw-requests.ts';
 
 const db = new DynamoDBClient({});
 const kms = new KMSClient({});
@@ -51,7 +51,12 @@ export async function handler(input: { orgId: string; id: string; hint: string; 
       ],
     }),
   );
-  const message = JSON.stringify({ orgId: input.orgId, credentialId: input.id, secretVersion: version + 1, attempt: 1 });
+  const message = JSON.stringify({
+    orgId: input.orgId,
+    credentialId: input.id,
+    secretVersion: version + 1,
+    attempt: 1,
+  });
   await sqs.send(new SendMessageCommand({ QueueUrl: process.env.QUEUE_URL, MessageBody: message }));
   return version + 1;
 }

@@ -1,5 +1,5 @@
 import { DynamoDBClient, GetItemCommand, TransactWriteItemsCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
-import { key, newItem, rateCounter, summaryProjection, table, type Item } from './raw-requests.ts';
+import { type Item, key, newItem, rateCounter, summaryProjection, table } from './raw-requests.ts';
 
 const db = new DynamoDBClient({});
 
@@ -9,7 +9,12 @@ export async function handler(input: { orgId: string; id: string; name: string; 
   const resourceKey = key(input.orgId, `RES#${input.id}`);
   const { Item } = await db.send(new GetItemCommand({ TableName: table(), Key: resourceKey, ConsistentRead: true }));
   await db.send(
-    new GetItemCommand({ TableName: table(), Key: key(input.orgId, `CRED#${Item!.credentialId!.S}`), ConsistentRead: true, ...summaryProjection }),
+    new GetItemCommand({
+      TableName: table(),
+      Key: key(input.orgId, `CRED#${Item!.credentialId!.S}`),
+      ConsistentRead: true,
+      ...summaryProjection,
+    }),
   );
   const revision = Number(Item!.revision!.N);
   await db.send(
@@ -18,7 +23,12 @@ export async function handler(input: { orgId: string; id: string; name: string; 
         {
           Put: {
             TableName: table(),
-            Item: { ...Item, name: { S: input.name }, updatedAt: { S: input.updatedAt }, revision: { N: String(revision + 1) } },
+            Item: {
+              ...Item,
+              name: { S: input.name },
+              updatedAt: { S: input.updatedAt },
+              revision: { N: String(revision + 1) },
+            },
             ConditionExpression: 'revision = :seen',
             ExpressionAttributeValues: { ':seen': { N: String(revision) } },
           },

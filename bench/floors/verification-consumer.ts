@@ -1,7 +1,7 @@
 import { DynamoDBClient, GetItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { DecryptCommand, KMSClient } from '@aws-sdk/client-kms';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { GetCallerIdentityCommand, STSClient, type GetCallerIdentityCommandOutput } from '@aws-sdk/client-sts';
+import { GetCallerIdentityCommand, type GetCallerIdentityCommandOutput, STSClient } from '@aws-sdk/client-sts';
 import { key, table } from './raw-requests.ts';
 
 const db = new DynamoDBClient({});
@@ -23,13 +23,23 @@ export async function handler(input: { orgId: string; id: string; accessKeyId: s
       EncryptionContext: { orgId: input.orgId, credentialId: input.id },
     }),
   );
-  const sts = new STSClient({ credentials: { accessKeyId: input.accessKeyId, secretAccessKey: input.secretAccessKey }, maxAttempts: 1 });
+  const sts = new STSClient({
+    credentials: { accessKeyId: input.accessKeyId, secretAccessKey: input.secretAccessKey },
+    maxAttempts: 1,
+  });
   let identity: GetCallerIdentityCommandOutput;
   try {
     identity = await sts.send(new GetCallerIdentityCommand({}));
   } catch {
-    const body = { orgId: input.orgId, credentialId: input.id, secretVersion: Number(Item!.secretVersion!.N), attempt: 2 };
-    await sqs.send(new SendMessageCommand({ QueueUrl: process.env.QUEUE_URL, MessageBody: JSON.stringify(body), DelaySeconds: 30 }));
+    const body = {
+      orgId: input.orgId,
+      credentialId: input.id,
+      secretVersion: Number(Item!.secretVersion!.N),
+      attempt: 2,
+    };
+    await sqs.send(
+      new SendMessageCommand({ QueueUrl: process.env.QUEUE_URL, MessageBody: JSON.stringify(body), DelaySeconds: 30 }),
+    );
     return { batchItemFailures: [] };
   } finally {
     sts.destroy();
@@ -39,13 +49,16 @@ export async function handler(input: { orgId: string; id: string; accessKeyId: s
     new UpdateItemCommand({
       TableName: table(),
       Key: credentialKey,
-      UpdateExpression: 'SET #status = :status, lastVerifiedAt = :at, updatedAt = :at, verifiedIdentity = :identity, dueAt = :dueAt',
+      UpdateExpression:
+        'SET #status = :status, lastVerifiedAt = :at, updatedAt = :at, verifiedIdentity = :identity, dueAt = :dueAt',
       ConditionExpression: 'secretVersion = :version',
       ExpressionAttributeNames: { '#status': 'status' },
       ExpressionAttributeValues: {
         ':status': { S: 'VALID' },
         ':at': { S: at },
-        ':identity': { M: { accountId: { S: identity.Account! }, arn: { S: identity.Arn! }, userId: { S: identity.UserId! } } },
+        ':identity': {
+          M: { accountId: { S: identity.Account! }, arn: { S: identity.Arn! }, userId: { S: identity.UserId! } },
+        },
         ':dueAt': { S: `V#${at}` },
         ':version': Item!.secretVersion!,
       },

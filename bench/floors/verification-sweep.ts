@@ -26,12 +26,21 @@ export async function handler() {
           TableName: table(),
           IndexName: 'verification-due',
           KeyConditionExpression: 'dueShard = :shard AND dueAt BETWEEN :from AND :to',
-          ExpressionAttributeValues: { ':shard': { S: `DUE#${shard}` }, ':from': { S: `${prefix}#` }, ':to': { S: `${prefix}#${before}` } },
+          ExpressionAttributeValues: {
+            ':shard': { S: `DUE#${shard}` },
+            ':from': { S: `${prefix}#` },
+            ':to': { S: `${prefix}#${before}` },
+          },
           Limit: 500,
         }),
       );
       for (const due of Items) {
-        const body = { orgId: due.orgId!.S, credentialId: due.id!.S, secretVersion: Number(due.secretVersion!.N), attempt: 1 };
+        const body = {
+          orgId: due.orgId!.S,
+          credentialId: due.id!.S,
+          secretVersion: Number(due.secretVersion!.N),
+          attempt: 1,
+        };
         await sqs.send(new SendMessageCommand({ QueueUrl: process.env.QUEUE_URL, MessageBody: JSON.stringify(body) }));
         await db.send(
           new UpdateItemCommand({
@@ -39,7 +48,10 @@ export async function handler() {
             Key: { pk: due.pk!, sk: due.sk! },
             UpdateExpression: 'SET dueAt = :next',
             ConditionExpression: 'dueAt = :seen',
-            ExpressionAttributeValues: { ':next': { S: `${prefix}#${new Date(now).toISOString()}` }, ':seen': due.dueAt! },
+            ExpressionAttributeValues: {
+              ':next': { S: `${prefix}#${new Date(now).toISOString()}` },
+              ':seen': due.dueAt!,
+            },
           }),
         );
         queued++;

@@ -1,6 +1,6 @@
 import { DynamoDBClient, GetItemCommand, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { key, rateCounter, summaryProjection, table, type Item } from './raw-requests.ts';
+import { type Item, key, rateCounter, summaryProjection, table } from './raw-requests.ts';
 
 const db = new DynamoDBClient({});
 const sqs = new SQSClient({});
@@ -9,10 +9,22 @@ const sqs = new SQSClient({});
 export async function handler(input: { orgId: string; id: string; audit: Item }) {
   await db.send(new UpdateItemCommand(rateCounter(input.orgId, 'write')));
   const { Item } = await db.send(
-    new GetItemCommand({ TableName: table(), Key: key(input.orgId, `CRED#${input.id}`), ConsistentRead: true, ...summaryProjection }),
+    new GetItemCommand({
+      TableName: table(),
+      Key: key(input.orgId, `CRED#${input.id}`),
+      ConsistentRead: true,
+      ...summaryProjection,
+    }),
   );
-  const message = JSON.stringify({ orgId: input.orgId, credentialId: input.id, secretVersion: Number(Item!.secretVersion!.N), attempt: 1 });
+  const message = JSON.stringify({
+    orgId: input.orgId,
+    credentialId: input.id,
+    secretVersion: Number(Item!.secretVersion!.N),
+    attempt: 1,
+  });
   await sqs.send(new SendMessageCommand({ QueueUrl: process.env.QUEUE_URL, MessageBody: message }));
-  await db.send(new PutItemCommand({ TableName: table(), Item: input.audit, ConditionExpression: 'attribute_not_exists(pk)' }));
+  await db.send(
+    new PutItemCommand({ TableName: table(), Item: input.audit, ConditionExpression: 'attribute_not_exists(pk)' }),
+  );
   return Item;
 }

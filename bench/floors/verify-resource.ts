@@ -13,7 +13,9 @@ const kms = new KMSClient({});
 export async function handler(input: { orgId: string; id: string; accessKeyId: string; secretAccessKey: string }) {
   await db.send(new UpdateItemCommand(rateCounter(input.orgId, 'write')));
   const resourceKey = key(input.orgId, `RES#${input.id}`);
-  const { Item: resource } = await db.send(new GetItemCommand({ TableName: table(), Key: resourceKey, ConsistentRead: true }));
+  const { Item: resource } = await db.send(
+    new GetItemCommand({ TableName: table(), Key: resourceKey, ConsistentRead: true }),
+  );
   const credentialId = resource!.credentialId!.S!;
   const { Item: credential } = await db.send(
     new GetItemCommand({ TableName: table(), Key: key(input.orgId, `CRED#${credentialId}`), ConsistentRead: true }),

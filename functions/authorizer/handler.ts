@@ -1,7 +1,7 @@
 import type { APIGatewayAuthorizerResult, APIGatewayTokenAuthorizerEvent } from 'aws-lambda';
 import { authSettings } from '../../shared/auth/auth-settings.ts';
-import { loadJwtSecret } from '../../shared/auth/jwt-secret-source.ts';
 import { toAuthorizerContext } from '../../shared/auth/authorizer-context.ts';
+import { loadJwtSecret } from '../../shared/auth/jwt-secret-source.ts';
 import { InvalidTokenError, verifyToken } from '../../shared/auth/token-verifier.ts';
 import { logger } from '../../shared/logger.ts';
 

@@ -4,6 +4,11 @@ import { json } from '../../shared/http/responses.ts';
 import { sealingDeps } from '../../shared/runtime/sealing-deps.ts';
 
 export const handler = apiHandler({ budget: 'write', jsonBody: true }, async (request) => {
-  const { view } = await createCredential(sealingDeps(), request.actor, request.body, request.headers['idempotency-key']);
+  const { view } = await createCredential(
+    sealingDeps(),
+    request.actor,
+    request.body,
+    request.headers['idempotency-key'],
+  );
   return json(201, view, { Location: `/api/v1/credentials/${view.id}` });
 });

@@ -5,11 +5,11 @@ import { logger } from '../../shared/logger.ts';
 import { verifyDeps } from '../../shared/runtime/verification-deps.ts';
 import { parseVerificationMessage } from '../../shared/verification/verification-message.ts';
 import {
-  FIRST_DELIVERY,
-  verifyCredential,
   type Delivery,
+  FIRST_DELIVERY,
   type VerifyDeps,
   type VerifyOutcome,
+  verifyCredential,
 } from '../../shared/verification/verify-credential.ts';
 
 /**
@@ -40,7 +40,9 @@ export const handler = async (event: SQSEvent, context: Context): Promise<SQSBat
 function deliveryOf(record: SQSRecord): Delivery {
   const receiveCount = Number(record.attributes?.ApproximateReceiveCount);
   const firstReceivedAt = Number(record.attributes?.ApproximateFirstReceiveTimestamp);
-  return Number.isInteger(receiveCount) && Number.isFinite(firstReceivedAt) ? { receiveCount, firstReceivedAt } : FIRST_DELIVERY;
+  return Number.isInteger(receiveCount) && Number.isFinite(firstReceivedAt)
+    ? { receiveCount, firstReceivedAt }
+    : FIRST_DELIVERY;
 }
 
 /** Names the record and the error's kind only: neither the message body nor the error's text reaches the log. */

@@ -48,7 +48,9 @@ export class ConsoleHosting extends Construct {
         referrerPolicy: { referrerPolicy: HeadersReferrerPolicy.NO_REFERRER, override: true },
         strictTransportSecurity: { accessControlMaxAge: Duration.days(365), includeSubdomains: true, override: true },
       },
-      customHeadersBehavior: { customHeaders: [{ header: 'Cross-Origin-Opener-Policy', value: 'same-origin', override: true }] },
+      customHeadersBehavior: {
+        customHeaders: [{ header: 'Cross-Origin-Opener-Policy', value: 'same-origin', override: true }],
+      },
     });
     this.distribution = new Distribution(this, 'Distribution', {
       comment: 'EntryGuard admin console',
@@ -71,13 +73,30 @@ export class ConsoleHosting extends Construct {
 
     Validations.of(this.bucket).acknowledge({
       id: 'AwsSolutions-S1',
-      reason: 'The bucket holds only the public build of the console and CloudFront is its sole reader, so S3 access logs would record nothing but CloudFront.',
+      reason:
+        'The bucket holds only the public build of the console and CloudFront is its sole reader, so S3 access logs would record nothing but CloudFront.',
     });
     Validations.of(this.distribution).acknowledge(
-      { id: 'AwsSolutions-CFR1', reason: 'The console is static files; who may act is decided by the API’s token checks, not by the viewer’s country.' },
-      { id: 'AwsSolutions-CFR2', reason: 'Static files only: a WAF is an operator choice with its own cost, and the API the page calls has its own throttling and rate limits.' },
-      { id: 'AwsSolutions-CFR3', reason: 'Static files only: every action the page takes is an API call, recorded by the API’s access log and audit trail.' },
-      { id: 'AwsSolutions-CFR4', reason: 'The default *.cloudfront.net certificate fixes the minimum TLS version; an operator adding a custom domain sets TLS 1.2 on it.' },
+      {
+        id: 'AwsSolutions-CFR1',
+        reason:
+          'The console is static files; who may act is decided by the API’s token checks, not by the viewer’s country.',
+      },
+      {
+        id: 'AwsSolutions-CFR2',
+        reason:
+          'Static files only: a WAF is an operator choice with its own cost, and the API the page calls has its own throttling and rate limits.',
+      },
+      {
+        id: 'AwsSolutions-CFR3',
+        reason:
+          'Static files only: every action the page takes is an API call, recorded by the API’s access log and audit trail.',
+      },
+      {
+        id: 'AwsSolutions-CFR4',
+        reason:
+          'The default *.cloudfront.net certificate fixes the minimum TLS version; an operator adding a custom domain sets TLS 1.2 on it.',
+      },
     );
   }
 }

@@ -1,12 +1,12 @@
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import {
   EndpointType,
+  type IResource,
   LambdaIntegration,
   LogGroupLogDestination,
   MethodLoggingLevel,
   RestApi,
   TokenAuthorizer,
-  type IResource,
 } from 'aws-cdk-lib/aws-apigateway';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -40,7 +40,10 @@ export class CredentialsApi extends Construct {
     super(scope, id);
     this.consoleOrigin = props.consoleOrigin;
     // Retained with the stack's deletion: it is the record of who called the API.
-    const accessLogs = new LogGroup(this, 'AccessLogs', { retention: RetentionDays.ONE_YEAR, removalPolicy: RemovalPolicy.RETAIN });
+    const accessLogs = new LogGroup(this, 'AccessLogs', {
+      retention: RetentionDays.ONE_YEAR,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
 
     this.restApi = new RestApi(this, 'RestApi', {
       description: 'EntryGuard Credentials API',
@@ -69,19 +72,23 @@ export class CredentialsApi extends Construct {
     Validations.of(this.restApi).acknowledge(
       {
         id: 'AwsSolutions-APIG2',
-        reason: 'Every handler validates its path, query and body against the contract; a gateway model would duplicate it.',
+        reason:
+          'Every handler validates its path, query and body against the contract; a gateway model would duplicate it.',
       },
       {
         id: 'AwsSolutions-APIG3',
-        reason: 'WAF is an operator choice with its own cost; stage throttling and per-organization rate limits are built in (see the operator guide).',
+        reason:
+          'WAF is an operator choice with its own cost; stage throttling and per-organization rate limits are built in (see the operator guide).',
       },
       {
         id: 'AwsSolutions-APIG6',
-        reason: 'Execution logging is off on purpose: the JSON access log records every request without bodies or tokens, and execution logs would need an account-wide CloudWatch role.',
+        reason:
+          'Execution logging is off on purpose: the JSON access log records every request without bodies or tokens, and execution logs would need an account-wide CloudWatch role.',
       },
       {
         id: 'AwsSolutions-COG4',
-        reason: "Tokens come from the organization's identity provider (HS256 secret or JWKS), verified by the Lambda TOKEN authorizer; Cognito is not the issuer.",
+        reason:
+          "Tokens come from the organization's identity provider (HS256 secret or JWKS), verified by the Lambda TOKEN authorizer; Cognito is not the issuer.",
       },
     );
   }
@@ -114,7 +121,8 @@ export class CredentialsApi extends Construct {
     });
     Validations.of(preflight).acknowledge({
       id: 'AwsSolutions-APIG4',
-      reason: 'CORS preflight requests carry no credentials by definition; the mock integration only returns CORS headers.',
+      reason:
+        'CORS preflight requests carry no credentials by definition; the mock integration only returns CORS headers.',
     });
   }
 }

@@ -14,7 +14,12 @@ interface GatewayError {
 const quoted = (text: string) => JSON.stringify(text);
 
 const GATEWAY_ERRORS: GatewayError[] = [
-  { type: ResponseType.UNAUTHORIZED, statusCode: '401', error: 'UNAUTHORIZED', message: quoted('Missing or invalid bearer token') },
+  {
+    type: ResponseType.UNAUTHORIZED,
+    statusCode: '401',
+    error: 'UNAUTHORIZED',
+    message: quoted('Missing or invalid bearer token'),
+  },
   { type: ResponseType.ACCESS_DENIED, statusCode: '403', error: 'FORBIDDEN', message: quoted('Access denied') },
   {
     type: ResponseType.THROTTLED,
@@ -25,8 +30,18 @@ const GATEWAY_ERRORS: GatewayError[] = [
     headers: { 'Retry-After': "'1'" },
   },
   // A REST API answers an unknown path or method with 403 "Missing Authentication Token"; it is a missing route.
-  { type: ResponseType.MISSING_AUTHENTICATION_TOKEN, statusCode: '404', error: 'NOT_FOUND', message: quoted('No such route') },
-  { type: ResponseType.REQUEST_TOO_LARGE, statusCode: '413', error: 'PAYLOAD_TOO_LARGE', message: quoted('Request body too large') },
+  {
+    type: ResponseType.MISSING_AUTHENTICATION_TOKEN,
+    statusCode: '404',
+    error: 'NOT_FOUND',
+    message: quoted('No such route'),
+  },
+  {
+    type: ResponseType.REQUEST_TOO_LARGE,
+    statusCode: '413',
+    error: 'PAYLOAD_TOO_LARGE',
+    message: quoted('Request body too large'),
+  },
   { type: ResponseType.DEFAULT_4XX, error: 'VALIDATION_ERROR', message: '$context.error.messageString' },
   { type: ResponseType.DEFAULT_5XX, error: 'INTERNAL_ERROR', message: quoted('Internal server error') },
 ];

@@ -1,6 +1,6 @@
 import { Aws, Validations } from 'aws-cdk-lib';
-import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { TableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Grants } from '../../functions/routes.ts';
@@ -28,7 +28,14 @@ export interface ServiceResources {
 /** Transactions need no action of their own: TransactWriteItems is authorized per item as Put/Update/Delete/ConditionCheck. */
 export const TABLE_ACTIONS = {
   read: ['dynamodb:GetItem', 'dynamodb:Query'],
-  write: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:ConditionCheckItem'],
+  write: [
+    'dynamodb:GetItem',
+    'dynamodb:Query',
+    'dynamodb:PutItem',
+    'dynamodb:UpdateItem',
+    'dynamodb:DeleteItem',
+    'dynamodb:ConditionCheckItem',
+  ],
 } as const;
 
 export const KMS_ACTIONS = { generateDataKey: 'kms:GenerateDataKey', decrypt: 'kms:Decrypt' } as const;
@@ -67,7 +74,8 @@ export function grantServiceAccess(fn: ServiceFunction, grants: ServiceGrants, r
     });
     Validations.of(fn).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:iam::*:role/*]',
-      reason: 'Customers create the roles in their own accounts, unknown when deploying; only IAM roles, never of this account, and each one trusts this role only with its organization\'s external ID.',
+      reason:
+        "Customers create the roles in their own accounts, unknown when deploying; only IAM roles, never of this account, and each one trusts this role only with its organization's external ID.",
     });
   }
   if (grants.queue === 'send') {

@@ -37,7 +37,8 @@ export class JwtAuthorizer extends Construct {
     this.function.function.addEnvironment('JWT_SECRET_ARN', this.secret.secretArn);
     Validations.of(this.secret).acknowledge({
       id: 'AwsSolutions-SMG4',
-      reason: 'The identity provider signs tokens with this key, so rotating it is a coordinated operator step (see the operator guide), not a Lambda rotation.',
+      reason:
+        'The identity provider signs tokens with this key, so rotating it is a coordinated operator step (see the operator guide), not a Lambda rotation.',
     });
   }
 }

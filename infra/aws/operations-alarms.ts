@@ -1,6 +1,6 @@
 import { Duration } from 'aws-cdk-lib';
 import type { RestApi } from 'aws-cdk-lib/aws-apigateway';
-import { Alarm, ComparisonOperator, TreatMissingData, type Metric } from 'aws-cdk-lib/aws-cloudwatch';
+import { Alarm, ComparisonOperator, type Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Topic } from 'aws-cdk-lib/aws-sns';
@@ -39,7 +39,10 @@ export class OperationsAlarms extends Construct {
     add(
       'DeadLetterMessages',
       'Verification requests reached the dead-letter queue: their credentials stay UNVERIFIED until the sweep re-queues them.',
-      props.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: 'Maximum' }),
+      props.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
+        period: Duration.minutes(1),
+        statistic: 'Maximum',
+      }),
     );
     add(
       'Api5xx',
@@ -47,7 +50,11 @@ export class OperationsAlarms extends Construct {
       props.api.metricServerError({ period: Duration.minutes(5), statistic: 'Sum' }),
     );
     for (const [handler, fn] of props.backgroundFunctions) {
-      add(`${handler}-errors`, `${handler} failed an invocation.`, fn.metricErrors({ period: Duration.minutes(5), statistic: 'Sum' }));
+      add(
+        `${handler}-errors`,
+        `${handler} failed an invocation.`,
+        fn.metricErrors({ period: Duration.minutes(5), statistic: 'Sum' }),
+      );
     }
   }
 }

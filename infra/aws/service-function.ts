@@ -1,9 +1,9 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { type Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { type BundlingOptions, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 
@@ -19,7 +19,8 @@ export const SERVICE_BUNDLING = {
   format: OutputFormat.ESM,
   mainFields: ['module', 'main'],
   // Bundled CommonJS dependencies call require(), which ESM does not define.
-  banner: "import { createRequire as __entryguardCreateRequire } from 'node:module';const require = __entryguardCreateRequire(import.meta.url);",
+  banner:
+    "import { createRequire as __entryguardCreateRequire } from 'node:module';const require = __entryguardCreateRequire(import.meta.url);",
   minify: true,
   sourceMap: true,
   sourcesContent: false,
@@ -59,7 +60,10 @@ export class ServiceFunction extends Construct {
       removalPolicy: RemovalPolicy.DESTROY,
     });
     // Our own role instead of the default one: AWSLambdaBasicExecutionRole allows writing to every log group.
-    this.role = new Role(this, 'Role', { assumedBy: new ServicePrincipal('lambda.amazonaws.com'), roleName: props.roleName });
+    this.role = new Role(this, 'Role', {
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+      roleName: props.roleName,
+    });
     this.logGroup.grantWrite(this.role);
 
     this.function = new NodejsFunction(this, 'Function', {
@@ -80,7 +84,8 @@ export class ServiceFunction extends Construct {
     });
     Validations.of(this).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
-      reason: 'Active tracing: xray:PutTraceSegments and xray:PutTelemetryRecords support no resource-level permissions, so AWS requires "*".',
+      reason:
+        'Active tracing: xray:PutTraceSegments and xray:PutTelemetryRecords support no resource-level permissions, so AWS requires "*".',
     });
   }
 }

@@ -43,13 +43,23 @@ export function isConsoleRequest(method: string, pathname: string): boolean {
   return (method === 'GET' || method === 'HEAD') && pathname !== '/api' && !pathname.startsWith('/api/');
 }
 
-export async function serveConsole(site: ConsoleSite, request: IncomingMessage, response: ServerResponse, url: URL, requestId: string): Promise<void> {
+export async function serveConsole(
+  site: ConsoleSite,
+  request: IncomingMessage,
+  response: ServerResponse,
+  url: URL,
+  requestId: string,
+): Promise<void> {
   const headers = { ...CONSOLE_HEADERS, 'X-Request-Id': requestId };
   if (url.pathname === '/console-config.json') {
     // The Host check keeps a DNS-rebinding page (evil.example resolving to 127.0.0.1) from reading the token.
     const token = site.developmentToken && isLoopback(request.headers.host) ? await site.developmentToken() : undefined;
     const body = JSON.stringify(token === undefined ? {} : { developmentToken: token });
-    response.writeHead(200, { ...headers, 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) });
+    response.writeHead(200, {
+      ...headers,
+      'Content-Type': 'application/json',
+      'Content-Length': Buffer.byteLength(body),
+    });
     response.end(request.method === 'HEAD' ? undefined : body);
     return;
   }
@@ -71,14 +81,18 @@ export async function serveConsole(site: ConsoleSite, request: IncomingMessage, 
  * The file a URL path names inside `root`, or `undefined`: percent-decoded, `..` and symlinks resolved, and the
  * result refused unless it is a regular file under `root` with a known type and no dot-segment in its path.
  */
-async function findFile(root: string, pathname: string): Promise<{ path: string; size: number; contentType: string } | undefined> {
+async function findFile(
+  root: string,
+  pathname: string,
+): Promise<{ path: string; size: number; contentType: string } | undefined> {
   let decoded: string;
   try {
     decoded = decodeURIComponent(pathname);
   } catch {
     return undefined;
   }
-  if (decoded.includes('\0') || decoded.includes('\\') || decoded.split('/').some((segment) => segment.startsWith('.'))) return undefined;
+  if (decoded.includes('\0') || decoded.includes('\\') || decoded.split('/').some((segment) => segment.startsWith('.')))
+    return undefined;
   const base = await realpath(root).catch(() => undefined);
   if (base === undefined) return undefined;
   const wanted = resolve(base, `.${decoded.endsWith('/') ? `${decoded}index.html` : decoded}`);

@@ -36,7 +36,9 @@ export function proxyEvent(
     httpMethod: method,
     headers: Object.fromEntries(headerValues.map(([name, values]) => [name, values[values.length - 1]!])),
     multiValueHeaders: Object.fromEntries(headerValues),
-    queryStringParameters: hasQuery ? Object.fromEntries([...queryValues].map(([name, values]) => [name, values[values.length - 1]!])) : null,
+    queryStringParameters: hasQuery
+      ? Object.fromEntries([...queryValues].map(([name, values]) => [name, values[values.length - 1]!]))
+      : null,
     multiValueQueryStringParameters: hasQuery ? Object.fromEntries(queryValues) : null,
     pathParameters: Object.keys(match.pathParameters).length ? match.pathParameters : null,
     stageVariables: null,
@@ -61,9 +63,21 @@ export function proxyEvent(
 
 function localIdentity(sourceIp: string): APIGatewayProxyEvent['requestContext']['identity'] {
   return {
-    accessKey: null, accountId: null, apiKey: null, apiKeyId: null, caller: null, clientCert: null,
-    cognitoAuthenticationProvider: null, cognitoAuthenticationType: null, cognitoIdentityId: null,
-    cognitoIdentityPoolId: null, principalOrgId: null, sourceIp, user: null, userAgent: null, userArn: null,
+    accessKey: null,
+    accountId: null,
+    apiKey: null,
+    apiKeyId: null,
+    caller: null,
+    clientCert: null,
+    cognitoAuthenticationProvider: null,
+    cognitoAuthenticationType: null,
+    cognitoIdentityId: null,
+    cognitoIdentityPoolId: null,
+    principalOrgId: null,
+    sourceIp,
+    user: null,
+    userAgent: null,
+    userArn: null,
   };
 }
 

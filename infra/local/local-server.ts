@@ -1,11 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { APIGatewayAuthorizerResult, APIGatewayProxyEvent, APIGatewayProxyResult, APIGatewayTokenAuthorizerEvent, Context } from 'aws-lambda';
-import { routes, type Route } from '../../functions/routes.ts';
+import type {
+  APIGatewayAuthorizerResult,
+  APIGatewayProxyEvent,
+  APIGatewayProxyResult,
+  APIGatewayTokenAuthorizerEvent,
+  Context,
+} from 'aws-lambda';
+import { type Route, routes } from '../../functions/routes.ts';
 import type { ErrorCode } from '../../shared/errors.ts';
 import { errorBody } from '../../shared/http/error-body.ts';
 import { logger } from '../../shared/logger.ts';
-import { isConsoleRequest, serveConsole, type ConsoleSite } from './console-site.ts';
+import { type ConsoleSite, isConsoleRequest, serveConsole } from './console-site.ts';
 import { lambdaContext, proxyEvent, tokenAuthorizerEvent } from './gateway-event.ts';
 import { routeMatcher } from './route-matcher.ts';
 
@@ -55,11 +61,21 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
     const requestId = randomUUID();
     serve(request, response, requestId)
       .catch((error: unknown) => {
-        logger.error('local server failed', { errorName: (error as Error).name, stack: (error as Error).stack, requestId });
+        logger.error('local server failed', {
+          errorName: (error as Error).name,
+          stack: (error as Error).stack,
+          requestId,
+        });
         sendGatewayError(response, 500, 'INTERNAL_ERROR', 'An unexpected error occurred', requestId);
       })
       .finally(() => {
-        logger.info('request', { method: request.method, path: request.url?.split('?')[0], status: response.statusCode, ms: Date.now() - started, requestId });
+        logger.info('request', {
+          method: request.method,
+          path: request.url?.split('?')[0],
+          status: response.statusCode,
+          ms: Date.now() - started,
+          requestId,
+        });
       });
   });
 
@@ -133,7 +149,13 @@ async function readBody(request: IncomingMessage): Promise<string | null | undef
   return size === 0 ? null : Buffer.concat(chunks).toString('utf8');
 }
 
-function sendGatewayError(response: ServerResponse, status: number, code: ErrorCode, message: string, requestId: string): void {
+function sendGatewayError(
+  response: ServerResponse,
+  status: number,
+  code: ErrorCode,
+  message: string,
+  requestId: string,
+): void {
   if (response.headersSent) return;
   response.writeHead(status, {
     'Content-Type': 'application/json',

@@ -3,18 +3,18 @@ import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { resetAuthSettings } from '../../shared/auth/auth-settings.ts';
 import { mintToken } from '../../shared/auth/mint-token.ts';
-import { resetProviderSettings } from '../../shared/providers/provider-settings.ts';
 import { config, resetConfig } from '../../shared/config.ts';
 import { createKeyProvider } from '../../shared/crypto/key-provider-factory.ts';
-import { InProcessQueue } from '../../shared/queue/in-process-queue.ts';
 import { rateLimiter } from '../../shared/http/middleware/rate-limit.ts';
+import { logger } from '../../shared/logger.ts';
+import { resetProviderSettings } from '../../shared/providers/provider-settings.ts';
+import { InProcessQueue } from '../../shared/queue/in-process-queue.ts';
 import { externalIdRepository } from '../../shared/runtime/aws-role-deps.ts';
 import { keyProvider } from '../../shared/runtime/keys.ts';
 import { verificationQueue } from '../../shared/runtime/queue.ts';
 import { table } from '../../shared/runtime/table.ts';
-import { logger } from '../../shared/logger.ts';
 import { ensureTable } from './create-table.ts';
-import { startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local.ts';
+import { type DynamoDbLocal, startDynamoDbLocal } from './dynamodb-local.ts';
 import { localJwtSecret } from './jwt-secret.ts';
 import { startLocalServer } from './local-server.ts';
 import { invokeConsumer } from './queue-consumer.ts';
@@ -61,7 +61,11 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
 
   const settings = config();
   await ensureTable(
-    new DynamoDBClient({ region: settings.region, endpoint: settings.dynamoDbEndpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }),
+    new DynamoDBClient({
+      region: settings.region,
+      endpoint: settings.dynamoDbEndpoint,
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    }),
     settings.tableName,
   );
   const queue = new InProcessQueue({
@@ -73,7 +77,10 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
   verificationQueue.override(queue);
   queue.start(invokeConsumer, { batchSize: 10 });
   const sweeper = startSweepTimer(options.sweepIntervalMs ?? 60_000);
-  const server = await startLocalServer({ port: options.port, ...(options.console && { console: consoleSite(options.console) }) });
+  const server = await startLocalServer({
+    port: options.port,
+    ...(options.console && { console: consoleSite(options.console) }),
+  });
   return {
     url: server.url,
     jwtSecret: process.env.JWT_SECRET,

@@ -26,7 +26,12 @@ export function routeMatcher(routes: readonly Route[]) {
           return '([^/]+)';
         })
         .join('/');
-      return { route, pattern: new RegExp(`^${source}/?$`), names, literalSegments: route.path.split('/').length - names.length };
+      return {
+        route,
+        pattern: new RegExp(`^${source}/?$`),
+        names,
+        literalSegments: route.path.split('/').length - names.length,
+      };
     })
     .sort((a, b) => b.literalSegments - a.literalSegments);
 

@@ -14,7 +14,9 @@ const service = await startLocalService({
 });
 const ready = `EntryGuard Credentials is running at ${service.url}/api/v1 (ready in ${Date.now() - started} ms)`;
 if (service.jwtSecret === undefined) {
-  process.stdout.write(`\n${ready}\n\nTokens are verified against ${process.env.JWT_JWKS_URL}; sign in with that issuer.\n\n`);
+  process.stdout.write(
+    `\n${ready}\n\nTokens are verified against ${process.env.JWT_JWKS_URL}; sign in with that issuer.\n\n`,
+  );
 } else {
   await printDevelopmentToken(service.jwtSecret);
 }

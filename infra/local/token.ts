@@ -14,7 +14,9 @@ const { values } = parseArgs({
 });
 
 if (!values.org) {
-  process.stderr.write('usage: npm run token -- --org <orgId> [--role ORG_ADMIN|USER]... [--email a@b] [--user id] [--expires-in 12h]\n');
+  process.stderr.write(
+    'usage: npm run token -- --org <orgId> [--role ORG_ADMIN|USER]... [--email a@b] [--user id] [--expires-in 12h]\n',
+  );
   process.exit(2);
 }
 

@@ -7,7 +7,10 @@ import { AUDIT_EVENT_TYPES, type AuditEventType } from './audit-entry.ts';
 const ISO_DATETIME =
   /^(?:(?:\d\d[2468][048]|\d\d[13579][26]|\d\d0[48]|[02468][048]00|[13579][26]00)-02-29|\d{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\d|30)|02-(?:0[1-9]|1\d|2[0-8])))T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d(?:\.\d+)?(?:Z|[+-](?:[01]\d|2[0-3]):[0-5]\d)$/;
 
-const instant = v.pipe(v.string(), v.regex(ISO_DATETIME, 'Must be an ISO-8601 date-time with a time zone, such as 2026-02-18T13:00:00Z'));
+const instant = v.pipe(
+  v.string(),
+  v.regex(ISO_DATETIME, 'Must be an ISO-8601 date-time with a time zone, such as 2026-02-18T13:00:00Z'),
+);
 
 const query = strictObject({
   eventType: v.optional(v.picklist(AUDIT_EVENT_TYPES, `Must be one of: ${AUDIT_EVENT_TYPES.join(', ')}`)),

@@ -21,8 +21,19 @@ export interface AuditPage {
 const CLOCK_MARGIN_MS = 60_000;
 
 const ENTRY_FIELDS = [
-  'id', 'eventType', 'actorId', 'actorEmail', 'actorType', 'resourceType', 'resourceId', 'resourceName', 'result',
-  'ipAddress', 'errorMessage', 'details', 'createdAt',
+  'id',
+  'eventType',
+  'actorId',
+  'actorEmail',
+  'actorType',
+  'resourceType',
+  'resourceId',
+  'resourceName',
+  'result',
+  'ipAddress',
+  'errorMessage',
+  'details',
+  'createdAt',
 ] as const;
 
 /**
@@ -30,8 +41,12 @@ const ENTRY_FIELDS = [
  * the key range (a UUIDv7 starts with its millisecond timestamp); `createdAt` decides exactly.
  */
 export async function listAuditEntries(table: Table, orgId: string, filter: AuditFilter): Promise<AuditPage> {
-  const low = filter.from === undefined ? keys.auditPrefix : keys.audit(uuidPrefixAt(Date.parse(filter.from) - CLOCK_MARGIN_MS));
-  const newest = filter.to === undefined ? `${keys.auditPrefix}~` : keys.audit(uuidPrefixAt(Date.parse(filter.to) + CLOCK_MARGIN_MS + 1));
+  const low =
+    filter.from === undefined ? keys.auditPrefix : keys.audit(uuidPrefixAt(Date.parse(filter.from) - CLOCK_MARGIN_MS));
+  const newest =
+    filter.to === undefined
+      ? `${keys.auditPrefix}~`
+      : keys.audit(uuidPrefixAt(Date.parse(filter.to) + CLOCK_MARGIN_MS + 1));
   const high = filter.before !== undefined && filter.before < newest ? filter.before : newest;
   if (low > high) return { entries: [] };
 

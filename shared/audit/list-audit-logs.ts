@@ -20,7 +20,10 @@ export async function listAuditLogs(table: Table, orgId: string, query: AuditLog
     limit: query.limit,
     ...(query.cursor !== undefined && { before: decodeCursor(query.cursor) }),
   });
-  return { content: page.entries, nextCursor: page.next === undefined ? null : Buffer.from(page.next).toString('base64url') };
+  return {
+    content: page.entries,
+    nextCursor: page.next === undefined ? null : Buffer.from(page.next).toString('base64url'),
+  };
 }
 
 function decodeCursor(cursor: string): string {

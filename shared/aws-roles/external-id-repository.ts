@@ -1,4 +1,4 @@
-import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { asDependencyError, isConditionalCheckFailure } from '../data/dynamo-errors.ts';
 import { keys } from '../data/table.ts';
 import { EXTERNAL_ID_VERSION, newExternalId } from './external-id.ts';

@@ -1,10 +1,10 @@
-import { auditEntry, type Actor } from '../audit/audit-entry.ts';
+import { type Actor, auditEntry } from '../audit/audit-entry.ts';
 import { appendAudit } from '../audit/audit-writes.ts';
 import type { WriteDeps } from '../data/write-deps.ts';
-import { DependencyError, credentialNotFound } from '../errors.ts';
+import { credentialNotFound, DependencyError } from '../errors.ts';
 import type { VerificationQueue } from '../queue/verification-queue.ts';
 import { findCredentialSummary } from './credential-reads.ts';
-import { toView, type CredentialView } from './model.ts';
+import { type CredentialView, toView } from './model.ts';
 
 /** "Check again": queues a verification of the credential's current secret and returns it as it stands. */
 export async function checkAgain(

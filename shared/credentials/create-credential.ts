@@ -1,13 +1,13 @@
 import { createHash } from 'node:crypto';
-import { auditEntry, type Actor } from '../audit/audit-entry.ts';
+import { type Actor, auditEntry } from '../audit/audit-entry.ts';
 import { sealSecret } from '../crypto/envelope.ts';
 import { retryOnConcurrentChange } from '../data/retry-on-concurrent-change.ts';
 import { credentialNameConflict, validationError } from '../errors.ts';
 import { parseCreateInput } from './credential-input.ts';
 import type { SealingDeps } from './credential-service-deps.ts';
 import { insertCredential } from './credential-writes.ts';
-import { IdempotencyKeyTakenError, findIdempotency } from './idempotency-records.ts';
-import { toView, type CredentialRecord, type CredentialView } from './model.ts';
+import { findIdempotency, IdempotencyKeyTakenError } from './idempotency-records.ts';
+import { type CredentialRecord, type CredentialView, toView } from './model.ts';
 import { NameTakenError } from './name-claims.ts';
 import { requestVerification } from './request-verification.ts';
 
@@ -96,7 +96,12 @@ export async function createCredential(
   return { view, replayed: false };
 }
 
-async function replayOf(deps: SealingDeps, orgId: string, key: string, fingerprint: string): Promise<CreateResult | undefined> {
+async function replayOf(
+  deps: SealingDeps,
+  orgId: string,
+  key: string,
+  fingerprint: string,
+): Promise<CreateResult | undefined> {
   const stored = await findIdempotency(deps.table, orgId, key, deps.now());
   if (!stored) return undefined;
   if (stored.fingerprint !== fingerprint) {

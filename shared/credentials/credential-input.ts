@@ -2,7 +2,7 @@ import * as v from 'valibot';
 import { displayName } from '../display-name.ts';
 import { validationError } from '../errors.ts';
 import { findKind, typesOf } from '../providers/index.ts';
-import { PROVIDERS, type CredentialKind, type Provider } from '../providers/provider.ts';
+import { type CredentialKind, PROVIDERS, type Provider } from '../providers/provider.ts';
 import { isObject, parseOrThrow, strictObject } from '../validation.ts';
 
 /** A JSON object with any fields: the secret, checked against its provider's own schema next. */
@@ -25,7 +25,10 @@ export interface CreateCredentialInput {
 export function parseCreateInput(body: unknown): CreateCredentialInput {
   const envelope = parseOrThrow(createBody, body);
   const kind = kindOf(envelope.provider, envelope.credentialType);
-  const credentialData = parseOrThrow(kind.schema, envelope.credentialData, 'credentialData') as Record<string, unknown>;
+  const credentialData = parseOrThrow(kind.schema, envelope.credentialData, 'credentialData') as Record<
+    string,
+    unknown
+  >;
   return { name: envelope.name, kind, credentialData };
 }
 
@@ -64,13 +67,18 @@ export function parseRotation(
   }
   if (input.credentialData === undefined) return undefined;
   const kind = kindOf(current.provider, current.credentialType);
-  return { kind, credentialData: parseOrThrow(kind.schema, input.credentialData, 'credentialData') as Record<string, unknown> };
+  return {
+    kind,
+    credentialData: parseOrThrow(kind.schema, input.credentialData, 'credentialData') as Record<string, unknown>,
+  };
 }
 
 export function kindOf(provider: Provider, credentialType: string): CredentialKind {
   const kind = findKind(provider, credentialType);
   if (!kind) {
-    throw validationError({ credentialType: `Must be one of: ${typesOf(provider).join(', ')} for provider ${provider}` });
+    throw validationError({
+      credentialType: `Must be one of: ${typesOf(provider).join(', ')} for provider ${provider}`,
+    });
   }
   return kind;
 }

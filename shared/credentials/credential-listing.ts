@@ -1,7 +1,7 @@
 import { queryPage } from '../data/item-reads.ts';
 import { keys, type Table } from '../data/table.ts';
 import { ServiceError } from '../errors.ts';
-import { SUMMARY_PROJECTION, fromCredentialItem } from './credential-reads.ts';
+import { fromCredentialItem, SUMMARY_PROJECTION } from './credential-reads.ts';
 import type { CredentialSummary, VerificationStatus } from './model.ts';
 
 export interface ListFilter {
@@ -21,9 +21,15 @@ export interface CredentialPage {
 const CREDENTIAL_SORT_KEY = /^CRED#[0-9a-f-]{36}$/;
 
 /** Newest first (ids are UUIDv7, so sort-key order is creation order); filters applied server-side. */
-export async function listCredentialSummaries(table: Table, orgId: string, filter: ListFilter): Promise<CredentialPage> {
+export async function listCredentialSummaries(
+  table: Table,
+  orgId: string,
+  filter: ListFilter,
+): Promise<CredentialPage> {
   if (filter.after !== undefined && !CREDENTIAL_SORT_KEY.test(filter.after)) {
-    throw new ServiceError('VALIDATION_ERROR', 'Request validation failed', { validationErrors: { cursor: 'Invalid cursor' } });
+    throw new ServiceError('VALIDATION_ERROR', 'Request validation failed', {
+      validationErrors: { cursor: 'Invalid cursor' },
+    });
   }
   const conditions: string[] = [];
   const names: Record<string, string> = { ...SUMMARY_PROJECTION.ExpressionAttributeNames };

@@ -3,8 +3,20 @@ import { keys, type Table } from '../data/table.ts';
 import type { CredentialRecord, CredentialSummary } from './model.ts';
 
 const SUMMARY_FIELDS = [
-  'orgId', 'id', 'name', 'provider', 'credentialType', 'status', 'lastVerifiedAt', 'verificationError',
-  'verifiedIdentity', 'hint', 'createdAt', 'updatedAt', 'secretVersion', 'linkCount',
+  'orgId',
+  'id',
+  'name',
+  'provider',
+  'credentialType',
+  'status',
+  'lastVerifiedAt',
+  'verificationError',
+  'verifiedIdentity',
+  'hint',
+  'createdAt',
+  'updatedAt',
+  'secretVersion',
+  'linkCount',
 ] as const;
 
 /** Every stored field but the sealed secret. */
@@ -19,7 +31,11 @@ export async function findCredential(table: Table, orgId: string, id: string): P
   return item ? fromCredentialItem<CredentialRecord>(item) : undefined;
 }
 
-export async function findCredentialSummary(table: Table, orgId: string, id: string): Promise<CredentialSummary | undefined> {
+export async function findCredentialSummary(
+  table: Table,
+  orgId: string,
+  id: string,
+): Promise<CredentialSummary | undefined> {
   const item = await getItem(table, keys.org(orgId), keys.credential(id), SUMMARY_PROJECTION);
   return item ? fromCredentialItem<CredentialSummary>(item) : undefined;
 }

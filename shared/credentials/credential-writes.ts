@@ -4,10 +4,10 @@ import { auditPut } from '../audit/audit-writes.ts';
 import { ConcurrentChangeError } from '../data/concurrent-change-error.ts';
 import { asDependencyError, cancellationReasons, failedConditionAt } from '../data/dynamo-errors.ts';
 import { keys, type Table } from '../data/table.ts';
-import { transactWrite, type TransactItem } from '../data/transact-write.ts';
-import { ServiceError, credentialNotFound } from '../errors.ts';
+import { type TransactItem, transactWrite } from '../data/transact-write.ts';
+import { credentialNotFound, ServiceError } from '../errors.ts';
 import { findCredentialSummary } from './credential-reads.ts';
-import { IdempotencyKeyTakenError, idempotencyPut, type IdempotencyClaim } from './idempotency-records.ts';
+import { type IdempotencyClaim, IdempotencyKeyTakenError, idempotencyPut } from './idempotency-records.ts';
 import type { CredentialRecord, CredentialSummary } from './model.ts';
 import { NameTakenError, nameClaimDelete, nameClaimPut } from './name-claims.ts';
 import { verificationDueKeys } from './verification-due.ts';
@@ -64,8 +64,15 @@ export async function writeCredentialUpdate(
   if (update.rotation) {
     const due = verificationDueKeys(current.id, 'UNVERIFIED', update.updatedAt);
     sets.push(
-      'sealedSecret = :sealed', 'hint = :hint', 'secretVersion = :version', '#status = :unverified', 'lastVerifiedAt = :null',
-      'verificationError = :null', 'verifiedIdentity = :null', 'dueShard = :shard', 'dueAt = :dueAt',
+      'sealedSecret = :sealed',
+      'hint = :hint',
+      'secretVersion = :version',
+      '#status = :unverified',
+      'lastVerifiedAt = :null',
+      'verificationError = :null',
+      'verifiedIdentity = :null',
+      'dueShard = :shard',
+      'dueAt = :dueAt',
     );
     Object.assign(values, {
       ':sealed': update.rotation.sealedSecret,
@@ -139,7 +146,8 @@ export async function deleteUnlinkedCredential(
       return;
     } catch (error) {
       const reasons = cancellationReasons(error);
-      const retriable = reasons && (failedConditionAt(reasons, 0) || reasons.some((r) => r.Code === 'TransactionConflict'));
+      const retriable =
+        reasons && (failedConditionAt(reasons, 0) || reasons.some((r) => r.Code === 'TransactionConflict'));
       if (!retriable || attempt >= 5) throw asDependencyError(error);
     }
   }

@@ -1,4 +1,4 @@
-import { auditEntry, type Actor } from '../audit/audit-entry.ts';
+import { type Actor, auditEntry } from '../audit/audit-entry.ts';
 import type { WriteDeps } from '../data/write-deps.ts';
 import { deleteUnlinkedCredential } from './credential-writes.ts';
 

@@ -3,14 +3,18 @@ import { credentialNotFound, validationError } from '../errors.ts';
 import { listCredentialSummaries } from './credential-listing.ts';
 import { findCredentialSummary } from './credential-reads.ts';
 import type { ListCredentialsInput } from './list-input.ts';
-import { toView, type CredentialView } from './model.ts';
+import { type CredentialView, toView } from './model.ts';
 
 export interface CredentialList {
   items: CredentialView[];
   nextCursor?: string;
 }
 
-export async function listCredentials(table: Table, orgId: string, input: ListCredentialsInput): Promise<CredentialList> {
+export async function listCredentials(
+  table: Table,
+  orgId: string,
+  input: ListCredentialsInput,
+): Promise<CredentialList> {
   const page = await listCredentialSummaries(table, orgId, {
     ...(input.provider && { provider: input.provider }),
     ...(input.status && { status: input.status }),

@@ -10,7 +10,12 @@ export async function requestVerification(
   target: { orgId: string; credentialId: string; secretVersion: number },
 ): Promise<boolean> {
   try {
-    await queue.send({ orgId: target.orgId, credentialId: target.credentialId, secretVersion: target.secretVersion, attempt: 1 });
+    await queue.send({
+      orgId: target.orgId,
+      credentialId: target.credentialId,
+      secretVersion: target.secretVersion,
+      attempt: 1,
+    });
     return true;
   } catch (error) {
     logger.warn('verification request not queued; the sweep will queue it', {

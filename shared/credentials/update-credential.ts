@@ -1,4 +1,4 @@
-import { auditEntry, type Actor } from '../audit/audit-entry.ts';
+import { type Actor, auditEntry } from '../audit/audit-entry.ts';
 import { sealSecret } from '../crypto/envelope.ts';
 import { retryOnConcurrentChange } from '../data/retry-on-concurrent-change.ts';
 import { credentialNameConflict, credentialNotFound } from '../errors.ts';
@@ -6,7 +6,7 @@ import { parseRotation, parseUpdateInput, type UpdateCredentialInput } from './c
 import { findCredentialSummary } from './credential-reads.ts';
 import type { SealingDeps } from './credential-service-deps.ts';
 import { writeCredentialUpdate } from './credential-writes.ts';
-import { toView, type CredentialSummary, type CredentialView } from './model.ts';
+import { type CredentialSummary, type CredentialView, toView } from './model.ts';
 import { NameTakenError } from './name-claims.ts';
 import { requestVerification } from './request-verification.ts';
 
@@ -16,16 +16,25 @@ import { requestVerification } from './request-verification.ts';
  * queues a check; the credential's links, and so its resources, stay. The write is conditional on the name and
  * version read and retried on a concurrent change, so two racing rotations both land, one after the other.
  */
-export async function updateCredential(deps: SealingDeps, actor: Actor, id: string, body: unknown): Promise<CredentialView> {
+export async function updateCredential(
+  deps: SealingDeps,
+  actor: Actor,
+  id: string,
+  body: unknown,
+): Promise<CredentialView> {
   const input = parseUpdateInput(body);
   const sealed: SealedOnce = {};
-  const { credential, rotated } = await retryOnConcurrentChange(() => applyUpdate(deps, actor, id, input, sealed)).catch(
-    (error: unknown) => {
-      throw error instanceof NameTakenError && input.name !== undefined ? credentialNameConflict(input.name) : error;
-    },
-  );
+  const { credential, rotated } = await retryOnConcurrentChange(() =>
+    applyUpdate(deps, actor, id, input, sealed),
+  ).catch((error: unknown) => {
+    throw error instanceof NameTakenError && input.name !== undefined ? credentialNameConflict(input.name) : error;
+  });
   if (rotated) {
-    await requestVerification(deps.queue, { orgId: credential.orgId, credentialId: id, secretVersion: credential.secretVersion });
+    await requestVerification(deps.queue, {
+      orgId: credential.orgId,
+      credentialId: id,
+      secretVersion: credential.secretVersion,
+    });
   }
   return toView(credential);
 }
@@ -54,7 +63,11 @@ async function applyUpdate(
   let secret: { sealedSecret: string; hint: string; secretVersion: number } | undefined;
   if (rotation) {
     sealed.secret ??= await sealSecret(deps.keys, rotation.credentialData, { orgId, credentialId: id });
-    secret = { sealedSecret: sealed.secret, hint: rotation.kind.hint(rotation.credentialData), secretVersion: current.secretVersion + 1 };
+    secret = {
+      sealedSecret: sealed.secret,
+      hint: rotation.kind.hint(rotation.credentialData),
+      secretVersion: current.secretVersion + 1,
+    };
     credential = {
       ...credential,
       hint: secret.hint,
@@ -72,7 +85,11 @@ async function applyUpdate(
       resourceType: 'CREDENTIAL',
       resourceId: id,
       resourceName: name,
-      details: { credentialsUpdated: rotation !== undefined, renamed: name !== current.name, secretVersion: credential.secretVersion },
+      details: {
+        credentialsUpdated: rotation !== undefined,
+        renamed: name !== current.name,
+        secretVersion: credential.secretVersion,
+      },
     },
     deps.newId(),
     updatedAt,

@@ -1,9 +1,4 @@
-import {
-  DecryptCommand,
-  GenerateDataKeyCommand,
-  InvalidCiphertextException,
-  KMSClient,
-} from '@aws-sdk/client-kms';
+import { DecryptCommand, GenerateDataKeyCommand, InvalidCiphertextException, KMSClient } from '@aws-sdk/client-kms';
 import { DependencyError } from '../errors.ts';
 import type { DataKey, EncryptionContext, KeyProvider } from './key-provider.ts';
 import { SecretIntegrityError } from './secret-integrity-error.ts';

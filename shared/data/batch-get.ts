@@ -41,7 +41,9 @@ export function itemKeyOf(key: ItemKey): string {
 async function send(table: Table, keys: ItemKey[]) {
   try {
     return await table.client.send(
-      new BatchGetCommand({ RequestItems: { [table.name]: { Keys: keys.map(({ pk, sk }) => ({ pk, sk })), ConsistentRead: true } } }),
+      new BatchGetCommand({
+        RequestItems: { [table.name]: { Keys: keys.map(({ pk, sk }) => ({ pk, sk })), ConsistentRead: true } },
+      }),
     );
   } catch (error) {
     throw asDependencyError(error);

@@ -35,11 +35,16 @@ export function asDependencyError(error: unknown): unknown {
   const name = (error as Error)?.name ?? '';
   const status = (error as { $metadata?: { httpStatusCode?: number } })?.$metadata?.httpStatusCode;
   const reasons = cancellationReasons(error);
-  const conflict = reasons?.some((reason) => reason.Code === 'TransactionConflict' || reason.Code === 'ThrottlingError');
+  const conflict = reasons?.some(
+    (reason) => reason.Code === 'TransactionConflict' || reason.Code === 'ThrottlingError',
+  );
   // The SDK sets $metadata on network failures too, but without an HTTP status: no answer came back.
   const code = (error as { code?: string })?.code ?? '';
   const network =
-    status === undefined && /ECONN|ETIMEDOUT|EPIPE|ENOTFOUND|EAI_AGAIN|socket|network/i.test(`${name} ${code} ${(error as Error)?.message ?? ''}`);
+    status === undefined &&
+    /ECONN|ETIMEDOUT|EPIPE|ENOTFOUND|EAI_AGAIN|socket|network/i.test(
+      `${name} ${code} ${(error as Error)?.message ?? ''}`,
+    );
   if (TRANSIENT.has(name) || (status !== undefined && status >= 500) || conflict || network) {
     return new DependencyError('DynamoDB', { cause: error });
   }

@@ -8,7 +8,12 @@ export interface Projection {
 }
 
 /** One item, read strongly consistent, optionally projected. */
-export async function getItem(table: Table, pk: string, sk: string, projection?: Projection): Promise<Record<string, any> | undefined> {
+export async function getItem(
+  table: Table,
+  pk: string,
+  sk: string,
+  projection?: Projection,
+): Promise<Record<string, any> | undefined> {
   try {
     const result = await table.client.send(
       new GetCommand({ TableName: table.name, Key: { pk, sk }, ConsistentRead: true, ...projection }),
@@ -19,7 +24,10 @@ export async function getItem(table: Table, pk: string, sk: string, projection?:
   }
 }
 
-export async function queryPage(table: Table, input: Omit<QueryCommandInput, 'TableName'>): Promise<QueryCommandOutput> {
+export async function queryPage(
+  table: Table,
+  input: Omit<QueryCommandInput, 'TableName'>,
+): Promise<QueryCommandOutput> {
   try {
     return await table.client.send(new QueryCommand({ TableName: table.name, ...input }));
   } catch (error) {

@@ -1,6 +1,6 @@
-import { TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { ConcurrentChangeError } from './concurrent-change-error.ts';
-import { asDependencyError, cancellationReasons, type CancellationReason } from './dynamo-errors.ts';
+import { asDependencyError, type CancellationReason, cancellationReasons } from './dynamo-errors.ts';
 
 export type TransactItem = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>[number];
 

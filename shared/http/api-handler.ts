@@ -12,7 +12,7 @@ import { rateLimit } from './middleware/rate-limit.ts';
 import { refuseAmbiguousJson } from './middleware/refuse-ambiguous-json.ts';
 import { refuseBody } from './middleware/refuse-body.ts';
 import { refuseDuplicateKeys } from './middleware/refuse-duplicate-keys.ts';
-import { requirePrincipal, type PrincipalContext } from './middleware/require-principal.ts';
+import { type PrincipalContext, requirePrincipal } from './middleware/require-principal.ts';
 import { strictQuery } from './middleware/strict-query.ts';
 
 /** What a route's business function sees: the verified caller and the parsed request, no API Gateway shapes. */
@@ -47,7 +47,11 @@ export function apiHandler(options: RouteOptions, route: Route) {
     .use(requirePrincipal())
     .use(rateLimit(options.budget))
     .use(strictQuery(options.query ?? false))
-    .use(options.jsonBody ? [bodySizeLimit(), refuseDuplicateKeys(), lowercaseContentType(), httpJsonBodyParser(), refuseAmbiguousJson()] : [refuseBody()])
+    .use(
+      options.jsonBody
+        ? [bodySizeLimit(), refuseDuplicateKeys(), lowercaseContentType(), httpJsonBodyParser(), refuseAmbiguousJson()]
+        : [refuseBody()],
+    )
     .use(contractErrorHandler())
     .handler((event, context) =>
       route({

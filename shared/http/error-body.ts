@@ -15,5 +15,11 @@ export function errorBody(
   requestId: string,
   validationErrors?: ValidationErrors,
 ): ErrorBody {
-  return { error, message, timestamp: new Date().toISOString(), requestId, ...(validationErrors && { validationErrors }) };
+  return {
+    error,
+    message,
+    timestamp: new Date().toISOString(),
+    requestId,
+    ...(validationErrors && { validationErrors }),
+  };
 }

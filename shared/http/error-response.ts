@@ -15,17 +15,26 @@ export function errorResponse(error: unknown, requestId: string): APIGatewayProx
   if (error instanceof ServiceError) {
     const headers: Record<string, string> = {};
     if (error.details.retryAfterSeconds !== undefined) headers['Retry-After'] = String(error.details.retryAfterSeconds);
-    return respond(ERROR_STATUS[error.code], errorBody(error.code, error.message, requestId, error.details.validationErrors), headers);
+    return respond(
+      ERROR_STATUS[error.code],
+      errorBody(error.code, error.message, requestId, error.details.validationErrors),
+      headers,
+    );
   }
   if (error instanceof DependencyError) {
     logger.error('dependency failed', { dependency: error.dependency, cause: (error.cause as Error)?.name, requestId });
     return respond(
       503,
-      errorBody('SERVICE_UNAVAILABLE', 'A service dependency is temporarily unavailable; nothing was written. Retry later.', requestId),
+      errorBody(
+        'SERVICE_UNAVAILABLE',
+        'A service dependency is temporarily unavailable; nothing was written. Retry later.',
+        requestId,
+      ),
     );
   }
   const bodyError = bodyParserError(error);
-  if (bodyError) return respond(400, errorBody('VALIDATION_ERROR', 'Request validation failed', requestId, { body: bodyError }));
+  if (bodyError)
+    return respond(400, errorBody('VALIDATION_ERROR', 'Request validation failed', requestId, { body: bodyError }));
   logger.error('unexpected error', { errorName: (error as Error)?.name, stack: (error as Error)?.stack, requestId });
   return respond(500, errorBody('INTERNAL_ERROR', 'An unexpected error occurred', requestId));
 }
@@ -33,9 +42,15 @@ export function errorResponse(error: unknown, requestId: string): APIGatewayProx
 function bodyParserError(error: unknown): string | undefined {
   const httpError = error as MiddyHttpError;
   if (httpError?.cause?.package !== '@middy/http-json-body-parser') return undefined;
-  return httpError.message === 'Unsupported Media Type' ? 'Content-Type must be application/json' : 'Must be valid JSON';
+  return httpError.message === 'Unsupported Media Type'
+    ? 'Content-Type must be application/json'
+    : 'Must be valid JSON';
 }
 
-export function respond(statusCode: number, body: unknown, headers: Record<string, string> = {}): APIGatewayProxyResult {
+export function respond(
+  statusCode: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): APIGatewayProxyResult {
   return { statusCode, headers: { 'Content-Type': 'application/json', ...headers }, body: JSON.stringify(body) };
 }

@@ -6,7 +6,14 @@ type Subnet = [network: string, prefix: number];
 const IPV4_RANGES: [reason: string, subnets: Subnet[]][] = [
   ['unspecified', [['0.0.0.0', 8]]],
   ['loopback', [['127.0.0.0', 8]]],
-  ['private', [['10.0.0.0', 8], ['172.16.0.0', 12], ['192.168.0.0', 16]]],
+  [
+    'private',
+    [
+      ['10.0.0.0', 8],
+      ['172.16.0.0', 12],
+      ['192.168.0.0', 16],
+    ],
+  ],
   ['carrier-grade NAT', [['100.64.0.0', 10]]],
   ['link-local', [['169.254.0.0', 16]]],
   ['multicast', [['224.0.0.0', 4]]],
@@ -14,8 +21,15 @@ const IPV4_RANGES: [reason: string, subnets: Subnet[]][] = [
   // Protocol assignments, documentation, 6to4 relay, benchmarking, and the rest of 240/4.
   [
     'reserved',
-    [['192.0.0.0', 24], ['192.0.2.0', 24], ['192.88.99.0', 24], ['198.18.0.0', 15], ['198.51.100.0', 24],
-      ['203.0.113.0', 24], ['240.0.0.0', 4]],
+    [
+      ['192.0.0.0', 24],
+      ['192.0.2.0', 24],
+      ['192.88.99.0', 24],
+      ['198.18.0.0', 15],
+      ['198.51.100.0', 24],
+      ['203.0.113.0', 24],
+      ['240.0.0.0', 4],
+    ],
   ],
 ];
 
@@ -28,8 +42,15 @@ const IPV6_RANGES: [reason: string, subnets: Subnet[]][] = [
   // Site-local, discard-only, local-use NAT64, IETF assignments (Teredo among them), documentation, SRv6.
   [
     'reserved',
-    [['fec0::', 10], ['100::', 64], ['64:ff9b:1::', 48], ['2001::', 23], ['2001:db8::', 32], ['3fff::', 20],
-      ['5f00::', 16]],
+    [
+      ['fec0::', 10],
+      ['100::', 64],
+      ['64:ff9b:1::', 48],
+      ['2001::', 23],
+      ['2001:db8::', 32],
+      ['3fff::', 20],
+      ['5f00::', 16],
+    ],
   ],
 ];
 

@@ -132,10 +132,13 @@ function exchange(
       // TLS names the original host (SNI and certificate check); an IP literal cannot be a server name.
       ...(url.protocol === 'https:' && isIP(hostname) === 0 ? { servername: hostname } : {}),
     });
-    const timer = setTimeout(() => {
-      settle(() => reject(timeoutError(options.timeoutMs)));
-      req.destroy();
-    }, Math.max(0, deadline - Date.now()));
+    const timer = setTimeout(
+      () => {
+        settle(() => reject(timeoutError(options.timeoutMs)));
+        req.destroy();
+      },
+      Math.max(0, deadline - Date.now()),
+    );
 
     req.on('response', (res: IncomingMessage) => {
       const chunks: Buffer[] = [];

@@ -2,7 +2,6 @@ import { createHash } from 'node:crypto';
 import * as v from 'valibot';
 import { CONTROL_CHARACTERS } from '../control-characters.ts';
 
-
 /** A required, non-blank, single-line string of bounded length. */
 export function text(max = 4096) {
   return v.pipe(
@@ -14,7 +13,10 @@ export function text(max = 4096) {
 }
 
 export function matching(pattern: RegExp, error: string) {
-  return v.pipe(v.string(), v.check((value) => pattern.test(value), error));
+  return v.pipe(
+    v.string(),
+    v.check((value) => pattern.test(value), error),
+  );
 }
 
 export const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

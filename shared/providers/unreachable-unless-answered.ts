@@ -13,6 +13,9 @@ export async function unreachableUnlessAnswered(
     return await call();
   } catch (error) {
     if (!(error instanceof OutboundRequestError)) throw error;
-    return { kind: 'unreachable', message: `${providerName} could not be reached (${error.message}); the check will be retried` };
+    return {
+      kind: 'unreachable',
+      message: `${providerName} could not be reached (${error.message}); the check will be retried`,
+    };
   }
 }

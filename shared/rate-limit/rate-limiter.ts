@@ -1,6 +1,6 @@
-import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { keys } from '../data/table.ts';
+import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { asDependencyError } from '../data/dynamo-errors.ts';
+import { keys } from '../data/table.ts';
 import { ServiceError } from '../errors.ts';
 
 export type Budget = 'read' | 'write';
@@ -36,9 +36,13 @@ export class RateLimiter {
       throw asDependencyError(error);
     }
     if (count > this.limits[budget]) {
-      throw new ServiceError('RATE_LIMIT_EXCEEDED', `Rate limit of ${this.limits[budget]} ${budget} requests per minute exceeded`, {
-        retryAfterSeconds: Math.max(1, (minute + 1) * 60 - epochSeconds),
-      });
+      throw new ServiceError(
+        'RATE_LIMIT_EXCEEDED',
+        `Rate limit of ${this.limits[budget]} ${budget} requests per minute exceeded`,
+        {
+          retryAfterSeconds: Math.max(1, (minute + 1) * 60 - epochSeconds),
+        },
+      );
     }
   }
 }

@@ -9,7 +9,11 @@ export const transportProtocol = v.picklist(TRANSPORT_PROTOCOLS, `Must be one of
 /** An integer from `min` to `max`; a number with a fraction is refused as 'Expected int'. */
 export function integer(min: number, max: number) {
   const message = `Must be an integer from ${min} to ${max}`;
-  return v.pipe(v.number(), v.integer(), v.check((value) => value >= min && value <= max, message));
+  return v.pipe(
+    v.number(),
+    v.integer(),
+    v.check((value) => value >= min && value <= max, message),
+  );
 }
 
 export const port = integer(0, 65535);

@@ -2,9 +2,9 @@ import * as v from 'valibot';
 import { displayName } from '../display-name.ts';
 import { PROVIDERS, type Provider } from '../providers/provider.ts';
 import { parseOrThrow, strictObject } from '../validation.ts';
-import type { ResourceKind } from './resource-kind.ts';
-import { credentialIdField, parseTarget, resourceKindOf } from './resource-input.ts';
 import type { ResourceTarget } from './model.ts';
+import { credentialIdField, parseTarget, resourceKindOf } from './resource-input.ts';
+import type { ResourceKind } from './resource-kind.ts';
 
 const createBody = strictObject({
   name: displayName,
@@ -33,5 +33,11 @@ export function parseCreateResourceInput(body: unknown): CreateResourceInput {
     region: envelope.region,
     config: envelope.config ?? {},
   });
-  return { name: envelope.name, provider: envelope.provider, credentialId: envelope.credentialId.toLowerCase(), kind, target };
+  return {
+    name: envelope.name,
+    provider: envelope.provider,
+    credentialId: envelope.credentialId.toLowerCase(),
+    kind,
+    target,
+  };
 }

@@ -1,9 +1,9 @@
-import { auditEntry, type Actor } from '../audit/audit-entry.ts';
+import { type Actor, auditEntry } from '../audit/audit-entry.ts';
 import { retryOnConcurrentChange } from '../data/retry-on-concurrent-change.ts';
 import type { WriteDeps } from '../data/write-deps.ts';
-import { linkableCredential } from './linkable-credential.ts';
-import { toResourceView, type ResourceRecord, type ResourceView } from './model.ts';
 import { parseCreateResourceInput } from './create-resource-input.ts';
+import { linkableCredential } from './linkable-credential.ts';
+import { type ResourceRecord, type ResourceView, toResourceView } from './model.ts';
 import { insertResource } from './resource-writes.ts';
 
 /** A new resource, linked to its credential in the same transaction; not verified yet (`isActive: false`). */

@@ -1,4 +1,4 @@
-import { auditEntry, type Actor } from '../audit/audit-entry.ts';
+import { type Actor, auditEntry } from '../audit/audit-entry.ts';
 import { retryOnConcurrentChange } from '../data/retry-on-concurrent-change.ts';
 import type { WriteDeps } from '../data/write-deps.ts';
 import { resourceNotFound } from '../errors.ts';

@@ -8,7 +8,12 @@ import type { Provider } from '../providers/provider.ts';
  * The credential a resource is to be linked to: it must exist in the caller's organization and be of the resource's
  * provider. The link transaction checks again that it still exists.
  */
-export async function linkableCredential(table: Table, orgId: string, credentialId: string, provider: Provider): Promise<CredentialSummary> {
+export async function linkableCredential(
+  table: Table,
+  orgId: string,
+  credentialId: string,
+  provider: Provider,
+): Promise<CredentialSummary> {
   const credential = await findCredentialSummary(table, orgId, credentialId);
   if (!credential) throw credentialNotFound(credentialId);
   if (credential.provider !== provider) {

@@ -1,11 +1,15 @@
 import { findCredentialSummary } from '../credentials/credential-reads.ts';
 import type { Table } from '../data/table.ts';
 import { resourceNotFound } from '../errors.ts';
-import { toResourceView, type ResourceRecord, type ResourceView } from './model.ts';
+import { type ResourceRecord, type ResourceView, toResourceView } from './model.ts';
 import { findResource, listResourceRecords } from './resource-reads.ts';
 
 /** The organization's resources, newest first, optionally only those of one credential. */
-export async function listResources(table: Table, orgId: string, filter: { credentialId?: string }): Promise<ResourceView[]> {
+export async function listResources(
+  table: Table,
+  orgId: string,
+  filter: { credentialId?: string },
+): Promise<ResourceView[]> {
   return withCredentialNames(table, orgId, await listResourceRecords(table, orgId, filter));
 }
 
@@ -17,7 +21,11 @@ export async function getResource(table: Table, orgId: string, id: string): Prom
 }
 
 /** Views with each credential's current name, reading each credential once. */
-export async function withCredentialNames(table: Table, orgId: string, records: ResourceRecord[]): Promise<ResourceView[]> {
+export async function withCredentialNames(
+  table: Table,
+  orgId: string,
+  records: ResourceRecord[],
+): Promise<ResourceView[]> {
   const ids = [...new Set(records.map((record) => record.credentialId))];
   const credentials = await Promise.all(ids.map((id) => findCredentialSummary(table, orgId, id)));
   const names = new Map(ids.map((id, i) => [id, credentials[i]?.name ?? null]));

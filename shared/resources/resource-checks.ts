@@ -10,7 +10,10 @@ import type { ResourceTarget } from './model.ts';
 export type ResourceCheck = (target: ResourceTarget) => Verifier<any>;
 
 /** Where the provider's management API cannot be reached with what the credential holds, only the credential is checked. */
-const credentialOnly = (verifier: Verifier<any>): ResourceCheck => () => verifier;
+const credentialOnly =
+  (verifier: Verifier<any>): ResourceCheck =>
+  () =>
+    verifier;
 
 /**
  * `PROVIDER:RESOURCE_TYPE:CREDENTIAL_TYPE` → what "verify" checks (the README's table). A pair without an entry
@@ -24,6 +27,10 @@ const checks = new Map<string, ResourceCheck>([
   ['VERCEL:PROJECT:API_TOKEN', credentialOnly(verifyApiToken)],
 ]);
 
-export function findResourceCheck(provider: string, resourceType: string, credentialType: string): ResourceCheck | undefined {
+export function findResourceCheck(
+  provider: string,
+  resourceType: string,
+  credentialType: string,
+): ResourceCheck | undefined {
   return checks.get(`${provider}:${resourceType}:${credentialType}`);
 }

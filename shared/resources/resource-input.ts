@@ -3,9 +3,9 @@ import { validationError } from '../errors.ts';
 import { GUID, matching } from '../providers/fields.ts';
 import type { Provider } from '../providers/provider.ts';
 import { parseOrThrow } from '../validation.ts';
+import type { ResourceTarget } from './model.ts';
 import type { ResourceKind } from './resource-kind.ts';
 import { findResourceKind, resourceTypesOf } from './resource-kinds.ts';
-import type { ResourceTarget } from './model.ts';
 
 // What the create and update bodies (each in a module of its own, so a route loads only its own schema) share.
 
@@ -15,13 +15,18 @@ export const credentialIdField = matching(GUID, 'Must be a UUID');
 export function resourceKindOf(provider: Provider, resourceType: string): ResourceKind {
   const kind = findResourceKind(provider, resourceType);
   if (!kind) {
-    throw validationError({ resourceType: `Must be one of: ${resourceTypesOf(provider).join(', ')} for provider ${provider}` });
+    throw validationError({
+      resourceType: `Must be one of: ${resourceTypesOf(provider).join(', ')} for provider ${provider}`,
+    });
   }
   return kind;
 }
 
 /** Identifier, region and config checked together, so one answer names every wrong field. */
-export function parseTarget(kind: ResourceKind, target: { resourceIdentifier: unknown; region: unknown; config: unknown }): ResourceTarget {
+export function parseTarget(
+  kind: ResourceKind,
+  target: { resourceIdentifier: unknown; region: unknown; config: unknown },
+): ResourceTarget {
   // The callers build this object with exactly these fields: a strict object, as every body uses, accepts what a loose one would.
   const schema = v.strictObject({
     resourceIdentifier: kind.identifier,

@@ -9,7 +9,11 @@ export async function findResource(table: Table, orgId: string, id: string): Pro
 }
 
 /** Newest first (ids are UUIDv7); optionally only the resources of one credential. */
-export async function listResourceRecords(table: Table, orgId: string, filter: { credentialId?: string }): Promise<ResourceRecord[]> {
+export async function listResourceRecords(
+  table: Table,
+  orgId: string,
+  filter: { credentialId?: string },
+): Promise<ResourceRecord[]> {
   const input: Omit<QueryCommandInput, 'TableName'> = {
     KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
     ExpressionAttributeValues: { ':pk': keys.org(orgId), ':prefix': keys.resourcePrefix },

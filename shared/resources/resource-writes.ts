@@ -4,7 +4,7 @@ import { ConcurrentChangeError } from '../data/concurrent-change-error.ts';
 import { conditionalUpdate } from '../data/conditional-update.ts';
 import { failedConditionAt } from '../data/dynamo-errors.ts';
 import { keys, type Table } from '../data/table.ts';
-import { transactWrite, type TransactItem } from '../data/transact-write.ts';
+import { type TransactItem, transactWrite } from '../data/transact-write.ts';
 import { credentialNotFound } from '../errors.ts';
 import { linkItems, unlinkItems } from './credential-links.ts';
 import type { ResourceRecord } from './model.ts';
@@ -22,7 +22,12 @@ export async function insertResource(table: Table, record: ResourceRecord, audit
 }
 
 /** Replaces the resource as read; a move unlinks the old credential and links the new one in the same transaction. */
-export async function writeResourceUpdate(table: Table, current: ResourceRecord, next: ResourceRecord, audit: AuditEntry): Promise<void> {
+export async function writeResourceUpdate(
+  table: Table,
+  current: ResourceRecord,
+  next: ResourceRecord,
+  audit: AuditEntry,
+): Promise<void> {
   const moved = next.credentialId !== current.credentialId;
   const items: TransactItem[] = [
     {
@@ -62,16 +67,28 @@ export async function removeResource(table: Table, current: ResourceRecord, audi
     ...unlinkItems(table, current.orgId, current.credentialId, current.id),
     auditPut(table, current.orgId, audit),
   ];
-  await transactWrite(table.client, items, (reasons) => (failedConditionAt(reasons, 0) ? new ConcurrentChangeError() : undefined));
+  await transactWrite(table.client, items, (reasons) =>
+    failedConditionAt(reasons, 0) ? new ConcurrentChangeError() : undefined,
+  );
 }
 
 /** Records a verification of the resource as read; `ConcurrentChangeError` if it changed during the check. */
-export async function recordResourceCheck(table: Table, current: ResourceRecord, isActive: boolean, verifiedAt: string): Promise<ResourceRecord> {
+export async function recordResourceCheck(
+  table: Table,
+  current: ResourceRecord,
+  isActive: boolean,
+  verifiedAt: string,
+): Promise<ResourceRecord> {
   const written = await conditionalUpdate(table, {
     Key: { pk: keys.org(current.orgId), sk: keys.resource(current.id) },
     UpdateExpression: 'SET isActive = :active, lastVerifiedAt = :at, revision = :next',
     ConditionExpression: 'revision = :seen',
-    ExpressionAttributeValues: { ':active': isActive, ':at': verifiedAt, ':next': current.revision + 1, ':seen': current.revision },
+    ExpressionAttributeValues: {
+      ':active': isActive,
+      ':at': verifiedAt,
+      ':next': current.revision + 1,
+      ':seen': current.revision,
+    },
   });
   if (!written) throw new ConcurrentChangeError();
   return { ...current, isActive, lastVerifiedAt: verifiedAt, revision: current.revision + 1 };

@@ -1,13 +1,13 @@
-import { auditEntry, type Actor } from '../audit/audit-entry.ts';
+import { type Actor, auditEntry } from '../audit/audit-entry.ts';
 import { retryOnConcurrentChange } from '../data/retry-on-concurrent-change.ts';
 import type { WriteDeps } from '../data/write-deps.ts';
 import { resourceNotFound } from '../errors.ts';
 import { linkableCredential } from './linkable-credential.ts';
-import { toResourceView, type ResourceRecord, type ResourceView } from './model.ts';
+import { type ResourceRecord, type ResourceView, toResourceView } from './model.ts';
 import { parseTarget, resourceKindOf } from './resource-input.ts';
-import { checkSameKind, parseUpdateResourceInput } from './update-resource-input.ts';
 import { findResource } from './resource-reads.ts';
 import { writeResourceUpdate } from './resource-writes.ts';
+import { checkSameKind, parseUpdateResourceInput } from './update-resource-input.ts';
 
 /**
  * PATCH: rename, re-target (identifier, region, config) and/or move to another credential of the same provider.
@@ -26,9 +26,15 @@ export async function updateResource(deps: WriteDeps, actor: Actor, id: string, 
       region: 'region' in input ? input.region : current.region,
       config: 'config' in input ? input.config : current.config,
     });
-    const credential = await linkableCredential(deps.table, orgId, input.credentialId ?? current.credentialId, current.provider);
+    const credential = await linkableCredential(
+      deps.table,
+      orgId,
+      input.credentialId ?? current.credentialId,
+      current.provider,
+    );
     const moved = credential.id !== current.credentialId;
-    const retargeted = moved || target.resourceIdentifier !== current.resourceIdentifier || target.region !== current.region;
+    const retargeted =
+      moved || target.resourceIdentifier !== current.resourceIdentifier || target.region !== current.region;
     const name = input.name ?? current.name;
     const renamed = name !== current.name;
     const reconfigured = JSON.stringify(target.config) !== JSON.stringify(current.config);

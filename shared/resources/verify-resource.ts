@@ -5,7 +5,7 @@ import { ConcurrentChangeError } from '../data/concurrent-change-error.ts';
 import { retryOnConcurrentChange } from '../data/retry-on-concurrent-change.ts';
 import { resourceNotFound, verificationFailed } from '../errors.ts';
 import { logger } from '../logger.ts';
-import { toResourceView, type ResourceView } from './model.ts';
+import { type ResourceView, toResourceView } from './model.ts';
 import { findResourceCheck } from './resource-checks.ts';
 import { findResource } from './resource-reads.ts';
 import type { ResourceVerifyDeps } from './resource-service-deps.ts';

@@ -1,6 +1,6 @@
 import { fromCredentialItem } from '../credentials/credential-reads.ts';
 import type { CredentialRecord } from '../credentials/model.ts';
-import { getItems, itemKeyOf, type ItemKey } from '../data/batch-get.ts';
+import { getItems, type ItemKey, itemKeyOf } from '../data/batch-get.ts';
 import { keys, type Table } from '../data/table.ts';
 
 export type FindCredential = (orgId: string, id: string) => Promise<CredentialRecord | undefined>;
@@ -23,7 +23,10 @@ export function batchedCredentialReads(table: Table): FindCredential {
     const reads = pending;
     pending = [];
     try {
-      const items = await getItems(table, reads.map((read) => read.key));
+      const items = await getItems(
+        table,
+        reads.map((read) => read.key),
+      );
       for (const read of reads) {
         const item = items.get(itemKeyOf(read.key));
         read.resolve(item ? fromCredentialItem<CredentialRecord>(item) : undefined);

@@ -12,7 +12,12 @@ export interface DueCredential {
 }
 
 /** Credentials whose `dueAt` (`U#…` or `V#…`) is at or before `before`, at most `limit`, oldest first. */
-export async function findDueCredentials(table: Table, prefix: 'U' | 'V', before: string, limit: number): Promise<DueCredential[]> {
+export async function findDueCredentials(
+  table: Table,
+  prefix: 'U' | 'V',
+  before: string,
+  limit: number,
+): Promise<DueCredential[]> {
   const index = TABLE.verificationIndex;
   const found: DueCredential[] = [];
   for (let shard = 0; shard < DUE_SHARDS && found.length < limit; shard++) {

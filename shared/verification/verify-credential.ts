@@ -49,18 +49,28 @@ export async function verifyCredential(
   const credential = await deps.findCredential(message.orgId, message.credentialId);
   if (!credential) return 'gone';
   if (credential.secretVersion !== message.secretVersion) return 'stale';
-  if (delivery.receiveCount > 1 && credential.lastVerifiedAt !== null && Date.parse(credential.lastVerifiedAt) >= delivery.firstReceivedAt) {
+  if (
+    delivery.receiveCount > 1 &&
+    credential.lastVerifiedAt !== null &&
+    Date.parse(credential.lastVerifiedAt) >= delivery.firstReceivedAt
+  ) {
     return 'answered';
   }
   const attempt = message.attempt ?? 1;
 
   const verifier = deps.findVerifier(credential.provider, credential.credentialType);
-  const data = await openSecret(deps.keys, credential.sealedSecret, { orgId: credential.orgId, credentialId: credential.id });
+  const data = await openSecret(deps.keys, credential.sealedSecret, {
+    orgId: credential.orgId,
+    credentialId: credential.id,
+  });
   // Creation and rotation leave lastVerifiedAt null and set updatedAt: the secret has waited for a verdict since then.
   const uncheckedSince = credential.lastVerifiedAt === null ? credential.updatedAt : undefined;
   const outcome = verifier
     ? await verifier(data, { orgId: credential.orgId, credentialId: credential.id, uncheckedSince })
-    : ({ kind: 'invalid', message: `Verification of ${credential.provider} ${credential.credentialType} credentials is not supported` } as const);
+    : ({
+        kind: 'invalid',
+        message: `Verification of ${credential.provider} ${credential.credentialType} credentials is not supported`,
+      } as const);
 
   const verifiedAt = deps.now().toISOString();
   let result: VerificationResult;

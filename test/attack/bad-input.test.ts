@@ -1,14 +1,21 @@
 import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it, vi, type MockInstance } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, type MockInstance, vi } from 'vitest';
 import { routes } from '../../functions/routes.ts';
 import { awsCredential, vercelCredential } from '../helpers/credential-fixtures.ts';
 import { expectContractError } from '../helpers/expect-contract-error.ts';
-import { startApi, type Api, type ApiResponse } from '../helpers/local-api.ts';
+import { type Api, type ApiResponse, startApi } from '../helpers/local-api.ts';
 import { assertProperty, propertySeed } from '../helpers/property-seed.ts';
 import { securityGroupResource, vercelProjectResource } from '../helpers/resource-fixtures.ts';
 import { scanTable } from '../helpers/table-scan.ts';
-import { expectedStatuses, fieldMatrix, malformedRequests, routesWithoutBodyExample, type CorpusTargets, type MalformedRequest } from './malformed-requests.ts';
+import {
+  type CorpusTargets,
+  expectedStatuses,
+  fieldMatrix,
+  type MalformedRequest,
+  malformedRequests,
+  routesWithoutBodyExample,
+} from './malformed-requests.ts';
 
 const CASES = 800;
 const ERROR_FIELDS = ['error', 'message', 'timestamp', 'requestId', 'validationErrors'];
@@ -17,7 +24,12 @@ let api: Api;
 let token: string;
 let targets: CorpusTargets;
 let stored: Record<string, unknown>[];
-const tried = { total: 0, byDefect: new Map<string, number>(), byRoute: new Map<string, number>(), byStatus: new Map<number, number>() };
+const tried = {
+  total: 0,
+  byDefect: new Map<string, number>(),
+  byRoute: new Map<string, number>(),
+  byStatus: new Map<number, number>(),
+};
 
 beforeAll(async () => {
   // Checks queued by the setup run at once (against the closed provider port) and settle before the snapshot.
@@ -69,7 +81,11 @@ function expectRefusedInContract(request: MalformedRequest, response: ApiRespons
 
 /** Sends one malformed request and checks everything the suite promises about its answer and the store. */
 async function tryCase(request: MalformedRequest, queue: MockInstance): Promise<void> {
-  const response = await api.call(request.method, request.path, { token, headers: request.headers, ...(request.body !== undefined && { rawBody: request.body }) });
+  const response = await api.call(request.method, request.path, {
+    token,
+    headers: request.headers,
+    ...(request.body !== undefined && { rawBody: request.body }),
+  });
   tried.total++;
   count(tried.byDefect, request.defect);
   count(tried.byRoute, `${request.route.method} ${request.route.path}`);
@@ -84,9 +100,14 @@ describe('a generated corpus of malformed requests on every route', () => {
     expect(routesWithoutBodyExample()).toEqual([]);
   });
 
-  it('gets only 4xx answers in the contract\'s error body, and the data store stays exactly as it was', { timeout: 120_000 }, async () => {
+  it("gets only 4xx answers in the contract's error body, and the data store stays exactly as it was", {
+    timeout: 120_000,
+  }, async () => {
     const queue = vi.spyOn(api.service.queue, 'send');
-    await assertProperty(fc.asyncProperty(malformedRequests(targets), (request) => tryCase(request, queue)), CASES);
+    await assertProperty(
+      fc.asyncProperty(malformedRequests(targets), (request) => tryCase(request, queue)),
+      CASES,
+    );
     const matrix = fieldMatrix(targets, propertySeed());
     for (const request of matrix) await tryCase(request, queue);
     queue.mockRestore();
@@ -97,6 +118,10 @@ describe('a generated corpus of malformed requests on every route', () => {
         `  by status: ${JSON.stringify(Object.fromEntries(tried.byStatus))}`,
     );
     expect(tried.total).toBeGreaterThanOrEqual(500);
-    for (const route of routes) expect(tried.byRoute.get(`${route.method} ${route.path}`) ?? 0, `${route.method} ${route.path}`).toBeGreaterThanOrEqual(10);
+    for (const route of routes)
+      expect(
+        tried.byRoute.get(`${route.method} ${route.path}`) ?? 0,
+        `${route.method} ${route.path}`,
+      ).toBeGreaterThanOrEqual(10);
   });
 });

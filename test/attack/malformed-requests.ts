@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { routes, type Route } from '../../functions/routes.ts';
+import { type Route, routes } from '../../functions/routes.ts';
 import { routeMatcher } from '../../infra/local/route-matcher.ts';
 import document from '../../openapi/openapi.json' with { type: 'json' };
 import { fakePem } from '../helpers/credential-fixtures.ts';
@@ -69,13 +69,16 @@ export function routesWithoutBodyExample(): string[] {
 
 export function malformedRequests(targets: CorpusTargets): fc.Arbitrary<MalformedRequest> {
   // Routes that take a body get more cases: their bodies have many fields to break.
-  return fc.oneof(...routes.map((route) => ({ arbitrary: casesFor(route, targets), weight: takesBody(route) ? 4 : 1 })));
+  return fc.oneof(
+    ...routes.map((route) => ({ arbitrary: casesFor(route, targets), weight: takesBody(route) ? 4 : 1 })),
+  );
 }
 
 function casesFor(route: Route, targets: CorpusTargets): fc.Arbitrary<MalformedRequest> {
   const breakers: Weighted[] = [{ breaker: unknownQuery(route) }, { breaker: wrongMethod(route) }];
   if (pathParameterNames(route).length > 0) breakers.push({ breaker: badPathId(route) });
-  if (queryParameters(route).length > 0) breakers.push({ breaker: badQueryValue(route) }, { breaker: duplicatedQuery(route) });
+  if (queryParameters(route).length > 0)
+    breakers.push({ breaker: badQueryValue(route) }, { breaker: duplicatedQuery(route) });
   if (headerParameters(route).length > 0) breakers.push({ breaker: badHeader(route) });
   if (takesBody(route)) breakers.push(...bodyDefects);
   else if (route.method !== 'GET') breakers.push({ breaker: bodyWhereNone() });
@@ -113,7 +116,10 @@ interface Operation {
   requestBody?: unknown;
 }
 
-const doc = document as unknown as { paths: Record<string, Record<string, Operation>>; components: { schemas: Record<string, Schema> } };
+const doc = document as unknown as {
+  paths: Record<string, Record<string, Operation>>;
+  components: { schemas: Record<string, Schema> };
+};
 
 function resolve<T>(value: T | { $ref: string }): T {
   if (typeof value !== 'object' || value === null || !('$ref' in value)) return value as T;
@@ -131,11 +137,14 @@ function operationOf(route: Route): Operation {
 }
 
 function parametersOf(route: Route, where: Parameter['in']): Parameter[] {
-  return (operationOf(route).parameters ?? []).map((parameter) => resolve(parameter)).filter((parameter) => parameter.in === where);
+  return (operationOf(route).parameters ?? [])
+    .map((parameter) => resolve(parameter))
+    .filter((parameter) => parameter.in === where);
 }
 
 const queryParameters = (route: Route) => parametersOf(route, 'query');
-const headerParameters = (route: Route) => parametersOf(route, 'header').filter((parameter) => resolve(parameter.schema).pattern);
+const headerParameters = (route: Route) =>
+  parametersOf(route, 'header').filter((parameter) => resolve(parameter.schema).pattern);
 
 function routeKey(route: Route): string {
   return `${route.method} ${route.path}`;
@@ -172,7 +181,9 @@ interface ValidBody {
   required: Path[];
 }
 
-const displayName = fc.string({ unit: 'grapheme-ascii', minLength: 4, maxLength: 40 }).map((text) => `corpus ${text.trim() || 'x'}`);
+const displayName = fc
+  .string({ unit: 'grapheme-ascii', minLength: 4, maxLength: 40 })
+  .map((text) => `corpus ${text.trim() || 'x'}`);
 const awsKeyData = fc.record({
   accessKeyId: fc.stringMatching(/^AKIA[A-Z0-9]{16}$/),
   secretAccessKey: fc.stringMatching(/^[A-Za-z0-9+/]{40}$/),
@@ -180,23 +191,37 @@ const awsKeyData = fc.record({
 const PEM = fakePem('MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7');
 const credentialData: fc.Arbitrary<{ provider: string; credentialType: string; credentialData: JsonObject }> = fc.oneof(
   awsKeyData.map((data) => ({ provider: 'AWS', credentialType: 'ACCESS_KEY', credentialData: data })),
-  fc.constant({ provider: 'AWS', credentialType: 'ASSUME_ROLE', credentialData: { roleArn: 'arn:aws:iam::123456789012:role/entryguard' } }),
+  fc.constant({
+    provider: 'AWS',
+    credentialType: 'ASSUME_ROLE',
+    credentialData: { roleArn: 'arn:aws:iam::123456789012:role/entryguard' },
+  }),
   fc.record({ id: fc.uuid(), email: fc.stringMatching(/^[a-z]{3,12}$/) }).map(({ id, email }) => ({
     provider: 'GCP',
     credentialType: 'SERVICE_ACCOUNT',
-    credentialData: { type: 'service_account', project_id: 'corpus-project', private_key_id: id, private_key: PEM, client_email: `${email}@corpus-project.iam.gserviceaccount.com` },
+    credentialData: {
+      type: 'service_account',
+      project_id: 'corpus-project',
+      private_key_id: id,
+      private_key: PEM,
+      client_email: `${email}@corpus-project.iam.gserviceaccount.com`,
+    },
   })),
-  fc.tuple(fc.uuid(), fc.uuid(), fc.uuid(), fc.stringMatching(/^[A-Za-z0-9~._-]{20,40}$/)).map(([tenantId, clientId, subscriptionId, clientSecret]) => ({
-    provider: 'AZURE',
-    credentialType: 'SERVICE_PRINCIPAL',
-    credentialData: { tenantId, clientId, clientSecret, subscriptionId },
-  })),
+  fc
+    .tuple(fc.uuid(), fc.uuid(), fc.uuid(), fc.stringMatching(/^[A-Za-z0-9~._-]{20,40}$/))
+    .map(([tenantId, clientId, subscriptionId, clientSecret]) => ({
+      provider: 'AZURE',
+      credentialType: 'SERVICE_PRINCIPAL',
+      credentialData: { tenantId, clientId, clientSecret, subscriptionId },
+    })),
   fc.stringMatching(/^[a-f0-9]{32}$/).map((adminApiKey) => ({
     provider: 'APISIX',
     credentialType: 'ADMIN_API_KEY',
     credentialData: { endpointUrl: 'https://apisix.example.com:9180', adminApiKey },
   })),
-  fc.stringMatching(/^[A-Za-z0-9]{24}$/).map((apiToken) => ({ provider: 'VERCEL', credentialType: 'API_TOKEN', credentialData: { apiToken } })),
+  fc
+    .stringMatching(/^[A-Za-z0-9]{24}$/)
+    .map((apiToken) => ({ provider: 'VERCEL', credentialType: 'API_TOKEN', credentialData: { apiToken } })),
 );
 
 const securityGroupId = fc.stringMatching(/^sg-[0-9a-f]{17}$/);
@@ -204,7 +229,10 @@ const securityGroupConfig = { protocol: 'tcp', fromPort: 22, toPort: 22 };
 
 /** Every field of a body: top-level ones, nested objects and their fields. */
 function fieldPaths(value: JsonObject, prefix: Path = []): Path[] {
-  return Object.entries(value).flatMap(([key, child]) => [[...prefix, key], ...(isObject(child) ? fieldPaths(child, [...prefix, key]) : [])]);
+  return Object.entries(value).flatMap(([key, child]) => [
+    [...prefix, key],
+    ...(isObject(child) ? fieldPaths(child, [...prefix, key]) : []),
+  ]);
 }
 
 /** A valid body for each route that takes one, keyed `METHOD path` as in routes.ts. */
@@ -219,18 +247,40 @@ const validBodies: Record<string, (targets: CorpusTargets) => fc.Arbitrary<Valid
       displayName.map((name) => ({ pathParams: { id: credentials.vercel }, body: { name }, required: [] })),
       fc.tuple(fc.option(displayName, { nil: undefined }), awsKeyData).map(([name, data]) => ({
         pathParams: { id: credentials.aws },
-        body: { ...(name !== undefined && { name }), provider: 'AWS', credentialType: 'ACCESS_KEY', credentialData: data },
-        required: [['credentialData', 'accessKeyId'], ['credentialData', 'secretAccessKey']],
+        body: {
+          ...(name !== undefined && { name }),
+          provider: 'AWS',
+          credentialType: 'ACCESS_KEY',
+          credentialData: data,
+        },
+        required: [
+          ['credentialData', 'accessKeyId'],
+          ['credentialData', 'secretAccessKey'],
+        ],
       })),
     ),
   'POST /api/v1/resources': ({ credentials }) =>
     fc.oneof(
       fc.tuple(displayName, securityGroupId).map(([name, resourceIdentifier]) => {
-        const body = { name, provider: 'AWS', credentialId: credentials.aws, resourceType: 'SECURITY_GROUP', resourceIdentifier, region: 'us-east-1', config: securityGroupConfig };
+        const body = {
+          name,
+          provider: 'AWS',
+          credentialId: credentials.aws,
+          resourceType: 'SECURITY_GROUP',
+          resourceIdentifier,
+          region: 'us-east-1',
+          config: securityGroupConfig,
+        };
         return { body, required: fieldPaths(body) };
       }),
       fc.tuple(displayName, fc.stringMatching(/^prj_[A-Za-z0-9]{12}$/)).map(([name, resourceIdentifier]) => {
-        const body = { name, provider: 'VERCEL', credentialId: credentials.vercel, resourceType: 'PROJECT', resourceIdentifier };
+        const body = {
+          name,
+          provider: 'VERCEL',
+          credentialId: credentials.vercel,
+          resourceType: 'PROJECT',
+          resourceIdentifier,
+        };
         return { body, required: fieldPaths(body) };
       }),
     ),
@@ -239,8 +289,17 @@ const validBodies: Record<string, (targets: CorpusTargets) => fc.Arbitrary<Valid
       displayName.map((name) => ({ pathParams: { id: resources.vercel }, body: { name }, required: [] })),
       fc.tuple(securityGroupId, fc.constantFrom('us-east-1', 'eu-west-1')).map(([resourceIdentifier, region]) => ({
         pathParams: { id: resources.aws },
-        body: { credentialId: credentials.spareAws, resourceIdentifier, region, config: { protocol: 'udp', fromPort: 53, toPort: 53 } },
-        required: [['config', 'protocol'], ['config', 'fromPort'], ['config', 'toPort']],
+        body: {
+          credentialId: credentials.spareAws,
+          resourceIdentifier,
+          region,
+          config: { protocol: 'udp', fromPort: 53, toPort: 53 },
+        },
+        required: [
+          ['config', 'protocol'],
+          ['config', 'fromPort'],
+          ['config', 'toPort'],
+        ],
       })),
     ),
 };
@@ -267,9 +326,22 @@ function baseRequest(route: Route, targets: CorpusTargets): fc.Arbitrary<Draft> 
 }
 
 function draftOf(route: Route, body: ValidBody | undefined, id = ''): Draft {
-  const draft: Draft = { method: route.method, pathParams: { ...(id && { id }) }, query: [], headers: {}, required: [], injected: [] };
+  const draft: Draft = {
+    method: route.method,
+    pathParams: { ...(id && { id }) },
+    query: [],
+    headers: {},
+    required: [],
+    injected: [],
+  };
   if (body === undefined) return draft;
-  return { ...draft, pathParams: { ...draft.pathParams, ...body.pathParams }, headers: { 'content-type': 'application/json' }, body: { json: body.body }, required: body.required };
+  return {
+    ...draft,
+    pathParams: { ...draft.pathParams, ...body.pathParams },
+    headers: { 'content-type': 'application/json' },
+    body: { json: body.body },
+    required: body.required,
+  };
 }
 
 /** What every field of a body gets in the field matrix: another JSON type, and for strings each way to be bad. */
@@ -308,19 +380,31 @@ export function fieldMatrix(targets: CorpusTargets, seed: number): MalformedRequ
     const example = validBodies[routeKey(route)];
     if (!example) return [];
     const shapes = new Map<string, ValidBody>();
-    for (const valid of fc.sample(example(targets), { seed, numRuns: 200 })) shapes.set(JSON.stringify(fieldPaths(valid.body)), valid);
+    for (const valid of fc.sample(example(targets), { seed, numRuns: 200 }))
+      shapes.set(JSON.stringify(fieldPaths(valid.body)), valid);
     return [...shapes.values()].flatMap((valid) => {
       const draft = draftOf(route, valid);
       const brokenFields = fieldPaths(valid.body).flatMap((path) => {
         const original = getAt(valid.body, path);
         return FIELD_DEFECTS.filter(({ applies }) => applies(original)).map(({ defect, value }) => {
           const broken = value(original);
-          return render(route, { ...draft, body: { json: setAt(valid.body, path, broken) }, defect, injected: typeof broken === 'string' ? worthWatching(broken) : [] });
+          return render(route, {
+            ...draft,
+            body: { json: setAt(valid.body, path, broken) },
+            defect,
+            injected: typeof broken === 'string' ? worthWatching(broken) : [],
+          });
         });
       });
       const unknownFields = objectPaths(valid.body).flatMap((path) =>
         UNKNOWN_FIELDS.map((name) =>
-          render(route, { ...draft, body: { json: setAt(valid.body, path, withField(getAt(valid.body, path) as JsonObject, name, { polluted: true })) }, defect: 'unknown field' }),
+          render(route, {
+            ...draft,
+            body: {
+              json: setAt(valid.body, path, withField(getAt(valid.body, path) as JsonObject, name, { polluted: true })),
+            },
+            defect: 'unknown field',
+          }),
         ),
       );
       return [...brokenFields, ...unknownFields];
@@ -332,7 +416,9 @@ export function fieldMatrix(targets: CorpusTargets, seed: number): MalformedRequ
 // Bad values
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const literalSegments = new Set(routes.flatMap((route) => route.path.split('/')).filter((segment) => !segment.startsWith('{')));
+const literalSegments = new Set(
+  routes.flatMap((route) => route.path.split('/')).filter((segment) => !segment.startsWith('{')),
+);
 const anyText = fc.oneof(
   fc.string({ unit: 'grapheme', minLength: 1, maxLength: 40 }),
   fc.string({ unit: 'binary', minLength: 1, maxLength: 40 }),
@@ -351,12 +437,39 @@ const notUuid = fc
     fc.uuid().map((id) => id.replace(/[0-9a-f]/, 'g')),
     fc.uuid().map((id) => id.replace(/-/, '\u2010')),
     fc.string({ unit: 'grapheme-ascii', minLength: 2000, maxLength: 6000 }),
-    fc.constantFrom('null', 'undefined', '0', '-1', 'NaN', 'true', '[]', '{}', '__proto__', 'constructor', "' OR '1'='1", '${jndi:ldap://x}', '*', 'ORG#other'),
+    fc.constantFrom(
+      'null',
+      'undefined',
+      '0',
+      '-1',
+      'NaN',
+      'true',
+      '[]',
+      '{}',
+      '__proto__',
+      'constructor',
+      "' OR '1'='1",
+      '${jndi:ldap://x}',
+      '*',
+      'ORG#other',
+    ),
   )
   .filter((value) => !UUID.test(value) && !/^\.*$/.test(value) && !literalSegments.has(value));
 
 /** Segments that are not even valid percent-encoding, sent as they are. */
-const brokenEncoding = fc.constantFrom('%', '%zz', '%E0%A4%A', '%ED%A0%80', '%C0%AF', '%FF%FE', '%00', '%0A%0D', '%2F', '%252F', '%u0041');
+const brokenEncoding = fc.constantFrom(
+  '%',
+  '%zz',
+  '%E0%A4%A',
+  '%ED%A0%80',
+  '%C0%AF',
+  '%FF%FE',
+  '%00',
+  '%0A%0D',
+  '%2F',
+  '%252F',
+  '%u0041',
+);
 
 function percentEncode(value: string): string {
   return Array.from(Buffer.from(value, 'utf8'), (byte) => {
@@ -373,17 +486,47 @@ function jsonTypeOf(value: unknown): string {
 function otherType(original: unknown): fc.Arbitrary<Json> {
   const byType: Record<string, fc.Arbitrary<Json>> = {
     string: fc.string({ unit: 'grapheme', maxLength: 20 }),
-    number: fc.oneof(fc.integer(), fc.double({ noNaN: true, noDefaultInfinity: true }), fc.constantFrom(1e308, -0, 2 ** 53 + 1)),
+    number: fc.oneof(
+      fc.integer(),
+      fc.double({ noNaN: true, noDefaultInfinity: true }),
+      fc.constantFrom(1e308, -0, 2 ** 53 + 1),
+    ),
     boolean: fc.boolean(),
     null: fc.constant(null),
     array: fc.array(fc.jsonValue({ maxDepth: 2 }) as fc.Arbitrary<Json>, { maxLength: 4 }),
-    object: fc.dictionary(fc.string({ maxLength: 8 }), fc.jsonValue({ maxDepth: 2 }) as fc.Arbitrary<Json>, { maxKeys: 4 }),
+    object: fc.dictionary(fc.string({ maxLength: 8 }), fc.jsonValue({ maxDepth: 2 }) as fc.Arbitrary<Json>, {
+      maxKeys: 4,
+    }),
   };
-  return fc.oneof(...Object.entries(byType).filter(([type]) => type !== jsonTypeOf(original)).map(([, arbitrary]) => arbitrary));
+  return fc.oneof(
+    ...Object.entries(byType)
+      .filter(([type]) => type !== jsonTypeOf(original))
+      .map(([, arbitrary]) => arbitrary),
+  );
 }
 
-const CONTROL = fc.constantFrom('\u0000', '\u0001', '\u0007', '\b', '\t', '\n', '\r', '\u001b', '\u007f', '\u0085', '\u009b');
-const LOOK_ALIKES: Record<string, string> = { A: '\u0410', E: '\u0395', O: '\u041e', S: '\u0405', C: '\u0421', P: '\u0420', T: '\u0422' };
+const CONTROL = fc.constantFrom(
+  '\u0000',
+  '\u0001',
+  '\u0007',
+  '\b',
+  '\t',
+  '\n',
+  '\r',
+  '\u001b',
+  '\u007f',
+  '\u0085',
+  '\u009b',
+);
+const LOOK_ALIKES: Record<string, string> = {
+  A: '\u0410',
+  E: '\u0395',
+  O: '\u041e',
+  S: '\u0405',
+  C: '\u0421',
+  P: '\u0420',
+  T: '\u0422',
+};
 
 /**
  * A string the field cannot accept: blank, longer than any field allows (in ASCII, or in 2- and 3-byte characters
@@ -395,7 +538,9 @@ function badString(original: string): fc.Arbitrary<string> {
   const inside = fc.integer({ min: Math.min(1, original.length), max: Math.max(0, original.length - 1) });
   const insert = (inserted: fc.Arbitrary<string>) =>
     fc.tuple(inside, inserted).map(([index, text]) => `${original.slice(0, index)}${text}${original.slice(index)}`);
-  const wide = fc.oneof(fc.integer({ min: 0x0400, max: 0x04ff }), fc.integer({ min: 0x4e00, max: 0x9fff })).map((code) => String.fromCharCode(code));
+  const wide = fc
+    .oneof(fc.integer({ min: 0x0400, max: 0x04ff }), fc.integer({ min: 0x4e00, max: 0x9fff }))
+    .map((code) => String.fromCharCode(code));
   const variants = [
     fc.constantFrom('', ' ', '\t\n ', '\u00a0'.repeat(3)),
     fc.integer({ min: 16_385, max: 40_000 }).map((length) => 'x'.repeat(length)),
@@ -405,7 +550,11 @@ function badString(original: string): fc.Arbitrary<string> {
   ];
   const swappable = [...original].flatMap((char, index) => (LOOK_ALIKES[char] ? [index] : []));
   if (/^[A-Z_]+$/.test(original) && swappable.length > 0) {
-    variants.push(fc.constantFrom(...swappable).map((index) => `${original.slice(0, index)}${LOOK_ALIKES[original[index]!]}${original.slice(index + 1)}`));
+    variants.push(
+      fc
+        .constantFrom(...swappable)
+        .map((index) => `${original.slice(0, index)}${LOOK_ALIKES[original[index]!]}${original.slice(index + 1)}`),
+    );
   }
   return fc.oneof(...variants);
 }
@@ -432,21 +581,38 @@ function badPathId(route: Route): Breaker {
   const names = pathParameterNames(route);
   const value = fc.oneof(notUuid.map(percentEncode), brokenEncoding);
   return (draft) =>
-    fc.tuple(fc.constantFrom(...names), value).map(([name, encoded]) =>
-      broken('path id', draft, { pathParams: { ...draft.pathParams, [name]: encoded } }),
-    );
+    fc
+      .tuple(fc.constantFrom(...names), value)
+      .map(([name, encoded]) => broken('path id', draft, { pathParams: { ...draft.pathParams, [name]: encoded } }));
 }
 
 const queryName = fc.oneof(
   fc.string({ unit: 'grapheme', minLength: 1, maxLength: 20 }),
   fc.string({ unit: 'binary-ascii', minLength: 1, maxLength: 20 }),
-  fc.constantFrom('orgId', 'org_id', '__proto__', 'constructor', 'toString', 'hasOwnProperty', 'Limit', 'PROVIDER', 'limit ', 'cursor[]', 'debug', 'admin', 'id', ''),
+  fc.constantFrom(
+    'orgId',
+    'org_id',
+    '__proto__',
+    'constructor',
+    'toString',
+    'hasOwnProperty',
+    'Limit',
+    'PROVIDER',
+    'limit ',
+    'cursor[]',
+    'debug',
+    'admin',
+    'id',
+    '',
+  ),
 );
 
 function unknownQuery(route: Route): Breaker {
   const documented = new Set(queryParameters(route).map((parameter) => parameter.name));
   const pair = fc.oneof(
-    fc.tuple(queryName, fc.string({ unit: 'grapheme', maxLength: 30 })).map(([name, value]) => `${percentEncode(name)}=${percentEncode(value)}`),
+    fc
+      .tuple(queryName, fc.string({ unit: 'grapheme', maxLength: 30 }))
+      .map(([name, value]) => `${percentEncode(name)}=${percentEncode(value)}`),
     // Bare names, names with an empty value, and separators alone.
     queryName.map((name) => percentEncode(name)),
     fc.constantFrom('=x', '=', 'a=1=2', '%zz=1'),
@@ -456,9 +622,7 @@ function unknownQuery(route: Route): Breaker {
     return names.length > 0 && names.some((name) => !documented.has(name));
   };
   return (draft) =>
-    pair
-      .filter(unknown)
-      .map((text) => broken('unknown query parameter', draft, { query: [...draft.query, text] }));
+    pair.filter(unknown).map((text) => broken('unknown query parameter', draft, { query: [...draft.query, text] }));
 }
 
 function badQueryValue(route: Route): Breaker {
@@ -475,7 +639,12 @@ function badQueryValue(route: Route): Breaker {
 function badParameterValue(schema: Schema): fc.Arbitrary<string> {
   if (schema.enum) {
     const values = schema.enum;
-    return fc.oneof(fc.constantFrom(...values.map((value) => value.toLowerCase()), ...values.map((value) => ` ${value}`), ''), anyText).filter((value) => !values.includes(value));
+    return fc
+      .oneof(
+        fc.constantFrom(...values.map((value) => value.toLowerCase()), ...values.map((value) => ` ${value}`), ''),
+        anyText,
+      )
+      .filter((value) => !values.includes(value));
   }
   if (schema.type === 'integer') {
     const min = schema.minimum ?? Number.MIN_SAFE_INTEGER;
@@ -490,7 +659,16 @@ function badParameterValue(schema: Schema): fc.Arbitrary<string> {
   if (schema.format === 'uuid') return notUuid.filter((value) => value.length < 2000);
   if (schema.format === 'date-time') {
     return fc.oneof(
-      fc.constantFrom('2026-02-18', '2026-02-18T13:00:00', '2026-13-01T00:00:00Z', '2026-02-18 13:00:00Z', 'yesterday', '1739883600', 'T13:00:00Z', ''),
+      fc.constantFrom(
+        '2026-02-18',
+        '2026-02-18T13:00:00',
+        '2026-13-01T00:00:00Z',
+        '2026-02-18 13:00:00Z',
+        'yesterday',
+        '1739883600',
+        'T13:00:00Z',
+        '',
+      ),
       anyText,
     );
   }
@@ -502,10 +680,28 @@ function junkCursor(maxLength: number): fc.Arbitrary<string> {
   const encode = (text: string) => Buffer.from(text).toString('base64url');
   return fc.oneof(
     anyText.filter((value) => /[^A-Za-z0-9_-]/.test(value)),
-    fc.string({ unit: fc.constantFrom(...'ABCDEFabcdef0123456789-_'), minLength: maxLength + 1, maxLength: maxLength + 50 }),
+    fc.string({
+      unit: fc.constantFrom(...'ABCDEFabcdef0123456789-_'),
+      minLength: maxLength + 1,
+      maxLength: maxLength + 50,
+    }),
     fc.uint8Array({ minLength: 1, maxLength: 64 }).map((bytes) => Buffer.from(bytes).toString('base64url')),
-    fc.constantFrom('ORG#other', 'NAME#x', 'RES#', 'LINK#', 'IDEMPOTENCY#k', 'CRED#', 'AUDIT#', 'CRED#../../x', 'AUDIT#not-an-id').map(encode),
-    fc.tuple(fc.constantFrom('CRED#', 'AUDIT#', 'RES#'), fc.uuid()).map(([prefix, id]) => encode(`ORG#other-org#${prefix}${id}`)),
+    fc
+      .constantFrom(
+        'ORG#other',
+        'NAME#x',
+        'RES#',
+        'LINK#',
+        'IDEMPOTENCY#k',
+        'CRED#',
+        'AUDIT#',
+        'CRED#../../x',
+        'AUDIT#not-an-id',
+      )
+      .map(encode),
+    fc
+      .tuple(fc.constantFrom('CRED#', 'AUDIT#', 'RES#'), fc.uuid())
+      .map(([prefix, id]) => encode(`ORG#other-org#${prefix}${id}`)),
     fc.tuple(fc.constantFrom('CRED#', 'AUDIT#'), fc.uuid()).map(([prefix, id]) => `${encode(prefix + id)}==`),
   );
 }
@@ -516,7 +712,9 @@ function duplicatedQuery(route: Route): Breaker {
     parameter.chain((chosen) => {
       const value = goodParameterValue(resolve(chosen.schema));
       return fc.tuple(value, value).map(([first, second]) =>
-        broken('duplicated query parameter', draft, { query: [...draft.query, `${chosen.name}=${percentEncode(first)}`, `${chosen.name}=${percentEncode(second)}`] }),
+        broken('duplicated query parameter', draft, {
+          query: [...draft.query, `${chosen.name}=${percentEncode(first)}`, `${chosen.name}=${percentEncode(second)}`],
+        }),
       );
     });
 }
@@ -524,9 +722,13 @@ function duplicatedQuery(route: Route): Breaker {
 /** A value the parameter's schema accepts. */
 function goodParameterValue(schema: Schema): fc.Arbitrary<string> {
   if (schema.enum) return fc.constantFrom(...schema.enum);
-  if (schema.type === 'integer') return fc.integer({ min: schema.minimum ?? 1, max: schema.maximum ?? 100 }).map(String);
+  if (schema.type === 'integer')
+    return fc.integer({ min: schema.minimum ?? 1, max: schema.maximum ?? 100 }).map(String);
   if (schema.format === 'uuid') return fc.uuid();
-  if (schema.format === 'date-time') return fc.date({ min: new Date('2020-01-01'), max: new Date('2030-01-01'), noInvalidDate: true }).map((date) => date.toISOString());
+  if (schema.format === 'date-time')
+    return fc
+      .date({ min: new Date('2020-01-01'), max: new Date('2030-01-01'), noInvalidDate: true })
+      .map((date) => date.toISOString());
   return fc.uuid().map((id) => Buffer.from(`CRED#${id}`).toString('base64url'));
 }
 
@@ -538,14 +740,20 @@ function wrongMethod(route: Route): Breaker {
     const path = pathOf(route, draft);
     const unserved = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'].filter((method) => match(method, path) === undefined);
     // fetch sends no body with GET.
-    return fc.constantFrom(...unserved).map((method) => broken('wrong method', draft, { method, ...(method === 'GET' && { body: undefined, headers: {} }) }));
+    return fc
+      .constantFrom(...unserved)
+      .map((method) =>
+        broken('wrong method', draft, { method, ...(method === 'GET' && { body: undefined, headers: {} }) }),
+      );
   };
 }
 
 function badHeader(route: Route): Breaker {
   const parameter = fc.constantFrom(...headerParameters(route));
   // What fetch can send: no NUL, CR or LF; Node's parser refuses other control characters before the API sees them.
-  const headerChar = fc.oneof(fc.integer({ min: 0x20, max: 0x7e }), fc.integer({ min: 0xa0, max: 0xff })).map((code) => String.fromCharCode(code));
+  const headerChar = fc
+    .oneof(fc.integer({ min: 0x20, max: 0x7e }), fc.integer({ min: 0xa0, max: 0xff }))
+    .map((code) => String.fromCharCode(code));
   const value = fc.oneof(
     fc.string({ unit: headerChar, minLength: 1, maxLength: 40 }),
     fc.string({ unit: fc.constantFrom(...'abcdefXYZ0129-_'), minLength: 256, maxLength: 600 }),
@@ -557,7 +765,9 @@ function badHeader(route: Route): Breaker {
       // HTTP drops spaces and tabs around a header value.
       return value
         .filter((text) => !pattern.test(text.replace(/^[ \t]+|[ \t]+$/g, '')))
-        .map((text) => broken('bad header', draft, { headers: { ...draft.headers, [chosen.name.toLowerCase()]: text } }));
+        .map((text) =>
+          broken('bad header', draft, { headers: { ...draft.headers, [chosen.name.toLowerCase()]: text } }),
+        );
     });
 }
 
@@ -566,7 +776,8 @@ function isObject(value: unknown): value is JsonObject {
 }
 
 function jsonOf(draft: Draft): JsonObject {
-  if (!draft.body || !('json' in draft.body) || !isObject(draft.body.json)) throw new Error('the draft has no JSON object body');
+  if (!draft.body || !('json' in draft.body) || !isObject(draft.body.json))
+    throw new Error('the draft has no JSON object body');
   return draft.body.json;
 }
 
@@ -592,7 +803,11 @@ function objectPaths(value: Json, prefix: Path = []): Path[] {
 const MARKER = '\u0000marker\u0000';
 
 /** A body defect at one of the paths `where` lists for the draft's body. */
-function atPath(kind: Defect, where: (body: JsonObject, draft: Draft) => Path[], change: (body: JsonObject, path: Path) => fc.Arbitrary<Partial<Draft>>): Breaker {
+function atPath(
+  kind: Defect,
+  where: (body: JsonObject, draft: Draft) => Path[],
+  change: (body: JsonObject, path: Path) => fc.Arbitrary<Partial<Draft>>,
+): Breaker {
   return (draft) => {
     const body = jsonOf(draft);
     const paths = where(body, draft);
@@ -609,36 +824,66 @@ function wholeBody(kind: Defect, change: (body: JsonObject) => fc.Arbitrary<Part
   return (draft) => change(jsonOf(draft)).map((changed) => broken(kind, draft, changed));
 }
 
-const missingField = atPath('missing field', (_, draft) => draft.required, (body, path) => fc.constant({ body: { json: setAt(body, path, undefined) } }));
+const missingField = atPath(
+  'missing field',
+  (_, draft) => draft.required,
+  (body, path) => fc.constant({ body: { json: setAt(body, path, undefined) } }),
+);
 
 /** A field no schema of the document knows, at the top or in a nested object. */
-const unknownField = atPath('unknown field', (body) => objectPaths(body), (body, path) =>
-  fc.tuple(queryName.filter((name) => !knownFields.has(name)), fc.jsonValue({ maxDepth: 2 })).map(([name, value]) => {
-    return { body: { json: setAt(body, path, withField(getAt(body, path) as JsonObject, name, value as Json)) } };
-  }),
+const unknownField = atPath(
+  'unknown field',
+  (body) => objectPaths(body),
+  (body, path) =>
+    fc
+      .tuple(
+        queryName.filter((name) => !knownFields.has(name)),
+        fc.jsonValue({ maxDepth: 2 }),
+      )
+      .map(([name, value]) => {
+        return { body: { json: setAt(body, path, withField(getAt(body, path) as JsonObject, name, value as Json)) } };
+      }),
 );
 
-const wrongType = atPath('wrong type', (body) => fieldPaths(body), (body, path) =>
-  otherType(getAt(body, path)).map((value) => ({ body: { json: setAt(body, path, value) } })),
+const wrongType = atPath(
+  'wrong type',
+  (body) => fieldPaths(body),
+  (body, path) => otherType(getAt(body, path)).map((value) => ({ body: { json: setAt(body, path, value) } })),
 );
 
-const badStringField = atPath('bad string', (body) => fieldPaths(body).filter((path) => typeof getAt(body, path) === 'string'), (body, path) =>
-  badString(getAt(body, path) as string).map((value) => ({ body: { json: setAt(body, path, value) }, injected: worthWatching(value) })),
+const badStringField = atPath(
+  'bad string',
+  (body) => fieldPaths(body).filter((path) => typeof getAt(body, path) === 'string'),
+  (body, path) =>
+    badString(getAt(body, path) as string).map((value) => ({
+      body: { json: setAt(body, path, value) },
+      injected: worthWatching(value),
+    })),
 );
 
-const duplicatedKey = atPath('duplicated JSON key', (body) => objectPaths(body).filter((path) => Object.keys(getAt(body, path) as JsonObject).length > 0), (body, path) =>
-  fc.tuple(fc.constantFrom(...Object.keys(getAt(body, path) as JsonObject)), fc.jsonValue({ maxDepth: 1 })).map(([key, second]) => ({
-    body: { raw: withDuplicateKey(body, path, key, second as Json) },
-  })),
+const duplicatedKey = atPath(
+  'duplicated JSON key',
+  (body) => objectPaths(body).filter((path) => Object.keys(getAt(body, path) as JsonObject).length > 0),
+  (body, path) =>
+    fc
+      .tuple(fc.constantFrom(...Object.keys(getAt(body, path) as JsonObject)), fc.jsonValue({ maxDepth: 1 }))
+      .map(([key, second]) => ({
+        body: { raw: withDuplicateKey(body, path, key, second as Json) },
+      })),
 );
 
 /** Nested arrays or objects in place of a field, or as an extra field, within the 64 KiB limit. */
-const deepNesting = atPath('deep nesting', (body) => [...fieldPaths(body), ...objectPaths(body).map((path) => [...path, 'nested'])], (body, path) =>
-  fc.tuple(fc.integer({ min: 500, max: 30_000 }), fc.boolean()).map(([depth, arrays]) => {
-    const objects = Math.min(depth, 10_000);
-    const nested = arrays ? `${'['.repeat(depth)}${']'.repeat(depth)}` : `${'{"a":'.repeat(objects)}1${'}'.repeat(objects)}`;
-    return { body: { raw: JSON.stringify(setAt(body, path, MARKER)).replace(JSON.stringify(MARKER), nested) } };
-  }),
+const deepNesting = atPath(
+  'deep nesting',
+  (body) => [...fieldPaths(body), ...objectPaths(body).map((path) => [...path, 'nested'])],
+  (body, path) =>
+    fc.tuple(fc.integer({ min: 500, max: 30_000 }), fc.boolean()).map(([depth, arrays]) => {
+      const objects = Math.min(depth, 10_000);
+      const nested = arrays
+        ? `${'['.repeat(depth)}${']'.repeat(depth)}`
+        : `${'{"a":'.repeat(objects)}1${'}'.repeat(objects)}`;
+      return { body: { raw: JSON.stringify(setAt(body, path, MARKER)).replace(JSON.stringify(MARKER), nested) } };
+    }),
 );
 
 const notJson = wholeBody('not JSON', (body) => {
@@ -647,9 +892,18 @@ const notJson = wholeBody('not JSON', (body) => {
     .oneof(
       fc.nat({ max: text.length - 1 }).map((cut) => text.slice(0, cut)),
       fc.constantFrom('}', ',', ' x', '{"a":1}', '\u0000', ']').map((junk) => text + junk),
-      fc.constantFrom(text.replaceAll('"', "'"), `\ufeff${text}`, text.replace(/\}$/, ',}'), `/* comment */${text}`, text.replace(/"(\w+)":/, '$1:')),
+      fc.constantFrom(
+        text.replaceAll('"', "'"),
+        `\ufeff${text}`,
+        text.replace(/\}$/, ',}'),
+        `/* comment */${text}`,
+        text.replace(/"(\w+)":/, '$1:'),
+      ),
       // UTF-16, and bytes that are not UTF-8 at all.
-      fc.constantFrom<Uint8Array>(Buffer.from(text, 'utf16le'), Buffer.concat([Buffer.from([0xff, 0xfe, 0xc0]), Buffer.from(text)])),
+      fc.constantFrom<Uint8Array>(
+        Buffer.from(text, 'utf16le'),
+        Buffer.concat([Buffer.from([0xff, 0xfe, 0xc0]), Buffer.from(text)]),
+      ),
       anyText,
     )
     .filter((raw) => typeof raw !== 'string' || !parses(raw))
@@ -657,13 +911,25 @@ const notJson = wholeBody('not JSON', (body) => {
 });
 
 const WRONG_CONTENT_TYPES = [
-  'text/plain', 'text/html', 'text/json', 'application/xml', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x',
-  'application/octet-stream', 'application/javascript', 'application/jsonl', 'application/json-seq', 'image/png', 'json',
+  'text/plain',
+  'text/html',
+  'text/json',
+  'application/xml',
+  'application/x-www-form-urlencoded',
+  'multipart/form-data; boundary=x',
+  'application/octet-stream',
+  'application/javascript',
+  'application/jsonl',
+  'application/json-seq',
+  'image/png',
+  'json',
 ];
 
 const wrongContentType = wholeBody('wrong content type', (body) =>
   fc.oneof(
-    fc.constantFrom(...WRONG_CONTENT_TYPES).map((type) => ({ headers: { 'content-type': type }, body: { raw: JSON.stringify(body) } })),
+    fc
+      .constantFrom(...WRONG_CONTENT_TYPES)
+      .map((type) => ({ headers: { 'content-type': type }, body: { raw: JSON.stringify(body) } })),
     // No Content-Type at all: fetch adds none to bytes.
     fc.constant({ headers: {}, body: { raw: Buffer.from(JSON.stringify(body)) as Uint8Array } }),
   ),
@@ -672,16 +938,25 @@ const wrongContentType = wholeBody('wrong content type', (body) =>
 const oversizedBody = wholeBody('oversized body', (body) =>
   fc
     .oneof(
-      fc.integer({ min: 64 * 1024 + 1, max: 200 * 1024 }).map((size) => JSON.stringify({ ...body, padding: 'x'.repeat(size) })),
+      fc
+        .integer({ min: 64 * 1024 + 1, max: 200 * 1024 })
+        .map((size) => JSON.stringify({ ...body, padding: 'x'.repeat(size) })),
       fc.integer({ min: 64 * 1024 + 1, max: 100 * 1024 }).map((size) => JSON.stringify(body) + ' '.repeat(size)),
       // Fewer than 64 Ki characters, more than 64 KiB once UTF-8 encoded.
-      fc.integer({ min: 22_000, max: 30_000 }).map((count) => JSON.stringify({ ...body, name: '\u20ac'.repeat(count) })),
+      fc
+        .integer({ min: 22_000, max: 30_000 })
+        .map((count) => JSON.stringify({ ...body, name: '\u20ac'.repeat(count) })),
     )
     .map((raw) => ({ body: { raw } })),
 );
 
 const notAnObject = wholeBody('not an object', () =>
-  fc.oneof(fc.constant(null), fc.jsonValue({ maxDepth: 2 }).filter((value) => !isObject(value))).map((json) => ({ body: { json: json as Json } })),
+  fc
+    .oneof(
+      fc.constant(null),
+      fc.jsonValue({ maxDepth: 2 }).filter((value) => !isObject(value)),
+    )
+    .map((json) => ({ body: { json: json as Json } })),
 );
 
 /** Defects inside the body's fields weigh more: there are many fields, and each kind of field fails its own way. */
@@ -704,14 +979,21 @@ function bodyWhereNone(): Breaker {
     fc.string({ unit: 'grapheme', minLength: 1, maxLength: 40 }).map((raw) => ({ raw, type: 'text/plain' })),
   );
   return (draft) =>
-    body.map(({ raw, type }) => broken('body on a route without one', draft, { body: { raw }, headers: { ...draft.headers, 'content-type': type } }));
+    body.map(({ raw, type }) =>
+      broken('body on a route without one', draft, {
+        body: { raw },
+        headers: { ...draft.headers, 'content-type': type },
+      }),
+    );
 }
-
 
 function withDuplicateKey(body: JsonObject, path: Path, key: string, second: Json): string {
   const target = getAt(body, path) as JsonObject;
   const text = JSON.stringify(setAt(body, path, { ...target, [key]: MARKER }));
-  return text.replace(JSON.stringify(MARKER), `${JSON.stringify(target[key])},${JSON.stringify(key)}:${JSON.stringify(second)}`);
+  return text.replace(
+    JSON.stringify(MARKER),
+    `${JSON.stringify(target[key])},${JSON.stringify(key)}:${JSON.stringify(second)}`,
+  );
 }
 
 function parses(text: string): boolean {
@@ -730,7 +1012,16 @@ function pathOf(route: Route, draft: Draft): string {
 function render(route: Route, draft: Draft): MalformedRequest {
   const path = pathOf(route, draft);
   const query = draft.query.length > 0 ? `?${draft.query.join('&')}` : '';
-  const body = draft.body === undefined ? undefined : 'json' in draft.body ? JSON.stringify(draft.body.json) : draft.body.raw;
+  const body =
+    draft.body === undefined ? undefined : 'json' in draft.body ? JSON.stringify(draft.body.json) : draft.body.raw;
   if (!draft.defect) throw new Error('a case must break something');
-  return { route, defect: draft.defect, method: draft.method, path: path + query, headers: draft.headers, ...(body !== undefined && { body }), injected: draft.injected };
+  return {
+    route,
+    defect: draft.defect,
+    method: draft.method,
+    path: path + query,
+    headers: draft.headers,
+    ...(body !== undefined && { body }),
+    injected: draft.injected,
+  };
 }

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { awsCredential, vercelCredential } from '../helpers/credential-fixtures.ts';
 import { expectContractError } from '../helpers/expect-contract-error.ts';
-import { startApi, type Api, type ApiResponse, type CallOptions } from '../helpers/local-api.ts';
+import { type Api, type ApiResponse, type CallOptions, startApi } from '../helpers/local-api.ts';
 import { assertProperty } from '../helpers/property-seed.ts';
 import { securityGroupResource, vercelProjectResource } from '../helpers/resource-fixtures.ts';
 
@@ -55,12 +55,28 @@ const organization = fc.nat({ max: ORGANIZATIONS - 1 });
 const target = fc.nat();
 
 const operation = fc.oneof(
-  { weight: 4, arbitrary: fc.record({ kind: fc.constant('create credential' as const), org: organization, provider: fc.constantFrom<Provider>('AWS', 'VERCEL') }) },
-  { weight: 3, arbitrary: fc.record({ kind: fc.constant('create resource' as const), org: organization, credential: target }) },
+  {
+    weight: 4,
+    arbitrary: fc.record({
+      kind: fc.constant('create credential' as const),
+      org: organization,
+      provider: fc.constantFrom<Provider>('AWS', 'VERCEL'),
+    }),
+  },
+  {
+    weight: 3,
+    arbitrary: fc.record({ kind: fc.constant('create resource' as const), org: organization, credential: target }),
+  },
   {
     weight: 6,
     arbitrary: fc.record({
-      kind: fc.constantFrom('get credential' as const, 'rename credential' as const, 'rotate credential' as const, 'verify credential' as const, 'delete credential' as const),
+      kind: fc.constantFrom(
+        'get credential' as const,
+        'rename credential' as const,
+        'rotate credential' as const,
+        'verify credential' as const,
+        'delete credential' as const,
+      ),
       org: organization,
       credential: target,
     }),
@@ -68,14 +84,41 @@ const operation = fc.oneof(
   {
     weight: 5,
     arbitrary: fc.record({
-      kind: fc.constantFrom('get resource' as const, 'rename resource' as const, 'verify resource' as const, 'delete resource' as const),
+      kind: fc.constantFrom(
+        'get resource' as const,
+        'rename resource' as const,
+        'verify resource' as const,
+        'delete resource' as const,
+      ),
       org: organization,
       resource: target,
     }),
   },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant('move resource' as const), org: organization, resource: target, credential: target }) },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant('list credentials' as const), org: organization, pageOf: fc.option(organization, { nil: undefined }) }) },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant('list resources' as const), org: organization, credential: fc.option(target, { nil: undefined }) }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant('move resource' as const),
+      org: organization,
+      resource: target,
+      credential: target,
+    }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant('list credentials' as const),
+      org: organization,
+      pageOf: fc.option(organization, { nil: undefined }),
+    }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant('list resources' as const),
+      org: organization,
+      credential: fc.option(target, { nil: undefined }),
+    }),
+  },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('list audit logs' as const), org: organization }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('aws role setup' as const), org: organization }) },
 );
@@ -102,7 +145,12 @@ async function newWorld(): Promise<World> {
       return { orgId, email, token: await api.tokenFor(orgId, ['ORG_ADMIN'], { email }) };
     }),
   );
-  return { organizations, credentials: [], resources: [], ownData: organizations.map(({ orgId, email }) => new Set([orgId, email])) };
+  return {
+    organizations,
+    credentials: [],
+    resources: [],
+    ownData: organizations.map(({ orgId, email }) => new Set([orgId, email])),
+  };
 }
 
 function pick<T>(items: T[], index: number): T | undefined {
@@ -124,14 +172,22 @@ function owns(world: World, org: number, item: { owner: number; alive: boolean }
  * Calls the API as `org` and checks that nothing of another organization comes back. Ids the request itself named
  * may come back (a 404 names the id it did not find); nothing else of theirs may.
  */
-async function call(world: World, org: number, method: string, path: string, options: CallOptions = {}): Promise<ApiResponse> {
+async function call(
+  world: World,
+  org: number,
+  method: string,
+  path: string,
+  options: CallOptions = {},
+): Promise<ApiResponse> {
   const response = await api.call(method, path, { token: world.organizations[org]!.token, ...options });
   tried.requests++;
   const sent = `${path} ${JSON.stringify(options.body ?? '')}`;
   const received = `${response.text} ${JSON.stringify([...response.headers])}`;
   world.ownData.forEach((data, owner) => {
     if (owner === org) return;
-    for (const value of data) if (!sent.includes(value)) expect(received, `${world.organizations[org]!.orgId} sees data of another organization`).not.toContain(value);
+    for (const value of data)
+      if (!sent.includes(value))
+        expect(received, `${world.organizations[org]!.orgId} sees data of another organization`).not.toContain(value);
   });
   return response;
 }
@@ -141,9 +197,17 @@ function remember(world: World, org: number, ...values: (string | undefined)[]):
 }
 
 /** Another organization's object, or a deleted one, must look exactly like an id that never existed. */
-function expectNotFound(response: ApiResponse, code: 'CREDENTIAL_NOT_FOUND' | 'RESOURCE_NOT_FOUND', id: string, org: number, item?: { owner: number }): void {
+function expectNotFound(
+  response: ApiResponse,
+  code: 'CREDENTIAL_NOT_FOUND' | 'RESOURCE_NOT_FOUND',
+  id: string,
+  org: number,
+  item?: { owner: number },
+): void {
   expectContractError(response, 404, code);
-  expect(response.body.message).toBe(`${code === 'CREDENTIAL_NOT_FOUND' ? 'Credential' : 'Resource'} with ID ${id} not found`);
+  expect(response.body.message).toBe(
+    `${code === 'CREDENTIAL_NOT_FOUND' ? 'Credential' : 'Resource'} with ID ${id} not found`,
+  );
   if (item !== undefined && item.owner !== org) tried.foreign++;
 }
 
@@ -156,7 +220,9 @@ async function apply(world: World, op: Operation): Promise<void> {
   switch (op.kind) {
     case 'create credential': {
       const name = freshName();
-      const response = await call(world, org, 'POST', '/api/v1/credentials', { body: op.provider === 'AWS' ? awsCredential(name) : vercelCredential(name) });
+      const response = await call(world, org, 'POST', '/api/v1/credentials', {
+        body: op.provider === 'AWS' ? awsCredential(name) : vercelCredential(name),
+      });
       expect(response.status).toBe(201);
       world.credentials.push({ id: response.body.id, owner: org, provider: op.provider, alive: true, links: 0 });
       remember(world, org, response.body.id, name, response.body.hint);
@@ -166,9 +232,13 @@ async function apply(world: World, op: Operation): Promise<void> {
       const credential = pick(world.credentials, op.credential);
       const credentialId = credential?.id ?? randomUUID();
       const name = freshName();
-      const body = credential?.provider === 'VERCEL' ? vercelProjectResource(name, credentialId) : securityGroupResource(name, credentialId);
+      const body =
+        credential?.provider === 'VERCEL'
+          ? vercelProjectResource(name, credentialId)
+          : securityGroupResource(name, credentialId);
       const response = await call(world, org, 'POST', '/api/v1/resources', { body });
-      if (!owns(world, org, credential)) return expectNotFound(response, 'CREDENTIAL_NOT_FOUND', credentialId, org, credential);
+      if (!owns(world, org, credential))
+        return expectNotFound(response, 'CREDENTIAL_NOT_FOUND', credentialId, org, credential);
       expect(response.status).toBe(201);
       credential!.links++;
       world.resources.push({ id: response.body.id, owner: org, credential: credential!, alive: true });
@@ -182,7 +252,8 @@ async function apply(world: World, op: Operation): Promise<void> {
     case 'delete credential': {
       const { item: credential, id, path } = aim(world.credentials, op.credential, 'credentials');
       const name = freshName();
-      const rotation = credential?.provider === 'VERCEL' ? vercelCredential(name).credentialData : awsCredential(name).credentialData;
+      const rotation =
+        credential?.provider === 'VERCEL' ? vercelCredential(name).credentialData : awsCredential(name).credentialData;
       const [method, url, options]: [string, string, CallOptions] = {
         'get credential': ['GET', path, {}],
         'rename credential': ['PATCH', path, { body: { name } }],
@@ -237,8 +308,10 @@ async function apply(world: World, op: Operation): Promise<void> {
       const credentialId = credential?.id ?? randomUUID();
       const response = await call(world, org, 'PATCH', `/api/v1/resources/${id}`, { body: { credentialId } });
       if (!owns(world, org, resource)) return expectNotFound(response, 'RESOURCE_NOT_FOUND', id, org, resource);
-      if (!owns(world, org, credential)) return expectNotFound(response, 'CREDENTIAL_NOT_FOUND', credentialId, org, credential);
-      if (credential!.provider !== resource!.credential.provider) return expectContractError(response, 400, 'VALIDATION_ERROR');
+      if (!owns(world, org, credential))
+        return expectNotFound(response, 'CREDENTIAL_NOT_FOUND', credentialId, org, credential);
+      if (credential!.provider !== resource!.credential.provider)
+        return expectContractError(response, 400, 'VALIDATION_ERROR');
       expect(response.status).toBe(200);
       resource!.credential.links--;
       credential!.links++;
@@ -255,18 +328,29 @@ async function apply(world: World, op: Operation): Promise<void> {
       }
       const response = await call(world, org, 'GET', `/api/v1/credentials${query}`);
       expect(response.status).toBe(200);
-      const own = world.credentials.filter((credential) => owns(world, org, credential)).map((credential) => credential.id);
+      const own = world.credentials
+        .filter((credential) => owns(world, org, credential))
+        .map((credential) => credential.id);
       const listed = response.body.map((credential: { id: string }) => credential.id);
       if (query) expect(own).toEqual(expect.arrayContaining(listed));
       else expect(listed.sort()).toEqual(own.sort());
       return;
     }
     case 'list resources': {
-      const credential = op.credential === undefined ? undefined : (pick(world.credentials, op.credential) ?? { id: randomUUID() });
-      const response = await call(world, org, 'GET', `/api/v1/resources${credential ? `?credentialId=${credential.id}` : ''}`);
+      const credential =
+        op.credential === undefined ? undefined : (pick(world.credentials, op.credential) ?? { id: randomUUID() });
+      const response = await call(
+        world,
+        org,
+        'GET',
+        `/api/v1/resources${credential ? `?credentialId=${credential.id}` : ''}`,
+      );
       expect(response.status).toBe(200);
       const expected = world.resources
-        .filter((resource) => owns(world, org, resource) && (credential === undefined || resource.credential.id === credential.id))
+        .filter(
+          (resource) =>
+            owns(world, org, resource) && (credential === undefined || resource.credential.id === credential.id),
+        )
         .map((resource) => resource.id);
       expect(response.body.map((resource: { id: string }) => resource.id).sort()).toEqual(expected.sort());
       return;
@@ -274,7 +358,9 @@ async function apply(world: World, op: Operation): Promise<void> {
     case 'list audit logs': {
       const response = await call(world, org, 'GET', '/api/v1/audit-logs?limit=100');
       expect(response.status).toBe(200);
-      const ownIds = new Set([...world.credentials, ...world.resources].filter((item) => item.owner === org).map((item) => item.id));
+      const ownIds = new Set(
+        [...world.credentials, ...world.resources].filter((item) => item.owner === org).map((item) => item.id),
+      );
       for (const entry of response.body.content) {
         expect(ownIds.has(entry.resourceId), `audit entry ${entry.id} is about ${entry.resourceId}`).toBe(true);
         expect(entry.actorEmail).toBe(world.organizations[org]!.email);
@@ -294,7 +380,9 @@ async function apply(world: World, op: Operation): Promise<void> {
 }
 
 describe('tenant isolation under random operations of several organizations', () => {
-  it('never answers 2xx on another organization\'s object nor shows its data, and own operations keep working', { timeout: 120_000 }, async () => {
+  it("never answers 2xx on another organization's object nor shows its data, and own operations keep working", {
+    timeout: 120_000,
+  }, async () => {
     await assertProperty(
       fc.asyncProperty(fc.array(operation, { minLength: 20, maxLength: 50 }), async (operations) => {
         const world = await newWorld();
@@ -303,8 +391,10 @@ describe('tenant isolation under random operations of several organizations', ()
           tried.operations++;
           await apply(world, op);
         }
-        for (let org = 0; org < ORGANIZATIONS; org++) await apply(world, { kind: 'list credentials', org, pageOf: undefined });
-        for (let org = 0; org < ORGANIZATIONS; org++) await apply(world, { kind: 'list resources', org, credential: undefined });
+        for (let org = 0; org < ORGANIZATIONS; org++)
+          await apply(world, { kind: 'list credentials', org, pageOf: undefined });
+        for (let org = 0; org < ORGANIZATIONS; org++)
+          await apply(world, { kind: 'list resources', org, credential: undefined });
       }),
       RUNS,
     );

@@ -1,11 +1,21 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { base64url, exportJWK, exportSPKI, generateKeyPair, SignJWT, type CryptoKey, type JWK, type JWTHeaderParameters, type JWTPayload } from 'jose';
+import {
+  base64url,
+  type CryptoKey,
+  exportJWK,
+  exportSPKI,
+  generateKeyPair,
+  type JWK,
+  type JWTHeaderParameters,
+  type JWTPayload,
+  SignJWT,
+} from 'jose';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { routes, type Route } from '../../functions/routes.ts';
+import { type Route, routes } from '../../functions/routes.ts';
 import { awsCredential } from '../helpers/credential-fixtures.ts';
-import { json, startHttpDouble, type HttpDouble } from '../helpers/doubles/http-double.ts';
+import { type HttpDouble, json, startHttpDouble } from '../helpers/doubles/http-double.ts';
 import { expectContractError } from '../helpers/expect-contract-error.ts';
-import { startApi, type Api } from '../helpers/local-api.ts';
+import { type Api, startApi } from '../helpers/local-api.ts';
 import { securityGroupResource } from '../helpers/resource-fixtures.ts';
 import { scanWholeTable } from '../helpers/table-scan.ts';
 
@@ -26,7 +36,12 @@ const authenticated = routes.filter((route) => route.auth);
 interface Mode {
   name: string;
   /** Sets the environment the local service reads and returns how it signs valid tokens. */
-  configure(): Promise<{ header: JWTHeaderParameters; key: Uint8Array | CryptoKey; attacks: Attack[]; close(): Promise<void> }>;
+  configure(): Promise<{
+    header: JWTHeaderParameters;
+    key: Uint8Array | CryptoKey;
+    attacks: Attack[];
+    close(): Promise<void>;
+  }>;
 }
 
 /** A named way to fill (or leave out) the Authorization header, given a validly signed token's parts. */
@@ -47,9 +62,18 @@ const hs256: Mode = {
       header: { alg: 'HS256', typ: 'JWT' },
       key: bytes,
       attacks: [
-        ['signed with another secret', async ({ claims }) => bearer(await signed(claims(), randomBytes(48), { alg: 'HS256' }))],
-        ['signed with the right secret but HS512', async ({ claims }) => bearer(await signed(claims(), bytes, { alg: 'HS512' }))],
-        ['an RS256 header over an HS256 signature', async ({ sign, claims }) => bearer(swapHeader(await sign(claims()), { alg: 'RS256', typ: 'JWT' }))],
+        [
+          'signed with another secret',
+          async ({ claims }) => bearer(await signed(claims(), randomBytes(48), { alg: 'HS256' })),
+        ],
+        [
+          'signed with the right secret but HS512',
+          async ({ claims }) => bearer(await signed(claims(), bytes, { alg: 'HS512' })),
+        ],
+        [
+          'an RS256 header over an HS256 signature',
+          async ({ sign, claims }) => bearer(swapHeader(await sign(claims()), { alg: 'RS256', typ: 'JWT' })),
+        ],
       ],
       close: async () => undefined,
     };
@@ -73,14 +97,50 @@ const jwks: Mode = {
       header: { alg: 'RS256', typ: 'JWT', kid: 'idp-rsa-1' },
       key: rsa.privateKey,
       attacks: [
-        ['HS256 signed with the RS256 public key as PEM (key confusion)', async ({ claims }) => bearer(await signed(claims(), asHmacKey(pem), { alg: 'HS256', kid: 'idp-rsa-1' }))],
-        ['HS256 signed with the public JWK as JSON (key confusion)', async ({ claims }) => bearer(await signed(claims(), asHmacKey(JSON.stringify(publicJwk)), { alg: 'HS256', kid: 'idp-rsa-1' }))],
-        ['HS256 signed with the modulus of the RS256 key (key confusion)', async ({ claims }) => bearer(await signed(claims(), base64url.decode(publicJwk.n!), { alg: 'HS256', kid: 'idp-rsa-1' }))],
-        ['signed by a foreign RS256 key under the published kid', async ({ claims }) => bearer(await signed(claims(), attacker.privateKey, { alg: 'RS256', kid: 'idp-rsa-1' }))],
-        ['signed by a foreign RS256 key under an unknown kid', async ({ claims }) => bearer(await signed(claims(), attacker.privateKey, { alg: 'RS256', kid: 'attacker-1' }))],
-        ['carrying its own public key in a `jwk` header', async ({ claims }) => bearer(await signed(claims(), attacker.privateKey, { alg: 'RS256', kid: 'idp-rsa-1', jwk: attackerJwk }))],
-        ['pointing `jku` at the attacker\'s key set', async ({ claims }) => bearer(await signed(claims(), attacker.privateKey, { alg: 'RS256', kid: 'attacker-1', jku: `${attackerKeys.url}/jwks.json` }))],
-        ['with the kid of no key and a valid signature', async ({ sign, claims }) => bearer(swapHeader(await sign(claims()), { alg: 'RS256', typ: 'JWT', kid: 'idp-rsa-2' }))],
+        [
+          'HS256 signed with the RS256 public key as PEM (key confusion)',
+          async ({ claims }) => bearer(await signed(claims(), asHmacKey(pem), { alg: 'HS256', kid: 'idp-rsa-1' })),
+        ],
+        [
+          'HS256 signed with the public JWK as JSON (key confusion)',
+          async ({ claims }) =>
+            bearer(await signed(claims(), asHmacKey(JSON.stringify(publicJwk)), { alg: 'HS256', kid: 'idp-rsa-1' })),
+        ],
+        [
+          'HS256 signed with the modulus of the RS256 key (key confusion)',
+          async ({ claims }) =>
+            bearer(await signed(claims(), base64url.decode(publicJwk.n!), { alg: 'HS256', kid: 'idp-rsa-1' })),
+        ],
+        [
+          'signed by a foreign RS256 key under the published kid',
+          async ({ claims }) => bearer(await signed(claims(), attacker.privateKey, { alg: 'RS256', kid: 'idp-rsa-1' })),
+        ],
+        [
+          'signed by a foreign RS256 key under an unknown kid',
+          async ({ claims }) =>
+            bearer(await signed(claims(), attacker.privateKey, { alg: 'RS256', kid: 'attacker-1' })),
+        ],
+        [
+          'carrying its own public key in a `jwk` header',
+          async ({ claims }) =>
+            bearer(await signed(claims(), attacker.privateKey, { alg: 'RS256', kid: 'idp-rsa-1', jwk: attackerJwk })),
+        ],
+        [
+          "pointing `jku` at the attacker's key set",
+          async ({ claims }) =>
+            bearer(
+              await signed(claims(), attacker.privateKey, {
+                alg: 'RS256',
+                kid: 'attacker-1',
+                jku: `${attackerKeys.url}/jwks.json`,
+              }),
+            ),
+        ],
+        [
+          'with the kid of no key and a valid signature',
+          async ({ sign, claims }) =>
+            bearer(swapHeader(await sign(claims()), { alg: 'RS256', typ: 'JWT', kid: 'idp-rsa-2' })),
+        ],
       ],
       close: async () => {
         expect(attackerKeys.requests).toEqual([]);
@@ -94,7 +154,11 @@ function bearer(token: string): string {
   return `Bearer ${token}`;
 }
 
-function signed(payload: JWTPayload, key: Uint8Array | CryptoKey, header: Partial<JWTHeaderParameters> & { alg: string }): Promise<string> {
+function signed(
+  payload: JWTPayload,
+  key: Uint8Array | CryptoKey,
+  header: Partial<JWTHeaderParameters> & { alg: string },
+): Promise<string> {
   return new SignJWT(payload).setProtectedHeader({ typ: 'JWT', ...header }).sign(key);
 }
 
@@ -120,16 +184,56 @@ const commonAttacks: Attack[] = [
   ['with the token but no scheme', async ({ sign, claims }) => sign(claims())],
   ['with a Basic scheme', async () => `Basic ${Buffer.from('admin:admin').toString('base64')}`],
   ['with the scheme alone', async () => 'Bearer'],
-  ['with two tokens', async ({ sign, claims }) => { const token = await sign(claims()); return `Bearer ${token} ${token}`; }],
+  [
+    'with two tokens',
+    async ({ sign, claims }) => {
+      const token = await sign(claims());
+      return `Bearer ${token} ${token}`;
+    },
+  ],
   ['with a token that is not a JWT', async () => 'Bearer not-a-jwt'],
-  ['with two parts only', async ({ sign, claims }) => bearer(parts(await sign(claims())).slice(0, 2).join('.'))],
-  ['with garbage in each part', async () => bearer(`${randomBytes(12).toString('base64url')}.${randomBytes(40).toString('base64url')}.${randomBytes(32).toString('base64url')}`)],
-  ['with a JSON header that is not an object', async ({ sign, claims }) => bearer(swapHeader(await sign(claims()), [] as never))],
-  ['with alg none and no signature', async ({ claims }) => bearer(`${encode({ alg: 'none', typ: 'JWT' })}.${encode(claims())}.`)],
+  [
+    'with two parts only',
+    async ({ sign, claims }) =>
+      bearer(
+        parts(await sign(claims()))
+          .slice(0, 2)
+          .join('.'),
+      ),
+  ],
+  [
+    'with garbage in each part',
+    async () =>
+      bearer(
+        `${randomBytes(12).toString('base64url')}.${randomBytes(40).toString('base64url')}.${randomBytes(32).toString('base64url')}`,
+      ),
+  ],
+  [
+    'with a JSON header that is not an object',
+    async ({ sign, claims }) => bearer(swapHeader(await sign(claims()), [] as never)),
+  ],
+  [
+    'with alg none and no signature',
+    async ({ claims }) => bearer(`${encode({ alg: 'none', typ: 'JWT' })}.${encode(claims())}.`),
+  ],
   ['with alg "None"', async ({ claims }) => bearer(`${encode({ alg: 'None', typ: 'JWT' })}.${encode(claims())}.`)],
-  ['with alg "NONE" and the valid signature kept', async ({ sign, claims }) => bearer(swapHeader(await sign(claims()), { alg: 'NONE', typ: 'JWT' }))],
-  ['with the signature stripped', async ({ sign, claims }) => bearer(`${parts(await sign(claims())).slice(0, 2).join('.')}.`)],
-  ['expired a minute ago', async ({ sign, claims }) => bearer(await sign(claims({ iat: now() - 3600, exp: now() - 60 })))],
+  [
+    'with alg "NONE" and the valid signature kept',
+    async ({ sign, claims }) => bearer(swapHeader(await sign(claims()), { alg: 'NONE', typ: 'JWT' })),
+  ],
+  [
+    'with the signature stripped',
+    async ({ sign, claims }) =>
+      bearer(
+        `${parts(await sign(claims()))
+          .slice(0, 2)
+          .join('.')}.`,
+      ),
+  ],
+  [
+    'expired a minute ago',
+    async ({ sign, claims }) => bearer(await sign(claims({ iat: now() - 3600, exp: now() - 60 }))),
+  ],
   ['expired beyond the clock tolerance', async ({ sign, claims }) => bearer(await sign(claims({ exp: now() - 10 })))],
   ['without exp', async ({ sign, claims }) => bearer(await sign(claims({ exp: undefined })))],
   ['not yet valid (nbf in five minutes)', async ({ sign, claims }) => bearer(await sign(claims({ nbf: now() + 300 })))],
@@ -138,15 +242,31 @@ const commonAttacks: Attack[] = [
   ['for another audience', async ({ sign, claims }) => bearer(await sign(claims({ aud: 'another-service' })))],
   ['for a list of audiences without ours', async ({ sign, claims }) => bearer(await sign(claims({ aud: ['a', 'b'] })))],
   ['without an audience', async ({ sign, claims }) => bearer(await sign(claims({ aud: undefined })))],
-  ['with the payload swapped for another organization', async ({ sign, claims }) => bearer(swapPayload(await sign(claims()), claims({ org_id: `org-${randomUUID()}` })))],
-  ['with a USER token\'s payload raised to ORG_ADMIN', async ({ sign, claims }) => bearer(swapPayload(await sign(claims({ roles: ['USER'] })), claims()))],
-  ['with the expiry of an expired token pushed back', async ({ sign, claims }) => bearer(swapPayload(await sign(claims({ exp: now() - 60 })), claims({ exp: now() + 3600 })))],
+  [
+    'with the payload swapped for another organization',
+    async ({ sign, claims }) => bearer(swapPayload(await sign(claims()), claims({ org_id: `org-${randomUUID()}` }))),
+  ],
+  [
+    "with a USER token's payload raised to ORG_ADMIN",
+    async ({ sign, claims }) => bearer(swapPayload(await sign(claims({ roles: ['USER'] })), claims())),
+  ],
+  [
+    'with the expiry of an expired token pushed back',
+    async ({ sign, claims }) =>
+      bearer(swapPayload(await sign(claims({ exp: now() - 60 })), claims({ exp: now() + 3600 }))),
+  ],
   ['without sub', async ({ sign, claims }) => bearer(await sign(claims({ sub: undefined })))],
   ['without org_id', async ({ sign, claims }) => bearer(await sign(claims({ org_id: undefined })))],
   ['with a blank org_id', async ({ sign, claims }) => bearer(await sign(claims({ org_id: '  ' })))],
-  ['with org_id that is not a string', async ({ sign, claims }) => bearer(await sign(claims({ org_id: ['org-a', 'org-b'] })))],
+  [
+    'with org_id that is not a string',
+    async ({ sign, claims }) => bearer(await sign(claims({ org_id: ['org-a', 'org-b'] }))),
+  ],
   ['with roles that are not an array', async ({ sign, claims }) => bearer(await sign(claims({ roles: 'ORG_ADMIN' })))],
-  ['over 8 KiB though validly signed', async ({ sign, claims }) => bearer(await sign(claims({ padding: 'x'.repeat(8 * 1024) })))],
+  [
+    'over 8 KiB though validly signed',
+    async ({ sign, claims }) => bearer(await sign(claims({ padding: 'x'.repeat(8 * 1024) }))),
+  ],
 ];
 
 /** Validly signed tokens of the organization that lack the ORG_ADMIN role. */
@@ -175,10 +295,18 @@ describe.each([hs256, jwks])('hostile tokens with $name', (mode) => {
     close = configured.close;
     signer = {
       claims: (overrides = {}) => ({
-        sub: 'attacker-1', org_id: orgId, roles: ['ORG_ADMIN'], email: 'admin@attack.test',
-        iss: ISSUER, aud: AUDIENCE, iat: now(), exp: now() + 600, ...overrides,
+        sub: 'attacker-1',
+        org_id: orgId,
+        roles: ['ORG_ADMIN'],
+        email: 'admin@attack.test',
+        iss: ISSUER,
+        aud: AUDIENCE,
+        iat: now(),
+        exp: now() + 600,
+        ...overrides,
       }),
-      sign: (payload, header = {}) => new SignJWT(payload).setProtectedHeader({ ...configured.header, ...header }).sign(configured.key),
+      sign: (payload, header = {}) =>
+        new SignJWT(payload).setProtectedHeader({ ...configured.header, ...header }).sign(configured.key),
     };
     // Checks queued by the setup fail at once against the closed provider port and settle before any snapshot.
     api = await startApi({ queueTimeScale: 0 });
@@ -186,7 +314,10 @@ describe.each([hs256, jwks])('hostile tokens with $name', (mode) => {
     const token = await signer.sign(signer.claims());
     const credential = await api.call('POST', '/api/v1/credentials', { token, body: awsCredential('attacked') });
     expect(credential.status).toBe(201);
-    const resource = await api.call('POST', '/api/v1/resources', { token, body: securityGroupResource('attacked group', credential.body.id) });
+    const resource = await api.call('POST', '/api/v1/resources', {
+      token,
+      body: securityGroupResource('attacked group', credential.body.id),
+    });
     expect(resource.status).toBe(201);
     ids.credentials = credential.body.id;
     ids.resources = resource.body.id;
@@ -208,21 +339,25 @@ describe.each([hs256, jwks])('hostile tokens with $name', (mode) => {
 
   function validBody(route: Route): unknown {
     if (route.method === 'POST' && route.path.endsWith('/credentials')) return awsCredential(`through-${randomUUID()}`);
-    if (route.method === 'POST' && route.path.endsWith('/resources')) return securityGroupResource(`through-${randomUUID()}`, ids.credentials!);
+    if (route.method === 'POST' && route.path.endsWith('/resources'))
+      return securityGroupResource(`through-${randomUUID()}`, ids.credentials!);
     if (route.method === 'PATCH') return { name: `renamed-${randomUUID()}` };
     return undefined;
   }
 
   async function send(route: Route, authorization: string | undefined) {
     const body = validBody(route);
-    return api.call(route.method, pathOf(route), { ...(body !== undefined && { body }), headers: authorization === undefined ? {} : { authorization } });
+    return api.call(route.method, pathOf(route), {
+      ...(body !== undefined && { body }),
+      headers: authorization === undefined ? {} : { authorization },
+    });
   }
 
   function handlerCalls(): number {
     return [...api.service.invocations.values()].reduce((sum, count) => sum + count, 0);
   }
 
-  it('lets a valid token through (so every refusal below is the token\'s doing)', async () => {
+  it("lets a valid token through (so every refusal below is the token's doing)", async () => {
     const response = await api.call('GET', '/api/v1/credentials', { token: await signer.sign(signer.claims()) });
     expect(response.status).toBe(200);
     expect(response.body.map((credential: { id: string }) => credential.id)).toEqual([ids.credentials]);
@@ -247,10 +382,13 @@ describe.each([hs256, jwks])('hostile tokens with $name', (mode) => {
     expect(await scanWholeTable()).toEqual(stored);
     expect(queue).not.toHaveBeenCalled();
     // The authorizer's one line per refused token names the reason, never the token or its claims.
-    for (const [line] of warn.mock.calls) expect(Object.keys(JSON.parse(String(line)))).toEqual(['level', 'message', 'reason']);
+    for (const [line] of warn.mock.calls)
+      expect(Object.keys(JSON.parse(String(line)))).toEqual(['level', 'message', 'reason']);
     queue.mockRestore();
     warn.mockRestore();
-    console.info(`token attacks (${mode.name}): ${tried} requests, ${commonAttacks.length + attacks.length} kinds of token x ${authenticated.length} routes, all 401`);
+    console.info(
+      `token attacks (${mode.name}): ${tried} requests, ${commonAttacks.length + attacks.length} kinds of token x ${authenticated.length} routes, all 401`,
+    );
   });
 
   it('answers 403 on every authenticated route to a valid token without ORG_ADMIN, before the rate limit and any write', async () => {

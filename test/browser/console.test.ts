@@ -2,23 +2,37 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import { type Browser, chromium, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildConsole } from '../../infra/local/console-build.ts';
 import { newApisixAdminKey, startApisixDouble } from '../helpers/doubles/apisix-double.ts';
-import { newAzureApp, startAzureTokenDouble, type AzureApp } from '../helpers/doubles/azure-token-double.ts';
-import { newServiceAccountKey, startGcpTokenDouble, type GcpServiceAccount } from '../helpers/doubles/gcp-token-double.ts';
+import { type AzureApp, newAzureApp, startAzureTokenDouble } from '../helpers/doubles/azure-token-double.ts';
+import {
+  type GcpServiceAccount,
+  newServiceAccountKey,
+  startGcpTokenDouble,
+} from '../helpers/doubles/gcp-token-double.ts';
 import type { HttpDouble } from '../helpers/doubles/http-double.ts';
 import { newStsIdentity, startStsDouble } from '../helpers/doubles/sts-double.ts';
 import { newVercelAccount, startVercelDouble } from '../helpers/doubles/vercel-double.ts';
-import { startApi, type Api } from '../helpers/local-api.ts';
+import { type Api, startApi } from '../helpers/local-api.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
 // As on this machine's Chromium: no background traffic to Google's hosts, which the closed network refuses.
-const CHROMIUM_ARGS = ['--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const CHROMIUM_ARGS = [
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 const SCREENSHOT = join(import.meta.dirname, '../../test-artifacts/console.png');
 const hasChromium = existsSync(CHROMIUM);
-if (!hasChromium) console.warn(`Skipping the console's browser tests: ${CHROMIUM} is missing (apt-get install chromium; .ci/run installs it).`);
+if (!hasChromium)
+  console.warn(
+    `Skipping the console's browser tests: ${CHROMIUM} is missing (apt-get install chromium; .ci/run installs it).`,
+  );
 
 describe.skipIf(!hasChromium)('admin console in headless Chromium', () => {
   const orgId = `org-${randomUUID()}`;
@@ -77,7 +91,8 @@ describe.skipIf(!hasChromium)('admin console in headless Chromium', () => {
     const errorId = describedBy.split(' ').find((id) => id.endsWith('-error'));
     return page.locator(`[id="${errorId}"]`).textContent();
   };
-  const controlValues = () => page.evaluate<string[]>("[...document.querySelectorAll('input, textarea')].map((control) => control.value)");
+  const controlValues = () =>
+    page.evaluate<string[]>("[...document.querySelectorAll('input, textarea')].map((control) => control.value)");
 
   async function addCredential(name: string, provider: string, fill: () => Promise<void>): Promise<void> {
     await page.getByLabel('Name', { exact: true }).fill(name);
@@ -126,7 +141,9 @@ describe.skipIf(!hasChromium)('admin console in headless Chromium', () => {
     expect(await row('GCP analytics').textContent()).toContain(gcpKeyFile.client_email);
     await expect.poll(() => badgeOf('APISIX gateway'), { timeout: 10_000 }).toContain('Valid');
     await expect.poll(() => badgeOf('Azure subscription'), { timeout: 10_000 }).toContain('Invalid');
-    expect(await row('Azure subscription').locator('.verification-error').textContent()).toContain('the tenant does not exist');
+    expect(await row('Azure subscription').locator('.verification-error').textContent()).toContain(
+      'the tenant does not exist',
+    );
     await expect.poll(() => badgeOf('Vercel deploys'), { timeout: 10_000 }).toContain('Invalid');
     expect(await page.locator('tbody tr').count()).toBe(5);
 
@@ -175,7 +192,9 @@ describe.skipIf(!hasChromium)('admin console in headless Chromium', () => {
     await dialog.getByLabel('API token').fill(vercel.token);
     await dialog.getByRole('button', { name: 'Rotate secret' }).click();
     await dialog.waitFor({ state: 'detached' });
-    expect(await page.evaluate<string | null>("document.activeElement.getAttribute('aria-label')")).toBe('Rotate: Vercel deploys');
+    expect(await page.evaluate<string | null>("document.activeElement.getAttribute('aria-label')")).toBe(
+      'Rotate: Vercel deploys',
+    );
     await expect.poll(() => badgeOf('Vercel deploys'), { timeout: 10_000 }).toContain('Valid');
     expect(await row('Vercel deploys').textContent()).toContain(vercel.user.username);
 
@@ -211,12 +230,14 @@ describe.skipIf(!hasChromium)('admin console in headless Chromium', () => {
     await dialog.waitFor();
     expect(await page.evaluate<string>('document.activeElement.textContent')).toBe('Cancel');
     await dialog.getByRole('button', { name: 'Delete credential' }).click();
-    await expect.poll(() => dialog.getByRole('alert').textContent()).toBe(
-      'Cannot delete credential linked to 1 active resource. Delete or reassign resources first.',
-    );
+    await expect
+      .poll(() => dialog.getByRole('alert').textContent())
+      .toBe('Cannot delete credential linked to 1 active resource. Delete or reassign resources first.');
     await page.keyboard.press('Escape');
     await dialog.waitFor({ state: 'detached' });
-    expect(await page.evaluate<string | null>("document.activeElement.getAttribute('aria-label')")).toBe('Delete: AWS production');
+    expect(await page.evaluate<string | null>("document.activeElement.getAttribute('aria-label')")).toBe(
+      'Delete: AWS production',
+    );
     expect(await row('AWS production').count()).toBe(1);
 
     expect((await api.call('DELETE', `/api/v1/resources/${resource.body.id}`, { token })).status).toBe(204);

@@ -3,27 +3,32 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import document from '../../openapi/openapi.json' with { type: 'json' };
 import { routes } from '../../functions/routes.ts';
-import { startApi, type Api } from '../helpers/local-api.ts';
+import document from '../../openapi/openapi.json' with { type: 'json' };
+import { type Api, startApi } from '../helpers/local-api.ts';
 
 const DOCUMENT = 'openapi/openapi.json';
 const redocly = join(dirname(createRequire(import.meta.url).resolve('@redocly/cli/package.json')), 'bin', 'cli.js');
 
 describe('the OpenAPI document', () => {
-  it('passes Redocly\'s recommended ruleset (redocly.yaml) without a warning', async () => {
+  it("passes Redocly's recommended ruleset (redocly.yaml) without a warning", async () => {
     const { stdout } = await promisify(execFile)(process.execPath, [redocly, 'lint', DOCUMENT, '--format=json'], {
       env: { ...process.env, REDOCLY_TELEMETRY: 'off', REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true' },
       timeout: 60_000,
     });
-    const report = JSON.parse(stdout) as { totals: Record<string, number>; problems: { ruleId: string; message: string }[] };
+    const report = JSON.parse(stdout) as {
+      totals: Record<string, number>;
+      problems: { ruleId: string; message: string }[];
+    };
     expect(report.problems.map((problem) => `${problem.ruleId}: ${problem.message}`)).toEqual([]);
     expect(report.totals).toMatchObject({ errors: 0, warnings: 0 });
   }, 60_000);
 
   it('describes exactly the routes of the route table', () => {
     const documented = Object.entries(document.paths).flatMap(([path, item]) =>
-      Object.keys(item).filter((key) => key !== 'parameters').map((method) => `${method.toUpperCase()} ${path}`),
+      Object.keys(item)
+        .filter((key) => key !== 'parameters')
+        .map((method) => `${method.toUpperCase()} ${path}`),
     );
     expect(documented.sort()).toEqual(routes.map((route) => `${route.method} ${route.path}`).sort());
   });
@@ -32,7 +37,9 @@ describe('the OpenAPI document', () => {
     const paths = document.paths as Record<string, Record<string, { security?: unknown[] }>>;
     for (const route of routes) {
       const operation = paths[route.path]![route.method.toLowerCase()]!;
-      expect(operation.security === undefined ? 'bearerJwt' : 'none', `${route.method} ${route.path}`).toBe(route.auth ? 'bearerJwt' : 'none');
+      expect(operation.security === undefined ? 'bearerJwt' : 'none', `${route.method} ${route.path}`).toBe(
+        route.auth ? 'bearerJwt' : 'none',
+      );
     }
   });
 });

@@ -2,12 +2,23 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { awsAccessKey, awsCredential } from '../helpers/credential-fixtures.ts';
 import { expectContractError } from '../helpers/expect-contract-error.ts';
-import { startApi, type Api } from '../helpers/local-api.ts';
+import { type Api, startApi } from '../helpers/local-api.ts';
 import { securityGroupResource } from '../helpers/resource-fixtures.ts';
 
 const ENTRY_FIELDS = [
-  'actorEmail', 'actorId', 'actorType', 'createdAt', 'details', 'errorMessage', 'eventType', 'id', 'ipAddress', 'resourceId',
-  'resourceName', 'resourceType', 'result',
+  'actorEmail',
+  'actorId',
+  'actorType',
+  'createdAt',
+  'details',
+  'errorMessage',
+  'eventType',
+  'id',
+  'ipAddress',
+  'resourceId',
+  'resourceName',
+  'resourceType',
+  'result',
 ];
 
 let api: Api;
@@ -38,9 +49,13 @@ beforeAll(async () => {
   };
   const credential = await ok(api.call('POST', '/api/v1/credentials', { token, body: awsCredential('audited', key) }));
   await happen('CREDENTIAL_CREATE', credential.id);
-  await ok(api.call('PATCH', `/api/v1/credentials/${credential.id}`, { token, body: { credentialData: awsAccessKey() } }));
+  await ok(
+    api.call('PATCH', `/api/v1/credentials/${credential.id}`, { token, body: { credentialData: awsAccessKey() } }),
+  );
   await happen('CREDENTIAL_UPDATE', credential.id);
-  const resource = await ok(api.call('POST', '/api/v1/resources', { token, body: securityGroupResource('audited sg', credential.id) }));
+  const resource = await ok(
+    api.call('POST', '/api/v1/resources', { token, body: securityGroupResource('audited sg', credential.id) }),
+  );
   await happen('RESOURCE_CREATE', resource.id);
   await ok(api.call('PATCH', `/api/v1/resources/${resource.id}`, { token, body: { name: 'renamed sg' } }));
   await happen('RESOURCE_UPDATE', resource.id);
@@ -59,7 +74,8 @@ afterAll(async () => {
 });
 
 const newestFirst = () => [...happened].reverse();
-const summary = (content: { eventType: string; resourceId: string }[]) => content.map(({ eventType, resourceId }) => ({ eventType, resourceId }));
+const summary = (content: { eventType: string; resourceId: string }[]) =>
+  content.map(({ eventType, resourceId }) => ({ eventType, resourceId }));
 
 async function page(query: string) {
   const response = await api.call('GET', `/api/v1/audit-logs${query}`, { token });
@@ -74,9 +90,18 @@ describe('GET /api/v1/audit-logs', () => {
     expect(summary(body.content)).toEqual(newestFirst());
     for (const entry of body.content) {
       expect(Object.keys(entry).sort()).toEqual(ENTRY_FIELDS);
-      expect(entry).toMatchObject({ actorEmail: 'auditor@example.com', actorType: 'USER', result: 'SUCCESS', errorMessage: null });
+      expect(entry).toMatchObject({
+        actorEmail: 'auditor@example.com',
+        actorType: 'USER',
+        result: 'SUCCESS',
+        errorMessage: null,
+      });
     }
-    expect(body.content.find((entry) => entry.eventType === 'CREDENTIAL_UPDATE').details).toEqual({ credentialsUpdated: true, renamed: false, secretVersion: 2 });
+    expect(body.content.find((entry) => entry.eventType === 'CREDENTIAL_UPDATE').details).toEqual({
+      credentialsUpdated: true,
+      renamed: false,
+      secretVersion: 2,
+    });
     expect(JSON.stringify(body)).not.toContain(key.secretAccessKey);
   });
 
@@ -88,13 +113,17 @@ describe('GET /api/v1/audit-logs', () => {
   it('filters by from and to, both inclusive bounds on createdAt', async () => {
     const all = (await page('')).content;
     const [, second, third] = [...all].reverse();
-    const window = await page(`?from=${encodeURIComponent(second.createdAt)}&to=${encodeURIComponent(third.createdAt)}`);
+    const window = await page(
+      `?from=${encodeURIComponent(second.createdAt)}&to=${encodeURIComponent(third.createdAt)}`,
+    );
     expect(window.content.map((entry) => entry.id)).toEqual([third.id, second.id]);
 
     expect(summary((await page(`?from=${between[4]}`)).content)).toEqual(newestFirst().slice(0, happened.length - 5));
     expect(summary((await page(`?to=${between[1]}`)).content)).toEqual(happened.slice(0, 2).reverse());
     const offset = new Date(Date.parse(between[1]!)).toISOString().replace('Z', '+00:00');
-    expect(summary((await page(`?to=${encodeURIComponent(offset)}&eventType=CREDENTIAL_CREATE`)).content)).toEqual(happened.slice(0, 1));
+    expect(summary((await page(`?to=${encodeURIComponent(offset)}&eventType=CREDENTIAL_CREATE`)).content)).toEqual(
+      happened.slice(0, 1),
+    );
     expect((await page('?to=2000-01-01T00:00:00Z')).content).toEqual([]);
   });
 
@@ -103,7 +132,9 @@ describe('GET /api/v1/audit-logs', () => {
     let cursor: string | null = null;
     let pages = 0;
     do {
-      const body: { content: { id: string }[]; nextCursor: string | null } = await page(`?limit=3${cursor ? `&cursor=${cursor}` : ''}`);
+      const body: { content: { id: string }[]; nextCursor: string | null } = await page(
+        `?limit=3${cursor ? `&cursor=${cursor}` : ''}`,
+      );
       expect(body.content.length).toBeLessThanOrEqual(3);
       seen.push(...body.content.map((entry) => entry.id));
       cursor = body.nextCursor;
@@ -115,8 +146,12 @@ describe('GET /api/v1/audit-logs', () => {
     const first = await page('?eventType=CREDENTIAL_UPDATE&limit=1');
     expect(first.content).toHaveLength(1);
     expect(first.nextCursor).toBeNull();
-    const credentials = await page(`?limit=1&from=${encodeURIComponent(between[0]!)}&to=${encodeURIComponent(between[2]!)}`);
-    const next = await page(`?limit=1&from=${encodeURIComponent(between[0]!)}&to=${encodeURIComponent(between[2]!)}&cursor=${credentials.nextCursor}`);
+    const credentials = await page(
+      `?limit=1&from=${encodeURIComponent(between[0]!)}&to=${encodeURIComponent(between[2]!)}`,
+    );
+    const next = await page(
+      `?limit=1&from=${encodeURIComponent(between[0]!)}&to=${encodeURIComponent(between[2]!)}&cursor=${credentials.nextCursor}`,
+    );
     expect(summary([...credentials.content, ...next.content])).toEqual(happened.slice(1, 3).reverse());
     expect(next.nextCursor).toBeNull();
   });

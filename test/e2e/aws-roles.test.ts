@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { newStsIdentity, startStsDouble, type StsDouble } from '../helpers/doubles/sts-double.ts';
+import { newStsIdentity, type StsDouble, startStsDouble } from '../helpers/doubles/sts-double.ts';
 import { newStsRole, type StsRole } from '../helpers/doubles/sts-roles.ts';
-import { startApi, type Api } from '../helpers/local-api.ts';
+import { type Api, startApi } from '../helpers/local-api.ts';
 
 /** The identity the verification consumer runs as: what customers' trust policies name. */
 const service = newStsIdentity('entryguard-verifier');
@@ -110,7 +110,10 @@ describe('ASSUME_ROLE credentials through the local server and the STS double', 
       status: 'VALID',
       isValid: true,
       verificationError: null,
-      verifiedIdentity: { accountId: account, arn: `arn:aws:sts::${account}:assumed-role/EntryGuardAccess/entryguard-${orgId}` },
+      verifiedIdentity: {
+        accountId: account,
+        arn: `arn:aws:sts::${account}:assumed-role/EntryGuardAccess/entryguard-${orgId}`,
+      },
     });
   });
 
@@ -126,7 +129,9 @@ describe('ASSUME_ROLE credentials through the local server and the STS double', 
     const created = await createRole(role.arn);
     const credential = await settled(created.id);
     expect(credential).toMatchObject({ status: 'INVALID', isValid: false, verifiedIdentity: null });
-    expect(credential.verificationError).toMatch(/^AccessDenied: EntryGuard may not assume role EntryGuardAccess in account \d{12}\./);
+    expect(credential.verificationError).toMatch(
+      /^AccessDenied: EntryGuard may not assume role EntryGuardAccess in account \d{12}\./,
+    );
     expect(credential.verificationError).toContain('sts:ExternalId');
     expect(credential.verificationError).toContain('GET /api/v1/credentials/aws-role-setup');
     expect(assumeRequestsFor(role.arn)).toBeGreaterThan(1);
@@ -135,7 +140,12 @@ describe('ASSUME_ROLE credentials through the local server and the STS double', 
   it('refuses a role ARN that is not an IAM role ARN', async () => {
     const response = await api.call('POST', '/api/v1/credentials', {
       token,
-      body: { name: 'not-a-role', provider: 'AWS', credentialType: 'ASSUME_ROLE', credentialData: { roleArn: service.arn } },
+      body: {
+        name: 'not-a-role',
+        provider: 'AWS',
+        credentialType: 'ASSUME_ROLE',
+        credentialData: { roleArn: service.arn },
+      },
     });
     expect(response.status).toBe(400);
     expect(response.body.validationErrors).toEqual({ 'credentialData.roleArn': expect.stringContaining('IAM role') });

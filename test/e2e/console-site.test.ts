@@ -3,7 +3,7 @@ import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLocalServer, type LocalServer } from '../../infra/local/local-server.ts';
+import { type LocalServer, startLocalServer } from '../../infra/local/local-server.ts';
 
 const OUTSIDE = 'outside-the-console-root';
 let server: LocalServer;
@@ -19,11 +19,23 @@ interface RawResponse {
 function raw(path: string, options: { method?: string; host?: string } = {}): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
     const sent = request(
-      { host: '127.0.0.1', port, path, method: options.method ?? 'GET', headers: { host: options.host ?? `localhost:${port}` } },
+      {
+        host: '127.0.0.1',
+        port,
+        path,
+        method: options.method ?? 'GET',
+        headers: { host: options.host ?? `localhost:${port}` },
+      },
       (response) => {
         const chunks: Buffer[] = [];
         response.on('data', (chunk: Buffer) => chunks.push(chunk));
-        response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks).toString('utf8') }));
+        response.on('end', () =>
+          resolve({
+            status: response.statusCode ?? 0,
+            headers: response.headers,
+            body: Buffer.concat(chunks).toString('utf8'),
+          }),
+        );
       },
     );
     sent.on('error', reject);
@@ -41,7 +53,10 @@ beforeAll(async () => {
   writeFileSync(join(root, '.env'), OUTSIDE);
   writeFileSync(join(base, 'secret.txt'), OUTSIDE);
   symlinkSync(join(base, 'secret.txt'), join(root, 'assets', 'link.js'));
-  server = await startLocalServer({ port: 0, console: { root, developmentToken: async () => 'development.token.value' } });
+  server = await startLocalServer({
+    port: 0,
+    console: { root, developmentToken: async () => 'development.token.value' },
+  });
   port = Number(new URL(server.url).port);
 });
 
@@ -97,7 +112,9 @@ describe('the console served by the local server', () => {
 
   it('hands the development token only to pages opened on a loopback host name', async () => {
     for (const host of [`localhost:${port}`, `127.0.0.1:${port}`, `[::1]:${port}`]) {
-      expect(JSON.parse((await raw('/console-config.json', { host })).body)).toEqual({ developmentToken: 'development.token.value' });
+      expect(JSON.parse((await raw('/console-config.json', { host })).body)).toEqual({
+        developmentToken: 'development.token.value',
+      });
     }
     // A DNS-rebinding page: its own host name, resolving to 127.0.0.1.
     const rebound = await raw('/console-config.json', { host: `evil.example:${port}` });

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { awsAccessKey, awsCredential, vercelCredential } from '../helpers/credential-fixtures.ts';
 import { expectContractError } from '../helpers/expect-contract-error.ts';
-import { startApi, type Api } from '../helpers/local-api.ts';
+import { type Api, startApi } from '../helpers/local-api.ts';
 import { securityGroupResource } from '../helpers/resource-fixtures.ts';
 import { scanTable } from '../helpers/table-scan.ts';
 
@@ -23,7 +23,10 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  const everything = [...api.responses.map((r) => r.text + JSON.stringify([...r.headers])), JSON.stringify(await scanTable())].join('\n');
+  const everything = [
+    ...api.responses.map((r) => r.text + JSON.stringify([...r.headers])),
+    JSON.stringify(await scanTable()),
+  ].join('\n');
   for (const secret of secrets) expect(everything).not.toContain(secret);
   await api.stop();
 });
@@ -39,9 +42,20 @@ describe('POST /api/v1/credentials', () => {
     expect(response.headers.get('cache-control')).toBe('no-store');
     expect(response.headers.get('x-content-type-options')).toBe('nosniff');
     expect(response.headers.get('x-request-id')).toBeTruthy();
-    expect(Object.keys(response.body).sort()).toEqual(
-      ['createdAt', 'credentialType', 'hint', 'id', 'isValid', 'lastVerifiedAt', 'name', 'provider', 'status', 'updatedAt', 'verificationError', 'verifiedIdentity'],
-    );
+    expect(Object.keys(response.body).sort()).toEqual([
+      'createdAt',
+      'credentialType',
+      'hint',
+      'id',
+      'isValid',
+      'lastVerifiedAt',
+      'name',
+      'provider',
+      'status',
+      'updatedAt',
+      'verificationError',
+      'verifiedIdentity',
+    ]);
     expect(response.body).toMatchObject({
       name: 'AWS Production Account',
       provider: 'AWS',
@@ -60,34 +74,72 @@ describe('POST /api/v1/credentials', () => {
 
   it('refuses a second credential with the same name, whatever its case, with 409', async () => {
     await api.call('POST', '/api/v1/credentials', { token, body: remember(vercelCredential('Shared Name')) });
-    const response = await api.call('POST', '/api/v1/credentials', { token, body: remember(vercelCredential('  shared NAME ')) });
+    const response = await api.call('POST', '/api/v1/credentials', {
+      token,
+      body: remember(vercelCredential('  shared NAME ')),
+    });
     expectContractError(response, 409, 'CREDENTIAL_NAME_CONFLICT');
   });
 
   it.each([
-    ['a missing field', { provider: 'AWS', credentialType: 'ACCESS_KEY', credentialData: awsAccessKey() }, { name: 'Required' }],
+    [
+      'a missing field',
+      { provider: 'AWS', credentialType: 'ACCESS_KEY', credentialData: awsAccessKey() },
+      { name: 'Required' },
+    ],
     ['an unknown field', { ...awsCredential('x'), extra: true }, { extra: 'Unknown field' }],
-    ['an unknown credentialData field', awsCredential('x', { ...awsAccessKey(), region: 'eu-west-1' } as never), { 'credentialData.region': 'Unknown field' }],
-    ['a bad provider/type pair', { ...awsCredential('x'), credentialType: 'API_TOKEN' }, { credentialType: expect.stringContaining('ACCESS_KEY') }],
-    ['an unknown provider', { ...awsCredential('x'), provider: 'ORACLE' }, { provider: expect.stringContaining('AWS') }],
+    [
+      'an unknown credentialData field',
+      awsCredential('x', { ...awsAccessKey(), region: 'eu-west-1' } as never),
+      { 'credentialData.region': 'Unknown field' },
+    ],
+    [
+      'a bad provider/type pair',
+      { ...awsCredential('x'), credentialType: 'API_TOKEN' },
+      { credentialType: expect.stringContaining('ACCESS_KEY') },
+    ],
+    [
+      'an unknown provider',
+      { ...awsCredential('x'), provider: 'ORACLE' },
+      { provider: expect.stringContaining('AWS') },
+    ],
     ['a wrong type', { ...awsCredential('x'), name: 42 }, { name: 'Expected string' }],
     ['a blank name', awsCredential('   '), { name: 'Must be 1 to 128 characters' }],
-    ['a malformed access key id', awsCredential('x', { accessKeyId: 'AKIA123', secretAccessKey: 'a'.repeat(40) }), { 'credentialData.accessKeyId': expect.any(String) }],
-    ['a missing secret', awsCredential('x', { accessKeyId: awsAccessKey().accessKeyId } as never), { 'credentialData.secretAccessKey': 'Required' }],
+    [
+      'a malformed access key id',
+      awsCredential('x', { accessKeyId: 'AKIA123', secretAccessKey: 'a'.repeat(40) }),
+      { 'credentialData.accessKeyId': expect.any(String) },
+    ],
+    [
+      'a missing secret',
+      awsCredential('x', { accessKeyId: awsAccessKey().accessKeyId } as never),
+      { 'credentialData.secretAccessKey': 'Required' },
+    ],
     ['an array body', [1, 2], { body: expect.any(String) }],
-  ])('answers 400 VALIDATION_ERROR with field messages for %s, and writes nothing', async (_case, body, validationErrors) => {
-    const before = await scanTable();
-    const response = await api.call('POST', '/api/v1/credentials', { token, body });
-    expectContractError(response, 400, 'VALIDATION_ERROR');
-    expect(response.body.validationErrors).toEqual(expect.objectContaining(validationErrors));
-    expect(await scanTable()).toEqual(before);
-  });
+  ])(
+    'answers 400 VALIDATION_ERROR with field messages for %s, and writes nothing',
+    async (_case, body, validationErrors) => {
+      const before = await scanTable();
+      const response = await api.call('POST', '/api/v1/credentials', { token, body });
+      expectContractError(response, 400, 'VALIDATION_ERROR');
+      expect(response.body.validationErrors).toEqual(expect.objectContaining(validationErrors));
+      expect(await scanTable()).toEqual(before);
+    },
+  );
 
   it('answers 400 for a body that is not JSON or not declared as JSON', async () => {
-    const notJson = await api.call('POST', '/api/v1/credentials', { token, rawBody: '{"name":', headers: { 'content-type': 'application/json' } });
+    const notJson = await api.call('POST', '/api/v1/credentials', {
+      token,
+      rawBody: '{"name":',
+      headers: { 'content-type': 'application/json' },
+    });
     expectContractError(notJson, 400, 'VALIDATION_ERROR');
     expect(notJson.body.validationErrors).toEqual({ body: 'Must be valid JSON' });
-    const wrongType = await api.call('POST', '/api/v1/credentials', { token, rawBody: 'name=x', headers: { 'content-type': 'text/plain' } });
+    const wrongType = await api.call('POST', '/api/v1/credentials', {
+      token,
+      rawBody: 'name=x',
+      headers: { 'content-type': 'text/plain' },
+    });
     expectContractError(wrongType, 400, 'VALIDATION_ERROR');
     const body = JSON.stringify(vercelCredential('first'));
     const duplicated = await api.call('POST', '/api/v1/credentials', {
@@ -121,7 +173,9 @@ describe('POST /api/v1/credentials', () => {
     const body = remember(vercelCredential('Idempotent'));
     const first = await api.call('POST', '/api/v1/credentials', { token, body, headers: { 'idempotency-key': key } });
     const retries = await Promise.all(
-      [1, 2, 3].map(() => api.call('POST', '/api/v1/credentials', { token, body, headers: { 'idempotency-key': key } })),
+      [1, 2, 3].map(() =>
+        api.call('POST', '/api/v1/credentials', { token, body, headers: { 'idempotency-key': key } }),
+      ),
     );
     expect(first.status).toBe(201);
     for (const retry of retries) {
@@ -132,7 +186,11 @@ describe('POST /api/v1/credentials', () => {
     const list = await api.call('GET', '/api/v1/credentials?provider=VERCEL', { token });
     expect(list.body.filter((c: { name: string }) => c.name === 'Idempotent')).toHaveLength(1);
 
-    const reused = await api.call('POST', '/api/v1/credentials', { token, body: vercelCredential('Other'), headers: { 'idempotency-key': key } });
+    const reused = await api.call('POST', '/api/v1/credentials', {
+      token,
+      body: vercelCredential('Other'),
+      headers: { 'idempotency-key': key },
+    });
     expectContractError(reused, 400, 'VALIDATION_ERROR');
     expect(reused.body.validationErrors).toHaveProperty('Idempotency-Key');
   });
@@ -191,7 +249,7 @@ describe('GET /api/v1/credentials', () => {
     }
   });
 
-  it('returns all of the organization\'s credentials as a bare array, newest first', async () => {
+  it("returns all of the organization's credentials as a bare array, newest first", async () => {
     const response = await api.call('GET', '/api/v1/credentials', { token: listToken });
     expect(response.status).toBe(200);
     expect(response.body.map((c: { id: string }) => c.id)).toEqual([...created].reverse());
@@ -203,7 +261,9 @@ describe('GET /api/v1/credentials', () => {
     expect(aws.body.map((c: { name: string }) => c.name)).toEqual(['aws-4', 'aws-2', 'aws-0']);
     const valid = await api.call('GET', '/api/v1/credentials?status=VALID', { token: listToken });
     expect(valid.body).toEqual([]);
-    const unverified = await api.call('GET', '/api/v1/credentials?status=UNVERIFIED&provider=VERCEL', { token: listToken });
+    const unverified = await api.call('GET', '/api/v1/credentials?status=UNVERIFIED&provider=VERCEL', {
+      token: listToken,
+    });
     expect(unverified.body.map((c: { name: string }) => c.name)).toEqual(['vercel-3', 'vercel-1']);
   });
 
@@ -227,7 +287,9 @@ describe('GET /api/v1/credentials', () => {
     const first = await api.call('GET', '/api/v1/credentials?provider=AWS&limit=2', { token: listToken });
     expect(first.body.map((c: { name: string }) => c.name)).toEqual(['aws-4', 'aws-2']);
     const cursor = first.headers.get('x-next-cursor');
-    const second = await api.call('GET', `/api/v1/credentials?provider=AWS&limit=2&cursor=${cursor}`, { token: listToken });
+    const second = await api.call('GET', `/api/v1/credentials?provider=AWS&limit=2&cursor=${cursor}`, {
+      token: listToken,
+    });
     expect(second.body.map((c: { name: string }) => c.name)).toEqual(['aws-0']);
     expect(second.headers.get('x-next-cursor')).toBeNull();
   });
@@ -266,7 +328,7 @@ describe('GET and DELETE /api/v1/credentials/{id}', () => {
     expect(malformed.body.validationErrors).toEqual({ id: 'Must be a UUID' });
   });
 
-  it('treats another organization\'s id exactly like a missing one', async () => {
+  it("treats another organization's id exactly like a missing one", async () => {
     const created = await api.call('POST', '/api/v1/credentials', { token, body: remember(awsCredential('mine')) });
     const intruder = await api.tokenFor(`org-${randomUUID()}`);
     const get = await api.call('GET', `/api/v1/credentials/${created.body.id}`, { token: intruder });
@@ -279,7 +341,10 @@ describe('GET and DELETE /api/v1/credentials/{id}', () => {
   });
 
   it('deletes permanently with 204, frees the name, keeps the audit history; a second delete is 404', async () => {
-    const created = await api.call('POST', '/api/v1/credentials', { token, body: remember(awsCredential('to-delete')) });
+    const created = await api.call('POST', '/api/v1/credentials', {
+      token,
+      body: remember(awsCredential('to-delete')),
+    });
     const id = created.body.id;
     const deleted = await api.call('DELETE', `/api/v1/credentials/${id}`, { token });
     expect(deleted.status).toBe(204);
@@ -287,7 +352,9 @@ describe('GET and DELETE /api/v1/credentials/{id}', () => {
     expect(deleted.headers.get('cache-control')).toBe('no-store');
     expectContractError(await api.call('GET', `/api/v1/credentials/${id}`, { token }), 404, 'CREDENTIAL_NOT_FOUND');
     expectContractError(await api.call('DELETE', `/api/v1/credentials/${id}`, { token }), 404, 'CREDENTIAL_NOT_FOUND');
-    expect((await api.call('POST', '/api/v1/credentials', { token, body: remember(awsCredential('to-delete')) })).status).toBe(201);
+    expect(
+      (await api.call('POST', '/api/v1/credentials', { token, body: remember(awsCredential('to-delete')) })).status,
+    ).toBe(201);
 
     const audit = (await scanTable()).filter((item) => item.resourceId === id);
     expect(audit.map((entry) => entry.eventType).sort()).toEqual(['CREDENTIAL_CREATE', 'CREDENTIAL_DELETE']);
@@ -299,12 +366,17 @@ describe('GET and DELETE /api/v1/credentials/{id}', () => {
     const id = created.body.id;
     const resources = [];
     for (let i = 0; i < 3; i++) {
-      resources.push((await api.call('POST', '/api/v1/resources', { token, body: securityGroupResource(`in-use-${i}`, id) })).body.id);
+      resources.push(
+        (await api.call('POST', '/api/v1/resources', { token, body: securityGroupResource(`in-use-${i}`, id) })).body
+          .id,
+      );
     }
 
     const refused = await api.call('DELETE', `/api/v1/credentials/${id}`, { token });
     expectContractError(refused, 400, 'CREDENTIAL_IN_USE');
-    expect(refused.body.message).toBe('Cannot delete credential linked to 3 active resources. Delete or reassign resources first.');
+    expect(refused.body.message).toBe(
+      'Cannot delete credential linked to 3 active resources. Delete or reassign resources first.',
+    );
 
     for (const resourceId of resources) await api.call('DELETE', `/api/v1/resources/${resourceId}`, { token });
     expect((await api.call('DELETE', `/api/v1/credentials/${id}`, { token })).status).toBe(204);

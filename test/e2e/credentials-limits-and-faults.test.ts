@@ -4,7 +4,7 @@ import { DependencyError } from '../../shared/errors.ts';
 import { keyProvider } from '../../shared/runtime/keys.ts';
 import { verificationQueue } from '../../shared/runtime/queue.ts';
 import { awsCredential } from '../helpers/credential-fixtures.ts';
-import { startApi, type Api } from '../helpers/local-api.ts';
+import { type Api, startApi } from '../helpers/local-api.ts';
 import { scanTable } from '../helpers/table-scan.ts';
 
 let api: Api;
@@ -21,7 +21,7 @@ afterAll(async () => {
 
 /** The budget is per clock minute: start a burst well inside one so it cannot straddle two windows. */
 async function awayFromMinuteBoundary(): Promise<void> {
-  const secondsLeft = 60 - (Date.now() / 1000) % 60;
+  const secondsLeft = 60 - ((Date.now() / 1000) % 60);
   if (secondsLeft < 5) await new Promise((resolve) => setTimeout(resolve, secondsLeft * 1000 + 100));
 }
 

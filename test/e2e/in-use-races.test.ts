@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { keys } from '../../shared/data/table.ts';
 import { awsCredential } from '../helpers/credential-fixtures.ts';
-import { startApi, type Api } from '../helpers/local-api.ts';
+import { type Api, startApi } from '../helpers/local-api.ts';
 import { securityGroupResource } from '../helpers/resource-fixtures.ts';
 import { scanTable } from '../helpers/table-scan.ts';
 
@@ -27,7 +27,10 @@ afterAll(async () => {
 });
 
 async function newCredential(): Promise<string> {
-  const response = await api.call('POST', '/api/v1/credentials', { token, body: awsCredential(`race-${randomUUID()}`) });
+  const response = await api.call('POST', '/api/v1/credentials', {
+    token,
+    body: awsCredential(`race-${randomUUID()}`),
+  });
   expect(response.status).toBe(201);
   return response.body.id;
 }
@@ -43,13 +46,16 @@ async function after<T>(ms: number, call: () => Promise<T>): Promise<T> {
 /** No resource or link of the organization points at a credential that does not exist, and every count is true. */
 async function expectNoDanglingLinks(): Promise<void> {
   const items = (await scanTable()).filter((item) => item.pk === keys.org(orgId));
-  const credentials = new Map(items.filter((item) => String(item.sk).startsWith('CRED#')).map((item) => [item.id, item]));
+  const credentials = new Map(
+    items.filter((item) => String(item.sk).startsWith('CRED#')).map((item) => [item.id, item]),
+  );
   const resources = items.filter((item) => String(item.sk).startsWith('RES#'));
   const links = items.filter((item) => String(item.sk).startsWith('LINK#'));
   for (const resource of resources) expect(credentials.has(resource.credentialId)).toBe(true);
   for (const link of links) expect(credentials.has(link.credentialId)).toBe(true);
-  expect(links.map((link) => `${link.credentialId}/${link.resourceId}`).sort())
-    .toEqual(resources.map((resource) => `${resource.credentialId}/${resource.id}`).sort());
+  expect(links.map((link) => `${link.credentialId}/${link.resourceId}`).sort()).toEqual(
+    resources.map((resource) => `${resource.credentialId}/${resource.id}`).sort(),
+  );
   for (const [id, credential] of credentials) {
     expect(credential.linkCount).toBe(links.filter((link) => link.credentialId === id).length);
   }
@@ -68,7 +74,10 @@ describe('a credential delete racing a link to it', () => {
       outcomes.add(outcome);
       expect(['201/400', '404/204']).toContain(outcome);
       if (remove.status === 400) {
-        expect(remove.body).toMatchObject({ error: 'CREDENTIAL_IN_USE', message: expect.stringContaining('linked to 1 active resource.') });
+        expect(remove.body).toMatchObject({
+          error: 'CREDENTIAL_IN_USE',
+          message: expect.stringContaining('linked to 1 active resource.'),
+        });
       } else {
         expect(link.body).toMatchObject({ error: 'CREDENTIAL_NOT_FOUND' });
       }
@@ -104,7 +113,10 @@ describe('a credential delete racing a link to it', () => {
       const [remove, ...links] = await Promise.all([
         api.call('DELETE', `/api/v1/credentials/${credentialId}`, { token }),
         ...Array.from({ length: 6 }, (_, i) =>
-          api.call('POST', '/api/v1/resources', { token, body: securityGroupResource(`many-${round}-${i}`, credentialId) }),
+          api.call('POST', '/api/v1/resources', {
+            token,
+            body: securityGroupResource(`many-${round}-${i}`, credentialId),
+          }),
         ),
       ]);
       const linked = links.filter((link) => link.status === 201).length;
@@ -113,7 +125,9 @@ describe('a credential delete racing a link to it', () => {
       else {
         const refusal = await api.call('DELETE', `/api/v1/credentials/${credentialId}`, { token });
         const noun = linked === 1 ? 'resource' : 'resources';
-        expect(refusal.body.message).toBe(`Cannot delete credential linked to ${linked} active ${noun}. Delete or reassign resources first.`);
+        expect(refusal.body.message).toBe(
+          `Cannot delete credential linked to ${linked} active ${noun}. Delete or reassign resources first.`,
+        );
       }
     }
     await expectNoDanglingLinks();

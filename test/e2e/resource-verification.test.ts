@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { awsCredential } from '../helpers/credential-fixtures.ts';
-import { newSecurityGroupId, startEc2Double, type Ec2Double, type Ec2Identity } from '../helpers/doubles/ec2-double.ts';
-import { json, startHttpDouble, type HttpDouble } from '../helpers/doubles/http-double.ts';
+import { type Ec2Double, type Ec2Identity, newSecurityGroupId, startEc2Double } from '../helpers/doubles/ec2-double.ts';
+import { type HttpDouble, json, startHttpDouble } from '../helpers/doubles/http-double.ts';
 import { newStsIdentity } from '../helpers/doubles/sts-double.ts';
 import { newVercelAccount, startVercelDouble } from '../helpers/doubles/vercel-double.ts';
 import { expectContractError } from '../helpers/expect-contract-error.ts';
-import { startApi, type Api } from '../helpers/local-api.ts';
+import { type Api, startApi } from '../helpers/local-api.ts';
 import { securityGroupResource, vercelProjectResource } from '../helpers/resource-fixtures.ts';
 import { scanTable } from '../helpers/table-scan.ts';
 
@@ -31,7 +31,9 @@ beforeAll(async () => {
   apisix = await startHttpDouble((request) => {
     if (request.headers['x-api-key'] !== adminKey) return json(401, { error_msg: 'failed to check token' });
     const route = /^\/apisix\/admin\/routes\/([^/]+)$/.exec(new URL(request.url, 'http://apisix.double').pathname)?.[1];
-    return route === 'orders' ? json(200, { key: '/apisix/routes/orders', value: { id: 'orders', uri: '/orders/*' } }) : json(404, { message: 'Key not found' });
+    return route === 'orders'
+      ? json(200, { key: '/apisix/routes/orders', value: { id: 'orders', uri: '/orders/*' } })
+      : json(404, { message: 'Key not found' });
   });
   vercel = await startVercelDouble({ accounts: [vercelAccount] });
   process.env.AWS_ENDPOINT_URL_EC2 = ec2.url;
@@ -55,16 +57,28 @@ async function create(path: string, body: unknown) {
   return response.body;
 }
 
-async function securityGroup(identity: { accessKeyId: string; secretAccessKey: string }, overrides: Record<string, unknown> = {}) {
-  const credential = await create('/api/v1/credentials', awsCredential(`aws-${randomUUID()}`, { accessKeyId: identity.accessKeyId, secretAccessKey: identity.secretAccessKey }));
-  return create('/api/v1/resources', securityGroupResource('sg', credential.id, { resourceIdentifier: groupId, ...overrides }));
+async function securityGroup(
+  identity: { accessKeyId: string; secretAccessKey: string },
+  overrides: Record<string, unknown> = {},
+) {
+  const credential = await create(
+    '/api/v1/credentials',
+    awsCredential(`aws-${randomUUID()}`, {
+      accessKeyId: identity.accessKeyId,
+      secretAccessKey: identity.secretAccessKey,
+    }),
+  );
+  return create(
+    '/api/v1/resources',
+    securityGroupResource('sg', credential.id, { resourceIdentifier: groupId, ...overrides }),
+  );
 }
 
 const verify = (id: string) => api.call('POST', `/api/v1/resources/${id}/verify`, { token });
 const read = async (id: string) => (await api.call('GET', `/api/v1/resources/${id}`, { token })).body;
 
 describe('POST /api/v1/resources/{id}/verify for an AWS security group (ec2:DescribeSecurityGroups)', () => {
-  it('sets isActive and lastVerifiedAt when the group exists in the resource\'s region, asking EC2 there with the linked key', async () => {
+  it("sets isActive and lastVerifiedAt when the group exists in the resource's region, asking EC2 there with the linked key", async () => {
     const resource = await securityGroup(allowed);
     const requestsBefore = ec2.requests.length;
     const response = await verify(resource.id);
@@ -72,24 +86,44 @@ describe('POST /api/v1/resources/{id}/verify for an AWS security group (ec2:Desc
     expect(response.body).toMatchObject({ id: resource.id, isActive: true, lastVerifiedAt: expect.any(String) });
     expect(await read(resource.id)).toEqual(response.body);
     const [request] = ec2.requests.slice(requestsBefore);
-    expect(String(request!.headers.authorization)).toMatch(new RegExp(`Credential=${allowed.accessKeyId}/\\d{8}/us-east-1/ec2/aws4_request`));
+    expect(String(request!.headers.authorization)).toMatch(
+      new RegExp(`Credential=${allowed.accessKeyId}/\\d{8}/us-east-1/ec2/aws4_request`),
+    );
     expect(new URLSearchParams(request!.body).get('GroupId.1')).toBe(groupId);
   });
 
   it.each([
-    ['the group is not in that region', allowed, { region: 'eu-west-1' }, /^InvalidGroup\.NotFound: security group sg-[0-9a-f]+ does not exist in eu-west-1/],
-    ['the key lacks the permission', denied, {}, /^UnauthorizedOperation: the linked credential lacks the ec2:DescribeSecurityGroups permission in us-east-1/],
+    [
+      'the group is not in that region',
+      allowed,
+      { region: 'eu-west-1' },
+      /^InvalidGroup\.NotFound: security group sg-[0-9a-f]+ does not exist in eu-west-1/,
+    ],
+    [
+      'the key lacks the permission',
+      denied,
+      {},
+      /^UnauthorizedOperation: the linked credential lacks the ec2:DescribeSecurityGroups permission in us-east-1/,
+    ],
     ['AWS does not know the key', newStsIdentity(), {}, /^AuthFailure: AWS rejected the linked credential/],
-    ['the secret is wrong (and EC2 echoes it)', { accessKeyId: allowed.accessKeyId, secretAccessKey: `${allowed.secretAccessKey.slice(0, 20)}${'Q'.repeat(20)}` }, {}, /^AuthFailure: /],
-  ])('answers 400 VERIFICATION_FAILED with an actionable reason when %s, and records isActive false', async (_case, identity, overrides, reason) => {
-    const resource = await securityGroup(identity, overrides);
-    const response = await verify(resource.id);
-    expectContractError(response, 400, 'VERIFICATION_FAILED');
-    expect(response.body.message).toMatch(reason);
-    expect(response.body.message).not.toContain(identity.secretAccessKey.slice(0, 20));
-    expect(response.body.message).not.toContain(identity.accessKeyId);
-    expect(await read(resource.id)).toMatchObject({ isActive: false, lastVerifiedAt: expect.any(String) });
-  });
+    [
+      'the secret is wrong (and EC2 echoes it)',
+      { accessKeyId: allowed.accessKeyId, secretAccessKey: `${allowed.secretAccessKey.slice(0, 20)}${'Q'.repeat(20)}` },
+      {},
+      /^AuthFailure: /,
+    ],
+  ])(
+    'answers 400 VERIFICATION_FAILED with an actionable reason when %s, and records isActive false',
+    async (_case, identity, overrides, reason) => {
+      const resource = await securityGroup(identity, overrides);
+      const response = await verify(resource.id);
+      expectContractError(response, 400, 'VERIFICATION_FAILED');
+      expect(response.body.message).toMatch(reason);
+      expect(response.body.message).not.toContain(identity.secretAccessKey.slice(0, 20));
+      expect(response.body.message).not.toContain(identity.accessKeyId);
+      expect(await read(resource.id)).toMatchObject({ isActive: false, lastVerifiedAt: expect.any(String) });
+    },
+  );
 
   it('records nothing when EC2 cannot be reached, and says so', async () => {
     const resource = await securityGroup(allowed);
@@ -112,7 +146,9 @@ describe('POST /api/v1/resources/{id}/verify for an AWS security group (ec2:Desc
     const resource = await create('/api/v1/resources', securityGroupResource('role sg', role.id));
     const response = await verify(resource.id);
     expectContractError(response, 400, 'VERIFICATION_FAILED');
-    expect(response.body.message).toBe('Verifying AWS SECURITY_GROUP resources with ASSUME_ROLE credentials is not supported');
+    expect(response.body.message).toBe(
+      'Verifying AWS SECURITY_GROUP resources with ASSUME_ROLE credentials is not supported',
+    );
   });
 
   it('answers 404 RESOURCE_NOT_FOUND for an unknown resource', async () => {
@@ -120,7 +156,7 @@ describe('POST /api/v1/resources/{id}/verify for an AWS security group (ec2:Desc
   });
 });
 
-describe('verification of other providers\' resources', () => {
+describe("verification of other providers' resources", () => {
   async function apisixRoute(routeId: string, key = adminKey) {
     const credential = await create('/api/v1/credentials', {
       name: `apisix-${randomUUID()}`,
@@ -128,7 +164,13 @@ describe('verification of other providers\' resources', () => {
       credentialType: 'ADMIN_API_KEY',
       credentialData: { endpointUrl: `${apisix.url}/apisix/admin`, adminApiKey: key },
     });
-    return create('/api/v1/resources', { name: routeId, provider: 'APISIX', credentialId: credential.id, resourceType: 'ROUTE', resourceIdentifier: routeId });
+    return create('/api/v1/resources', {
+      name: routeId,
+      provider: 'APISIX',
+      credentialId: credential.id,
+      resourceType: 'ROUTE',
+      resourceIdentifier: routeId,
+    });
   }
 
   it('APISIX: reads the route through the Admin API with the linked key', async () => {
@@ -146,11 +188,21 @@ describe('verification of other providers\' resources', () => {
   });
 
   it('Vercel: checks the linked token (the project itself is not looked up)', async () => {
-    const good = await create('/api/v1/credentials', { name: `vercel-${randomUUID()}`, provider: 'VERCEL', credentialType: 'API_TOKEN', credentialData: { apiToken: vercelAccount.token } });
+    const good = await create('/api/v1/credentials', {
+      name: `vercel-${randomUUID()}`,
+      provider: 'VERCEL',
+      credentialType: 'API_TOKEN',
+      credentialData: { apiToken: vercelAccount.token },
+    });
     const resource = await create('/api/v1/resources', vercelProjectResource('site', good.id));
     expect((await verify(resource.id)).body).toMatchObject({ isActive: true });
 
-    const revoked = await create('/api/v1/credentials', { name: `vercel-${randomUUID()}`, provider: 'VERCEL', credentialType: 'API_TOKEN', credentialData: { apiToken: `revoked-${randomUUID()}` } });
+    const revoked = await create('/api/v1/credentials', {
+      name: `vercel-${randomUUID()}`,
+      provider: 'VERCEL',
+      credentialType: 'API_TOKEN',
+      credentialData: { apiToken: `revoked-${randomUUID()}` },
+    });
     const failed = await verify((await create('/api/v1/resources', vercelProjectResource('old site', revoked.id))).id);
     expectContractError(failed, 400, 'VERIFICATION_FAILED');
     expect(failed.body.message).toMatch(/^HTTP 403: the token was revoked or has expired/);

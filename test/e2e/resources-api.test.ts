@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { keys } from '../../shared/data/table.ts';
 import { awsCredential, fakePem, vercelCredential } from '../helpers/credential-fixtures.ts';
 import { expectContractError } from '../helpers/expect-contract-error.ts';
-import { startApi, type Api } from '../helpers/local-api.ts';
+import { type Api, startApi } from '../helpers/local-api.ts';
 import { securityGroupResource, vercelProjectResource } from '../helpers/resource-fixtures.ts';
 import { scanTable } from '../helpers/table-scan.ts';
 
@@ -44,7 +44,9 @@ async function orgItems(org = orgId) {
 describe('POST /api/v1/resources', () => {
   it('links the resource to its credential and answers 201 with the view, Location and credentialName', async () => {
     const aws = await credential(awsCredential('Prod AWS'));
-    const body = securityGroupResource('Bastion SSH', aws.id, { config: { protocol: 'tcp', fromPort: 22, toPort: 22, cidr: '203.0.113.0/24' } });
+    const body = securityGroupResource('Bastion SSH', aws.id, {
+      config: { protocol: 'tcp', fromPort: 22, toPort: 22, cidr: '203.0.113.0/24' },
+    });
     const response = await api.call('POST', '/api/v1/resources', { token, body });
 
     expect(response.status).toBe(201);
@@ -80,44 +82,105 @@ describe('POST /api/v1/resources', () => {
   });
 
   it.each([
-    ['GCP', 'FIREWALL_RULE', 'allow-ssh', undefined, { protocol: 'tcp', ports: ['22', '8000-8080'], network: 'default' }],
-    ['AZURE', 'NETWORK_SECURITY_GROUP', `/subscriptions/${randomUUID()}/resourceGroups/rg-prod/providers/Microsoft.Network/networkSecurityGroups/nsg-web`, undefined, { ruleName: 'entryguard-ssh', priority: 310, protocol: 'tcp', ports: ['22'] }],
+    [
+      'GCP',
+      'FIREWALL_RULE',
+      'allow-ssh',
+      undefined,
+      { protocol: 'tcp', ports: ['22', '8000-8080'], network: 'default' },
+    ],
+    [
+      'AZURE',
+      'NETWORK_SECURITY_GROUP',
+      `/subscriptions/${randomUUID()}/resourceGroups/rg-prod/providers/Microsoft.Network/networkSecurityGroups/nsg-web`,
+      undefined,
+      { ruleName: 'entryguard-ssh', priority: 310, protocol: 'tcp', ports: ['22'] },
+    ],
     ['APISIX', 'ROUTE', 'orders-api', undefined, {}],
     ['VERCEL', 'PROJECT', 'prj_abc123', undefined, undefined],
-  ])('accepts a %s %s with its own identifier and config', async (provider, resourceType, resourceIdentifier, region, config) => {
-    const owner = await credential(credentialOf(provider, `${provider}-${randomUUID()}`));
-    const created = await resource({ name: `${provider} thing`, provider, credentialId: owner.id, resourceType, resourceIdentifier, region, config });
-    expect(created).toMatchObject({ provider, resourceType, resourceIdentifier, region: null, config: config ?? {} });
-  });
+  ])(
+    'accepts a %s %s with its own identifier and config',
+    async (provider, resourceType, resourceIdentifier, region, config) => {
+      const owner = await credential(credentialOf(provider, `${provider}-${randomUUID()}`));
+      const created = await resource({
+        name: `${provider} thing`,
+        provider,
+        credentialId: owner.id,
+        resourceType,
+        resourceIdentifier,
+        region,
+        config,
+      });
+      expect(created).toMatchObject({ provider, resourceType, resourceIdentifier, region: null, config: config ?? {} });
+    },
+  );
 
   it.each([
     ['no region for AWS', { region: undefined }, { region: 'Required' }],
     ['a malformed region', { region: 'Virginia' }, { region: expect.stringContaining('region') }],
     ['a malformed group id', { resourceIdentifier: 'group-1' }, { resourceIdentifier: expect.stringContaining('sg-') }],
-    ['a port range that ends below its start', { config: { protocol: 'tcp', fromPort: 443, toPort: 80 } }, { 'config.toPort': 'Must not be below fromPort' }],
-    ['a port out of range', { config: { protocol: 'tcp', fromPort: 22, toPort: 70000 } }, { 'config.toPort': 'Must be an integer from 0 to 65535' }],
-    ['an unknown protocol', { config: { protocol: 'icmp', fromPort: 0, toPort: 0 } }, { 'config.protocol': 'Must be one of: tcp, udp' }],
-    ['a malformed CIDR', { config: { protocol: 'tcp', fromPort: 22, toPort: 22, cidr: '10.0.0.0/33' } }, { 'config.cidr': expect.stringContaining('CIDR') }],
-    ['an unknown config field', { config: { protocol: 'tcp', fromPort: 22, toPort: 22, open: true } }, { 'config.open': 'Unknown field' }],
+    [
+      'a port range that ends below its start',
+      { config: { protocol: 'tcp', fromPort: 443, toPort: 80 } },
+      { 'config.toPort': 'Must not be below fromPort' },
+    ],
+    [
+      'a port out of range',
+      { config: { protocol: 'tcp', fromPort: 22, toPort: 70000 } },
+      { 'config.toPort': 'Must be an integer from 0 to 65535' },
+    ],
+    [
+      'an unknown protocol',
+      { config: { protocol: 'icmp', fromPort: 0, toPort: 0 } },
+      { 'config.protocol': 'Must be one of: tcp, udp' },
+    ],
+    [
+      'a malformed CIDR',
+      { config: { protocol: 'tcp', fromPort: 22, toPort: 22, cidr: '10.0.0.0/33' } },
+      { 'config.cidr': expect.stringContaining('CIDR') },
+    ],
+    [
+      'an unknown config field',
+      { config: { protocol: 'tcp', fromPort: 22, toPort: 22, open: true } },
+      { 'config.open': 'Unknown field' },
+    ],
     ['no config', { config: undefined }, { 'config.fromPort': 'Required', 'config.toPort': 'Required' }],
-    ['an unknown resource type', { resourceType: 'BUCKET' }, { resourceType: 'Must be one of: SECURITY_GROUP for provider AWS' }],
+    [
+      'an unknown resource type',
+      { resourceType: 'BUCKET' },
+      { resourceType: 'Must be one of: SECURITY_GROUP for provider AWS' },
+    ],
     ['an unknown field', { owner: 'me' }, { owner: 'Unknown field' }],
     ['a malformed credentialId', { credentialId: 'abc' }, { credentialId: 'Must be a UUID' }],
     ['a blank name', { name: '  ' }, { name: 'Must be 1 to 128 characters' }],
-  ])('answers 400 VALIDATION_ERROR naming the field for %s, and writes nothing', async (_case, overrides, validationErrors) => {
-    const aws = await credential(awsCredential(`validation-${randomUUID()}`));
-    const before = await scanTable();
-    const response = await api.call('POST', '/api/v1/resources', { token, body: securityGroupResource('bad', aws.id, overrides) });
-    expectContractError(response, 400, 'VALIDATION_ERROR');
-    expect(response.body.validationErrors).toEqual(expect.objectContaining(validationErrors));
-    expect(await scanTable()).toEqual(before);
-  });
+  ])(
+    'answers 400 VALIDATION_ERROR naming the field for %s, and writes nothing',
+    async (_case, overrides, validationErrors) => {
+      const aws = await credential(awsCredential(`validation-${randomUUID()}`));
+      const before = await scanTable();
+      const response = await api.call('POST', '/api/v1/resources', {
+        token,
+        body: securityGroupResource('bad', aws.id, overrides),
+      });
+      expectContractError(response, 400, 'VALIDATION_ERROR');
+      expect(response.body.validationErrors).toEqual(expect.objectContaining(validationErrors));
+      expect(await scanTable()).toEqual(before);
+    },
+  );
 
   it('refuses a region on a resource type that has none, and bad GCP, Azure and Vercel identifiers', async () => {
     const gcp = await credential(credentialOf('GCP', 'gcp-validation'));
     const regional = await api.call('POST', '/api/v1/resources', {
       token,
-      body: { name: 'fw', provider: 'GCP', credentialId: gcp.id, resourceType: 'FIREWALL_RULE', resourceIdentifier: 'Allow_SSH', region: 'europe-west1', config: { protocol: 'tcp', ports: ['99999'] } },
+      body: {
+        name: 'fw',
+        provider: 'GCP',
+        credentialId: gcp.id,
+        resourceType: 'FIREWALL_RULE',
+        resourceIdentifier: 'Allow_SSH',
+        region: 'europe-west1',
+        config: { protocol: 'tcp', ports: ['99999'] },
+      },
     });
     expectContractError(regional, 400, 'VALIDATION_ERROR');
     expect(regional.body.validationErrors).toEqual({
@@ -126,11 +189,14 @@ describe('POST /api/v1/resources', () => {
       'config.ports.0': expect.stringContaining('port'),
     });
     const vercel = await credential(vercelCredential('vercel-validation'));
-    const project = await api.call('POST', '/api/v1/resources', { token, body: { ...vercelProjectResource('p', vercel.id), resourceIdentifier: 'Has Spaces' } });
+    const project = await api.call('POST', '/api/v1/resources', {
+      token,
+      body: { ...vercelProjectResource('p', vercel.id), resourceIdentifier: 'Has Spaces' },
+    });
     expect(project.body.validationErrors).toEqual({ resourceIdentifier: expect.stringContaining('Vercel project') });
   });
 
-  it('answers 404 CREDENTIAL_NOT_FOUND for an unknown credential or another organization\'s, and 400 for another provider\'s', async () => {
+  it("answers 404 CREDENTIAL_NOT_FOUND for an unknown credential or another organization's, and 400 for another provider's", async () => {
     const unknown = randomUUID();
     const missing = await api.call('POST', '/api/v1/resources', { token, body: securityGroupResource('x', unknown) });
     expectContractError(missing, 404, 'CREDENTIAL_NOT_FOUND');
@@ -138,12 +204,21 @@ describe('POST /api/v1/resources', () => {
 
     const foreignToken = await api.tokenFor(`org-${randomUUID()}`);
     const foreign = await credential(awsCredential('theirs'), foreignToken);
-    expectContractError(await api.call('POST', '/api/v1/resources', { token, body: securityGroupResource('x', foreign.id) }), 404, 'CREDENTIAL_NOT_FOUND');
+    expectContractError(
+      await api.call('POST', '/api/v1/resources', { token, body: securityGroupResource('x', foreign.id) }),
+      404,
+      'CREDENTIAL_NOT_FOUND',
+    );
 
     const vercel = await credential(vercelCredential(`vercel-${randomUUID()}`));
-    const wrongProvider = await api.call('POST', '/api/v1/resources', { token, body: securityGroupResource('x', vercel.id) });
+    const wrongProvider = await api.call('POST', '/api/v1/resources', {
+      token,
+      body: securityGroupResource('x', vercel.id),
+    });
     expectContractError(wrongProvider, 400, 'VALIDATION_ERROR');
-    expect(wrongProvider.body.validationErrors).toEqual({ credentialId: 'Must be a AWS credential; this one is VERCEL' });
+    expect(wrongProvider.body.validationErrors).toEqual({
+      credentialId: 'Must be a AWS credential; this one is VERCEL',
+    });
   });
 });
 
@@ -162,11 +237,15 @@ describe('GET /api/v1/resources and /api/v1/resources/{id}', () => {
     }
   });
 
-  it('lists the organization\'s resources as a bare array, newest first, each with its credential\'s name', async () => {
+  it("lists the organization's resources as a bare array, newest first, each with its credential's name", async () => {
     const response = await api.call('GET', '/api/v1/resources', { token: listToken });
     expect(response.status).toBe(200);
     expect(response.body.map((r: { id: string }) => r.id)).toEqual([...created].reverse());
-    expect(response.body.map((r: { credentialName: string }) => r.credentialName)).toEqual(['first', 'second', 'first']);
+    expect(response.body.map((r: { credentialName: string }) => r.credentialName)).toEqual([
+      'first',
+      'second',
+      'first',
+    ]);
   });
 
   it('filters by credentialId', async () => {
@@ -196,8 +275,11 @@ describe('GET /api/v1/resources and /api/v1/resources/{id}', () => {
     expectContractError(await api.call('GET', '/api/v1/resources/42', { token: listToken }), 400, 'VALIDATION_ERROR');
   });
 
-  it('shows the credential\'s current name after it is renamed', async () => {
-    const renamed = await api.call('PATCH', `/api/v1/credentials/${second.id}`, { token: listToken, body: { name: 'second, renamed' } });
+  it("shows the credential's current name after it is renamed", async () => {
+    const renamed = await api.call('PATCH', `/api/v1/credentials/${second.id}`, {
+      token: listToken,
+      body: { name: 'second, renamed' },
+    });
     expect(renamed.status).toBe(200);
     const response = await api.call('GET', `/api/v1/resources/${created[1]}`, { token: listToken });
     expect(response.body.credentialName).toBe('second, renamed');
@@ -213,11 +295,24 @@ describe('PATCH and DELETE /api/v1/resources/{id}', () => {
       body: { name: 'web (https)', config: { protocol: 'tcp', fromPort: 443, toPort: 443 } },
     });
     expect(response.status).toBe(200);
-    expect(response.body).toMatchObject({ name: 'web (https)', config: { protocol: 'tcp', fromPort: 443, toPort: 443 }, credentialId: aws.id });
+    expect(response.body).toMatchObject({
+      name: 'web (https)',
+      config: { protocol: 'tcp', fromPort: 443, toPort: 443 },
+      credentialId: aws.id,
+    });
     expect(response.body.updatedAt >= created.updatedAt).toBe(true);
-    const audit = (await orgItems()).filter((item) => item.resourceId === created.id && item.eventType === 'RESOURCE_UPDATE');
+    const audit = (await orgItems()).filter(
+      (item) => item.resourceId === created.id && item.eventType === 'RESOURCE_UPDATE',
+    );
     expect(audit.map((entry) => entry.details)).toEqual([
-      { credentialId: aws.id, previousCredentialId: null, moved: false, renamed: true, retargeted: false, configUpdated: true },
+      {
+        credentialId: aws.id,
+        previousCredentialId: null,
+        moved: false,
+        renamed: true,
+        retargeted: false,
+        configUpdated: true,
+      },
     ]);
   });
 
@@ -225,28 +320,51 @@ describe('PATCH and DELETE /api/v1/resources/{id}', () => {
     const from = await credential(awsCredential(`from-${randomUUID()}`));
     const to = await credential(awsCredential(`to-${randomUUID()}`));
     const created = await resource(securityGroupResource('moving', from.id));
-    const response = await api.call('PATCH', `/api/v1/resources/${created.id}`, { token, body: { credentialId: to.id.toUpperCase() } });
+    const response = await api.call('PATCH', `/api/v1/resources/${created.id}`, {
+      token,
+      body: { credentialId: to.id.toUpperCase() },
+    });
     expect(response.status).toBe(200);
-    expect(response.body).toMatchObject({ credentialId: to.id, credentialName: to.name, isActive: false, lastVerifiedAt: null });
+    expect(response.body).toMatchObject({
+      credentialId: to.id,
+      credentialName: to.name,
+      isActive: false,
+      lastVerifiedAt: null,
+    });
     const items = await orgItems();
     expect(items.find((item) => item.sk === keys.credential(from.id))?.linkCount).toBe(0);
     expect(items.find((item) => item.sk === keys.credential(to.id))?.linkCount).toBe(1);
-    expect(items.filter((item) => String(item.sk).endsWith(`#${created.id}`) && String(item.sk).startsWith('LINK#')).map((item) => item.sk))
-      .toEqual([keys.link(to.id, created.id)]);
+    expect(
+      items
+        .filter((item) => String(item.sk).endsWith(`#${created.id}`) && String(item.sk).startsWith('LINK#'))
+        .map((item) => item.sk),
+    ).toEqual([keys.link(to.id, created.id)]);
     expect((await api.call('DELETE', `/api/v1/credentials/${from.id}`, { token })).status).toBe(204);
   });
 
-  it('refuses a move to another provider\'s credential (400) or an unknown one (404), and changing the type, writing nothing', async () => {
+  it("refuses a move to another provider's credential (400) or an unknown one (404), and changing the type, writing nothing", async () => {
     const aws = await credential(awsCredential(`stay-${randomUUID()}`));
     const vercel = await credential(vercelCredential(`other-${randomUUID()}`));
     const created = await resource(securityGroupResource('stay', aws.id));
     const before = await scanTable();
-    const otherProvider = await api.call('PATCH', `/api/v1/resources/${created.id}`, { token, body: { credentialId: vercel.id } });
+    const otherProvider = await api.call('PATCH', `/api/v1/resources/${created.id}`, {
+      token,
+      body: { credentialId: vercel.id },
+    });
     expectContractError(otherProvider, 400, 'VALIDATION_ERROR');
-    expectContractError(await api.call('PATCH', `/api/v1/resources/${created.id}`, { token, body: { credentialId: randomUUID() } }), 404, 'CREDENTIAL_NOT_FOUND');
-    const retyped = await api.call('PATCH', `/api/v1/resources/${created.id}`, { token, body: { resourceType: 'FIREWALL_RULE' } });
+    expectContractError(
+      await api.call('PATCH', `/api/v1/resources/${created.id}`, { token, body: { credentialId: randomUUID() } }),
+      404,
+      'CREDENTIAL_NOT_FOUND',
+    );
+    const retyped = await api.call('PATCH', `/api/v1/resources/${created.id}`, {
+      token,
+      body: { resourceType: 'FIREWALL_RULE' },
+    });
     expectContractError(retyped, 400, 'VALIDATION_ERROR');
-    expect(retyped.body.validationErrors).toEqual({ resourceType: 'Must stay SECURITY_GROUP: create a new resource to change it' });
+    expect(retyped.body.validationErrors).toEqual({
+      resourceType: 'Must stay SECURITY_GROUP: create a new resource to change it',
+    });
     const empty = await api.call('PATCH', `/api/v1/resources/${created.id}`, { token, body: {} });
     expectContractError(empty, 400, 'VALIDATION_ERROR');
     const badRegion = await api.call('PATCH', `/api/v1/resources/${created.id}`, { token, body: { region: null } });
@@ -261,8 +379,14 @@ describe('PATCH and DELETE /api/v1/resources/{id}', () => {
     expect(deleted.status).toBe(204);
     expect(deleted.text).toBe('');
     expectContractError(await api.call('GET', `/api/v1/resources/${created.id}`, { token }), 404, 'RESOURCE_NOT_FOUND');
-    expectContractError(await api.call('DELETE', `/api/v1/resources/${created.id}`, { token }), 404, 'RESOURCE_NOT_FOUND');
-    const audit = (await orgItems()).filter((item) => item.resourceId === created.id && item.eventType).map((item) => item.eventType);
+    expectContractError(
+      await api.call('DELETE', `/api/v1/resources/${created.id}`, { token }),
+      404,
+      'RESOURCE_NOT_FOUND',
+    );
+    const audit = (await orgItems())
+      .filter((item) => item.resourceId === created.id && item.eventType)
+      .map((item) => item.eventType);
     expect(audit.sort()).toEqual(['RESOURCE_CREATE', 'RESOURCE_DELETE']);
     expect((await api.call('DELETE', `/api/v1/credentials/${aws.id}`, { token })).status).toBe(204);
   });
@@ -292,7 +416,7 @@ describe('the in-use rule', () => {
 });
 
 describe('organization scoping and roles', () => {
-  it('treats another organization\'s resource exactly like a missing one on every route', async () => {
+  it("treats another organization's resource exactly like a missing one on every route", async () => {
     const aws = await credential(awsCredential(`mine-${randomUUID()}`));
     const created = await resource(securityGroupResource('mine', aws.id));
     const intruder = await api.tokenFor(`org-${randomUUID()}`);
@@ -315,7 +439,10 @@ describe('organization scoping and roles', () => {
     }
     expect((await api.call('GET', '/api/v1/resources', { token: intruder })).body).toEqual([]);
     expect((await api.call('GET', `/api/v1/resources?credentialId=${aws.id}`, { token: intruder })).body).toEqual([]);
-    expect((await api.call('GET', '/api/v1/audit-logs', { token: intruder })).body).toEqual({ content: [], nextCursor: null });
+    expect((await api.call('GET', '/api/v1/audit-logs', { token: intruder })).body).toEqual({
+      content: [],
+      nextCursor: null,
+    });
     expect(await scanTable()).toEqual(before);
   });
 
@@ -354,10 +481,20 @@ function credentialOf(provider: string, name: string) {
         name,
         provider,
         credentialType: 'SERVICE_PRINCIPAL',
-        credentialData: { tenantId: randomUUID(), clientId: randomUUID(), clientSecret: `secret-${randomUUID()}`, subscriptionId: randomUUID() },
+        credentialData: {
+          tenantId: randomUUID(),
+          clientId: randomUUID(),
+          clientSecret: `secret-${randomUUID()}`,
+          subscriptionId: randomUUID(),
+        },
       };
     case 'APISIX':
-      return { name, provider, credentialType: 'ADMIN_API_KEY', credentialData: { endpointUrl: 'http://127.0.0.1:9', adminApiKey: randomUUID() } };
+      return {
+        name,
+        provider,
+        credentialType: 'ADMIN_API_KEY',
+        credentialData: { endpointUrl: 'http://127.0.0.1:9', adminApiKey: randomUUID() },
+      };
     default:
       return vercelCredential(name);
   }

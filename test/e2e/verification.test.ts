@@ -12,10 +12,10 @@ import { sweepDeps } from '../../shared/runtime/sweep-deps.ts';
 import { table } from '../../shared/runtime/table.ts';
 import { sweep } from '../../shared/verification/sweep.ts';
 import { awsCredential, vercelCredential } from '../helpers/credential-fixtures.ts';
-import { newStsIdentity, startStsDouble, type StsDouble, type StsIdentity } from '../helpers/doubles/sts-double.ts';
-import { newVercelAccount, startVercelDouble } from '../helpers/doubles/vercel-double.ts';
 import type { HttpDouble } from '../helpers/doubles/http-double.ts';
-import { startApi, type Api } from '../helpers/local-api.ts';
+import { newStsIdentity, type StsDouble, type StsIdentity, startStsDouble } from '../helpers/doubles/sts-double.ts';
+import { newVercelAccount, startVercelDouble } from '../helpers/doubles/vercel-double.ts';
+import { type Api, startApi } from '../helpers/local-api.ts';
 import { scanTable } from '../helpers/table-scan.ts';
 
 let api: Api;
@@ -74,7 +74,9 @@ describe('background verification through the local server and provider doubles'
 
   it('turns a key with the wrong secret INVALID with an actionable, scrubbed message, even when STS echoes it', async () => {
     const wrongSecret = `${identity.secretAccessKey.slice(0, 20)}${'Z'.repeat(20)}`;
-    const id = await create(awsCredential('aws-invalid', { accessKeyId: identity.accessKeyId, secretAccessKey: wrongSecret }));
+    const id = await create(
+      awsCredential('aws-invalid', { accessKeyId: identity.accessKeyId, secretAccessKey: wrongSecret }),
+    );
     const credential = await settled(id);
     expect(credential).toMatchObject({ status: 'INVALID', isValid: false, verifiedIdentity: null });
     expect(credential.verificationError).toMatch(/secret/i);
@@ -140,7 +142,9 @@ describe('background verification through the local server and provider doubles'
     expect(response.body).toMatchObject({ id, status: 'VALID' });
     await api.service.queue.idle();
     expect(vercel.requests.length).toBe(requestsBefore + 1);
-    const audit = (await scanTable()).filter((item) => item.resourceId === id && item.eventType === 'CREDENTIAL_VERIFY');
+    const audit = (await scanTable()).filter(
+      (item) => item.resourceId === id && item.eventType === 'CREDENTIAL_VERIFY',
+    );
     expect(audit).toHaveLength(1);
     const other = await api.tokenFor(`org-${randomUUID()}`);
     expect((await api.call('POST', `/api/v1/credentials/${id}/verify`, { token: other })).status).toBe(404);
@@ -148,7 +152,11 @@ describe('background verification through the local server and provider doubles'
 
   it('lets the sweep queue a credential whose verification message was lost', async () => {
     const real = verificationQueue.get();
-    verificationQueue.override({ send: async () => { throw new DependencyError('Queue'); } });
+    verificationQueue.override({
+      send: async () => {
+        throw new DependencyError('Queue');
+      },
+    });
     let id: string;
     try {
       id = await create(vercelCredential('vercel-lost-message', vercelAccount.token));

@@ -8,7 +8,10 @@ import { startApi } from './local-api.ts';
  * The local server whose background checks of VERCEL credentials are answered by a Vercel double knowing
  * `accounts`: a fast, real verdict for every credential the proof suites create.
  */
-export async function startApiWithVercel(accounts: VercelAccount[], options: Pick<LocalServiceOptions, 'queueTimeScale'>) {
+export async function startApiWithVercel(
+  accounts: VercelAccount[],
+  options: Pick<LocalServiceOptions, 'queueTimeScale'>,
+) {
   const vercel = await startVercelDouble({ accounts });
   vi.stubEnv('VERCEL_API_URL', vercel.url);
   const api = await startApi(options);

@@ -1,7 +1,7 @@
 import {
+  type CancellationReason,
   ProvisionedThroughputExceededException,
   TransactionCanceledException,
-  type CancellationReason,
 } from '@aws-sdk/client-dynamodb';
 import { table } from '../../shared/runtime/table.ts';
 
@@ -49,7 +49,9 @@ export function throttled(): ProvisionedThroughputExceededException {
 /** A transaction cancelled because another transaction was writing one of its items (`conflictAt`). */
 export function transactionConflict(itemCount: number, conflictAt: number): TransactionCanceledException {
   const reasons: CancellationReason[] = Array.from({ length: itemCount }, (_, i) =>
-    i === conflictAt ? { Code: 'TransactionConflict', Message: 'Transaction is ongoing for the item' } : { Code: 'None' },
+    i === conflictAt
+      ? { Code: 'TransactionConflict', Message: 'Transaction is ongoing for the item' }
+      : { Code: 'None' },
   );
   return new TransactionCanceledException({
     message: `Transaction cancelled, please refer cancellation reasons for specific reasons [${reasons.map((r) => r.Code).join(', ')}]`,
@@ -59,7 +61,11 @@ export function transactionConflict(itemCount: number, conflictAt: number): Tran
 }
 
 /** The first `count` attempts matching `matches` fail with `fault()`; later ones go through. */
-export function failFirst(count: number, matches: (call: DynamoDbCall) => boolean, fault: (call: DynamoDbCall) => Error): FaultRule {
+export function failFirst(
+  count: number,
+  matches: (call: DynamoDbCall) => boolean,
+  fault: (call: DynamoDbCall) => Error,
+): FaultRule {
   let left = count;
   return (call) => {
     if (left <= 0 || !matches(call)) return undefined;
@@ -70,7 +76,10 @@ export function failFirst(count: number, matches: (call: DynamoDbCall) => boolea
 
 /** The items of a TransactWriteItems call, by operation and sort key: `Put CRED#…`, `Delete NAME#…`, `Update CRED#…`. */
 export function transactItems(call: DynamoDbCall): string[] {
-  const items = (call.input.TransactItems ?? []) as Record<string, { Item?: { sk?: { S?: string } }; Key?: { sk?: { S?: string } } }>[];
+  const items = (call.input.TransactItems ?? []) as Record<
+    string,
+    { Item?: { sk?: { S?: string } }; Key?: { sk?: { S?: string } } }
+  >[];
   return items.map((item) => {
     const [operation, body] = Object.entries(item)[0] ?? ['?', {}];
     return `${operation} ${body.Item?.sk?.S ?? body.Key?.sk?.S ?? '?'}`;

@@ -1,6 +1,6 @@
 import { inject } from 'vitest';
+import { type LocalService, type LocalServiceOptions, startLocalService } from '../../infra/local/local-service.ts';
 import { mintToken } from '../../shared/auth/mint-token.ts';
-import { startLocalService, type LocalService, type LocalServiceOptions } from '../../infra/local/local-service.ts';
 import { openApiViolations } from './openapi-validator.ts';
 
 export interface ApiResponse<T = any> {
@@ -19,7 +19,9 @@ export interface CallOptions {
 }
 
 /** The local server in front of the real handlers, on the run's shared DynamoDB Local and this file's table. */
-export async function startApi(options: Pick<LocalServiceOptions, 'queueTimeScale' | 'sweepIntervalMs' | 'console'> = {}) {
+export async function startApi(
+  options: Pick<LocalServiceOptions, 'queueTimeScale' | 'sweepIntervalMs' | 'console'> = {},
+) {
   const service: LocalService = await startLocalService({
     port: 0,
     dataDir: process.env.DATA_DIR!,
@@ -31,7 +33,8 @@ export async function startApi(options: Pick<LocalServiceOptions, 'queueTimeScal
 
   const tokenFor = (orgId: string, roles = ['ORG_ADMIN'], extra: { email?: string; expiresIn?: string } = {}) => {
     const secret = service.jwtSecret;
-    if (secret === undefined) throw new Error('tokenFor mints HS256 tokens; this service verifies tokens against JWT_JWKS_URL');
+    if (secret === undefined)
+      throw new Error('tokenFor mints HS256 tokens; this service verifies tokens against JWT_JWKS_URL');
     return mintToken({ secret, orgId, roles, ...extra });
   };
 
@@ -45,11 +48,17 @@ export async function startApi(options: Pick<LocalServiceOptions, 'queueTimeScal
     }
     const response = await fetch(`${service.url}${path}`, { method, headers, body });
     const text = await response.text();
-    const result = { status: response.status, headers: response.headers, text, body: text ? JSON.parse(text) : undefined };
+    const result = {
+      status: response.status,
+      headers: response.headers,
+      text,
+      body: text ? JSON.parse(text) : undefined,
+    };
     responses.push(result);
     // Every response of every end-to-end suite must be what the OpenAPI document says it is.
     const violations = openApiViolations({ method, path, status: response.status, headers: response.headers, text });
-    if (violations.length > 0) throw new Error(`The response disagrees with openapi/openapi.json:\n${violations.join('\n')}`);
+    if (violations.length > 0)
+      throw new Error(`The response disagrees with openapi/openapi.json:\n${violations.join('\n')}`);
     return result;
   }
 

@@ -1,7 +1,7 @@
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
-import document from '../../openapi/openapi.json' with { type: 'json' };
 import { API_PREFIX } from '../../functions/routes.ts';
+import document from '../../openapi/openapi.json' with { type: 'json' };
 
 /** One response as a client saw it. */
 export interface ObservedResponse {
@@ -55,12 +55,17 @@ export function openApiViolations(observed: ObservedResponse): string[] {
   const found = documentedPaths.find(({ pattern }) => pattern.test(pathname));
   const operation = found && paths[found.template]?.[observed.method.toLowerCase()];
   if (!found || !operation) {
-    return bodyViolations(observed, '#/components/schemas/Error').map((problem) => `${where} (no documented operation): ${problem}`);
+    return bodyViolations(observed, '#/components/schemas/Error').map(
+      (problem) => `${where} (no documented operation): ${problem}`,
+    );
   }
   const status = String(observed.status);
   const declared = operation.responses[status];
   if (!declared) return [`${where}: status ${status} is not documented`];
-  const [response, pointer] = resolve<ResponseObject>(declared, `#/paths/${escape(found.template)}/${observed.method.toLowerCase()}/responses/${status}`);
+  const [response, pointer] = resolve<ResponseObject>(
+    declared,
+    `#/paths/${escape(found.template)}/${observed.method.toLowerCase()}/responses/${status}`,
+  );
 
   const problems: string[] = [];
   for (const [name, header] of Object.entries(response.headers ?? {})) {
@@ -70,7 +75,8 @@ export function openApiViolations(observed: ObservedResponse): string[] {
       if (resolved.required) problems.push(`required header ${name} is missing`);
       continue;
     }
-    const typed = /^-?\d+$/.test(value) && (resolved.schema as { type?: string }).type === 'integer' ? Number(value) : value;
+    const typed =
+      /^-?\d+$/.test(value) && (resolved.schema as { type?: string }).type === 'integer' ? Number(value) : value;
     problems.push(...schemaViolations(`${headerPointer}/schema`, typed).map((problem) => `header ${name}: ${problem}`));
   }
   if (response.content?.[JSON_MEDIA] === undefined) {
@@ -100,7 +106,9 @@ function schemaViolations(pointer: string, value: unknown): string[] {
     validators.set(pointer, validate);
   }
   if (validate(value)) return [];
-  return (validate.errors ?? []).map((error) => `${error.instancePath || '(root)'} ${error.message} (${error.schemaPath})`);
+  return (validate.errors ?? []).map(
+    (error) => `${error.instancePath || '(root)'} ${error.message} (${error.schemaPath})`,
+  );
 }
 
 /** Follows a `$ref` to a component, returning the object and the JSON pointer it lives at. */
@@ -110,7 +118,10 @@ function resolve<T>(value: T | { $ref: string }, pointer: string): [T, string] {
   const resolved = target
     .slice(2)
     .split('/')
-    .reduce<unknown>((node, part) => (node as Record<string, unknown>)[part.replace(/~1/g, '/').replace(/~0/g, '~')], document);
+    .reduce<unknown>(
+      (node, part) => (node as Record<string, unknown>)[part.replace(/~1/g, '/').replace(/~0/g, '~')],
+      document,
+    );
   return [resolved as T, target];
 }
 

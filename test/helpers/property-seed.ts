@@ -17,6 +17,9 @@ export async function assertProperty<T>(property: fc.IAsyncProperty<T>, numRuns:
   try {
     await fc.assert(property, { seed, numRuns });
   } catch (error) {
-    throw new Error(`Property failed with FC_SEED=${seed} (rerun: FC_SEED=${seed} npx vitest run <file>)\n${(error as Error).message}`, { cause: error });
+    throw new Error(
+      `Property failed with FC_SEED=${seed} (rerun: FC_SEED=${seed} npx vitest run <file>)\n${(error as Error).message}`,
+      { cause: error },
+    );
   }
 }

@@ -16,5 +16,11 @@ export function securityGroupResource(name: string, credentialId: string, overri
 }
 
 export function vercelProjectResource(name: string, credentialId: string) {
-  return { name, provider: 'VERCEL', credentialId, resourceType: 'PROJECT', resourceIdentifier: `prj_${randomBytes(8).toString('hex')}` };
+  return {
+    name,
+    provider: 'VERCEL',
+    credentialId,
+    resourceType: 'PROJECT',
+    resourceIdentifier: `prj_${randomBytes(8).toString('hex')}`,
+  };
 }

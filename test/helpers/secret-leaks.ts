@@ -18,7 +18,9 @@ export function exposedForms(secret: string): string[] {
   const bytes = Buffer.from(secret, 'utf8');
   const forms = [secret, JSON.stringify(secret).slice(1, -1), encodeURIComponent(secret), bytes.toString('hex')];
   for (let shift = 0; shift < 3; shift++) {
-    const base64 = Buffer.concat([Buffer.alloc(shift), bytes]).toString('base64').slice(4, -4);
+    const base64 = Buffer.concat([Buffer.alloc(shift), bytes])
+      .toString('base64')
+      .slice(4, -4);
     forms.push(base64, base64.replace(/\+/g, '-').replace(/\//g, '_'));
   }
   return forms.filter((form) => form.length >= LEAK_WINDOW);

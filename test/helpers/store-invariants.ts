@@ -25,7 +25,8 @@ function organizationViolations(items: Item[]): string[] {
   const links = of('LINK#');
   const resources = of(keys.resourcePrefix);
   const audit = of(keys.auditPrefix).sort((a, b) => String(a.sk).localeCompare(String(b.sk)));
-  const entries = (eventType: string, id: string) => audit.filter((entry) => entry.eventType === eventType && entry.resourceId === id);
+  const entries = (eventType: string, id: string) =>
+    audit.filter((entry) => entry.eventType === eventType && entry.resourceId === id);
   const credentialById = new Map(credentials.map((credential) => [credential.id as string, credential]));
   const resourceById = new Map(resources.map((resource) => [resource.id as string, resource]));
   const violations: string[] = [];
@@ -33,21 +34,35 @@ function organizationViolations(items: Item[]): string[] {
   for (const claim of claims) {
     const credential = credentialById.get(claim.credentialId);
     if (!credential) violations.push(`name claim ${claim.sk} without its credential ${claim.credentialId}`);
-    else if (keys.nameClaim(credential.name) !== claim.sk) violations.push(`name claim ${claim.sk} names credential ${credential.id} called "${credential.name}"`);
+    else if (keys.nameClaim(credential.name) !== claim.sk)
+      violations.push(`name claim ${claim.sk} names credential ${credential.id} called "${credential.name}"`);
   }
   for (const credential of credentials) {
     const id = credential.id as string;
     if (!claims.some((claim) => claim.sk === keys.nameClaim(credential.name) && claim.credentialId === id)) {
       violations.push(`credential ${id} without its name claim`);
     }
-    if (entries('CREDENTIAL_CREATE', id).length !== 1) violations.push(`credential ${id} with ${entries('CREDENTIAL_CREATE', id).length} CREDENTIAL_CREATE entries`);
-    const rotations = entries('CREDENTIAL_UPDATE', id).filter((entry) => entry.details?.credentialsUpdated === true).length;
-    if (rotations !== credential.secretVersion - 1) violations.push(`credential ${id} at secret version ${credential.secretVersion} with ${rotations} rotation entries`);
-    const named = audit.filter((entry) => entry.resourceId === id && ['CREDENTIAL_CREATE', 'CREDENTIAL_UPDATE'].includes(entry.eventType)).at(-1);
-    if (named && named.resourceName !== credential.name) violations.push(`credential ${id} called "${credential.name}", its last entry says "${named.resourceName}"`);
+    if (entries('CREDENTIAL_CREATE', id).length !== 1)
+      violations.push(`credential ${id} with ${entries('CREDENTIAL_CREATE', id).length} CREDENTIAL_CREATE entries`);
+    const rotations = entries('CREDENTIAL_UPDATE', id).filter(
+      (entry) => entry.details?.credentialsUpdated === true,
+    ).length;
+    if (rotations !== credential.secretVersion - 1)
+      violations.push(
+        `credential ${id} at secret version ${credential.secretVersion} with ${rotations} rotation entries`,
+      );
+    const named = audit
+      .filter(
+        (entry) => entry.resourceId === id && ['CREDENTIAL_CREATE', 'CREDENTIAL_UPDATE'].includes(entry.eventType),
+      )
+      .at(-1);
+    if (named && named.resourceName !== credential.name)
+      violations.push(`credential ${id} called "${credential.name}", its last entry says "${named.resourceName}"`);
     const linked = links.filter((link) => link.credentialId === id).length;
-    if (credential.linkCount !== linked) violations.push(`credential ${id} with linkCount ${credential.linkCount} and ${linked} links`);
-    if (entries('CREDENTIAL_DELETE', id).length > 0) violations.push(`credential ${id} still there after its CREDENTIAL_DELETE entry`);
+    if (credential.linkCount !== linked)
+      violations.push(`credential ${id} with linkCount ${credential.linkCount} and ${linked} links`);
+    if (entries('CREDENTIAL_DELETE', id).length > 0)
+      violations.push(`credential ${id} still there after its CREDENTIAL_DELETE entry`);
   }
   for (const entry of audit.filter((e) => e.eventType === 'CREDENTIAL_CREATE')) {
     if (!credentialById.has(entry.resourceId) && entries('CREDENTIAL_DELETE', entry.resourceId).length !== 1) {
@@ -56,14 +71,19 @@ function organizationViolations(items: Item[]): string[] {
   }
   for (const link of links) {
     const resource = resourceById.get(link.resourceId);
-    if (!resource || resource.credentialId !== link.credentialId) violations.push(`link ${link.sk} without its resource`);
+    if (!resource || resource.credentialId !== link.credentialId)
+      violations.push(`link ${link.sk} without its resource`);
   }
   for (const resource of resources) {
     const id = resource.id as string;
-    if (!links.some((link) => link.sk === keys.link(resource.credentialId, id))) violations.push(`resource ${id} without its link`);
-    if (!credentialById.has(resource.credentialId)) violations.push(`resource ${id} linked to missing credential ${resource.credentialId}`);
-    if (entries('RESOURCE_CREATE', id).length !== 1) violations.push(`resource ${id} with ${entries('RESOURCE_CREATE', id).length} RESOURCE_CREATE entries`);
-    if (entries('RESOURCE_DELETE', id).length > 0) violations.push(`resource ${id} still there after its RESOURCE_DELETE entry`);
+    if (!links.some((link) => link.sk === keys.link(resource.credentialId, id)))
+      violations.push(`resource ${id} without its link`);
+    if (!credentialById.has(resource.credentialId))
+      violations.push(`resource ${id} linked to missing credential ${resource.credentialId}`);
+    if (entries('RESOURCE_CREATE', id).length !== 1)
+      violations.push(`resource ${id} with ${entries('RESOURCE_CREATE', id).length} RESOURCE_CREATE entries`);
+    if (entries('RESOURCE_DELETE', id).length > 0)
+      violations.push(`resource ${id} still there after its RESOURCE_DELETE entry`);
   }
   for (const entry of audit.filter((e) => e.eventType === 'RESOURCE_CREATE')) {
     if (!resourceById.has(entry.resourceId) && entries('RESOURCE_DELETE', entry.resourceId).length !== 1) {

@@ -11,7 +11,9 @@ export async function scanWholeTable(): Promise<Record<string, any>[]> {
   const items: Record<string, any>[] = [];
   let start: Record<string, unknown> | undefined;
   do {
-    const page = await table.get().client.send(new ScanCommand({ TableName: table.get().name, ExclusiveStartKey: start }));
+    const page = await table
+      .get()
+      .client.send(new ScanCommand({ TableName: table.get().name, ExclusiveStartKey: start }));
     items.push(...(page.Items ?? []));
     start = page.LastEvaluatedKey;
   } while (start);

@@ -3,11 +3,17 @@ import { routes } from '../../functions/routes.ts';
 import { logicalIdsOf, testStack } from './test-stack.ts';
 
 const ORIGIN = 'https://console.example.com';
-const { stack, template } = testStack({ consoleOrigin: ORIGIN, apiThrottlingRateLimit: 25, apiThrottlingBurstLimit: 40 });
+const { stack, template } = testStack({
+  consoleOrigin: ORIGIN,
+  apiThrottlingRateLimit: 25,
+  apiThrottlingBurstLimit: 40,
+});
 
 const methods = Object.values(template.findResources('AWS::ApiGateway::Method')).map((m) => m.Properties);
 const stage = Object.values(template.findResources('AWS::ApiGateway::Stage'))[0]!.Properties;
-const gatewayResponses = Object.values(template.findResources('AWS::ApiGateway::GatewayResponse')).map((r) => r.Properties);
+const gatewayResponses = Object.values(template.findResources('AWS::ApiGateway::GatewayResponse')).map(
+  (r) => r.Properties,
+);
 
 /** The API Gateway resource path of a method, rebuilt from the template's AWS::ApiGateway::Resource chain. */
 function pathOf(resourceRef: { Ref?: string; 'Fn::GetAtt'?: string[] }): string {
@@ -53,11 +59,20 @@ describe('routes', () => {
     expect(authorizer.Properties.Environment.Variables).toMatchObject({ JWT_SECRET_ARN: { Ref: secretId } });
     expect(authorizer.Properties.Environment.Variables.JWT_SECRET).toBeUndefined();
 
-    const withJwks = testStack({ jwtJwksUrl: 'https://idp.example.com/jwks.json', jwtIssuer: 'https://idp.example.com/', jwtAudience: 'eg' });
+    const withJwks = testStack({
+      jwtJwksUrl: 'https://idp.example.com/jwks.json',
+      jwtIssuer: 'https://idp.example.com/',
+      jwtAudience: 'eg',
+    });
     withJwks.template.resourceCountIs('AWS::SecretsManager::Secret', 0);
-    const variables = withJwks.template.findResources('AWS::Lambda::Function')[logicalIdsOf(withJwks.stack, 'authorizer').function]!
-      .Properties.Environment.Variables;
-    expect(variables).toMatchObject({ JWT_JWKS_URL: 'https://idp.example.com/jwks.json', JWT_ISSUER: 'https://idp.example.com/', JWT_AUDIENCE: 'eg' });
+    const variables =
+      withJwks.template.findResources('AWS::Lambda::Function')[logicalIdsOf(withJwks.stack, 'authorizer').function]!
+        .Properties.Environment.Variables;
+    expect(variables).toMatchObject({
+      JWT_JWKS_URL: 'https://idp.example.com/jwks.json',
+      JWT_ISSUER: 'https://idp.example.com/',
+      JWT_AUDIENCE: 'eg',
+    });
     expect(variables.JWT_SECRET_ARN).toBeUndefined();
   });
 });
@@ -65,7 +80,12 @@ describe('routes', () => {
 describe('stage', () => {
   it('throttles the stage with the configured limits', () => {
     expect(stage.MethodSettings).toEqual([
-      expect.objectContaining({ HttpMethod: '*', ResourcePath: '/*', ThrottlingRateLimit: 25, ThrottlingBurstLimit: 40 }),
+      expect.objectContaining({
+        HttpMethod: '*',
+        ResourcePath: '/*',
+        ThrottlingRateLimit: 25,
+        ThrottlingBurstLimit: 40,
+      }),
     ]);
   });
 
@@ -79,7 +99,11 @@ describe('stage', () => {
 
   it('writes JSON access logs that hold neither bodies, headers nor tokens', () => {
     const format: Record<string, string> = JSON.parse(stage.AccessLogSetting.Format);
-    expect(format).toMatchObject({ requestId: '$context.requestId', status: '$context.status', sourceIp: '$context.identity.sourceIp' });
+    expect(format).toMatchObject({
+      requestId: '$context.requestId',
+      status: '$context.status',
+      sourceIp: '$context.identity.sourceIp',
+    });
     for (const variable of Object.values(format)) {
       expect(variable).toMatch(/^\$context\.[A-Za-z.]+$/);
       expect(variable).not.toMatch(/body|header|token|authorization|apiKey|requestOverride|responseOverride|\$input/i);
@@ -87,7 +111,8 @@ describe('stage', () => {
         expect(['principalId', 'orgId', 'status', 'latency']).toContain(variable.slice('$context.authorizer.'.length));
       }
     }
-    const logGroup = template.findResources('AWS::Logs::LogGroup')[stage.AccessLogSetting.DestinationArn['Fn::GetAtt'][0]]!;
+    const logGroup =
+      template.findResources('AWS::Logs::LogGroup')[stage.AccessLogSetting.DestinationArn['Fn::GetAtt'][0]]!;
     expect(logGroup.Properties.RetentionInDays).toBeGreaterThan(0);
   });
 });
@@ -153,7 +178,11 @@ describe('CORS', () => {
 
   it('adds no CORS at all without a console origin', () => {
     const plain = testStack().template;
-    expect(Object.values(plain.findResources('AWS::ApiGateway::Method')).filter((m) => m.Properties.HttpMethod === 'OPTIONS')).toEqual([]);
+    expect(
+      Object.values(plain.findResources('AWS::ApiGateway::Method')).filter(
+        (m) => m.Properties.HttpMethod === 'OPTIONS',
+      ),
+    ).toEqual([]);
     expect(JSON.stringify(plain.toJSON())).not.toContain('Access-Control-Allow-Origin');
   });
 });

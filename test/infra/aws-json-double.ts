@@ -1,10 +1,13 @@
-import { startHttpDouble, type HttpDouble } from '../helpers/doubles/http-double.ts';
+import { type HttpDouble, startHttpDouble } from '../helpers/doubles/http-double.ts';
 
 /** One operation of an AWS JSON-protocol service: the request's JSON in, the response's JSON out. */
 export type AwsOperation = (input: Record<string, any>) => Record<string, unknown>;
 
 export class AwsServiceError extends Error {
-  constructor(readonly type: string, message: string) {
+  constructor(
+    readonly type: string,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -22,10 +25,17 @@ export async function startAwsJsonDouble(operations: Record<string, AwsOperation
   const calls: AwsJsonDouble['calls'] = [];
   const double = await startHttpDouble((request) => {
     const contentType = String(request.headers['content-type'] ?? 'application/x-amz-json-1.1');
-    const operation = String(request.headers['x-amz-target'] ?? '').split('.').pop() ?? '';
+    const operation =
+      String(request.headers['x-amz-target'] ?? '')
+        .split('.')
+        .pop() ?? '';
     const input = request.body ? JSON.parse(request.body) : {};
     calls.push({ operation, input });
-    const respond = (status: number, body: unknown) => ({ status, headers: { 'content-type': contentType }, body: JSON.stringify(body) });
+    const respond = (status: number, body: unknown) => ({
+      status,
+      headers: { 'content-type': contentType },
+      body: JSON.stringify(body),
+    });
     const run = operations[operation];
     if (!run) return respond(400, { __type: 'UnknownOperationException', message: `${operation} is not doubled` });
     try {

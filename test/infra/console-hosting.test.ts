@@ -19,20 +19,29 @@ describe('ConsoleHosting', () => {
 
   it('keeps the bucket private, encrypted and TLS-only; CloudFront reads it through origin access control', () => {
     template.hasResourceProperties('AWS::S3::Bucket', {
-      PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      },
       BucketEncryption: Match.anyValue(),
     });
     template.resourceCountIs('AWS::CloudFront::OriginAccessControl', 1);
     template.hasResourceProperties('AWS::CloudFront::Distribution', {
       DistributionConfig: Match.objectLike({
         DefaultRootObject: 'index.html',
-        DefaultCacheBehavior: Match.objectLike({ ViewerProtocolPolicy: 'redirect-to-https', AllowedMethods: ['GET', 'HEAD'] }),
+        DefaultCacheBehavior: Match.objectLike({
+          ViewerProtocolPolicy: 'redirect-to-https',
+          AllowedMethods: ['GET', 'HEAD'],
+        }),
       }),
     });
   });
 
   it("sends the page's security headers, with the API as the only other host it may call", () => {
-    const policy = Object.values(template.findResources('AWS::CloudFront::ResponseHeadersPolicy'))[0]!.Properties.ResponseHeadersPolicyConfig;
+    const policy = Object.values(template.findResources('AWS::CloudFront::ResponseHeadersPolicy'))[0]!.Properties
+      .ResponseHeadersPolicyConfig;
     const csp: string = policy.SecurityHeadersConfig.ContentSecurityPolicy.ContentSecurityPolicy;
     expect(csp).toContain(`connect-src 'self' ${API_ORIGIN};`);
     expect(csp).toContain("frame-ancestors 'none'");
@@ -46,7 +55,13 @@ describe('ConsoleHosting', () => {
 
   it("exposes its origin for the API's consoleOrigin (CORS)", () => {
     expect(stack.resolve(hosting.origin)).toEqual({
-      'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [stack.getLogicalId(hosting.distribution.node.defaultChild as never), 'DomainName'] }]],
+      'Fn::Join': [
+        '',
+        [
+          'https://',
+          { 'Fn::GetAtt': [stack.getLogicalId(hosting.distribution.node.defaultChild as never), 'DomainName'] },
+        ],
+      ],
     });
   });
 

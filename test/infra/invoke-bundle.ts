@@ -29,13 +29,22 @@ writeSync(3, JSON.stringify(result ?? null));
 `;
 
 /** Handles one event with a synthesized bundle in a fresh Node process whose environment is exactly `env`. */
-export function invokeBundle(fn: SynthesizedFunction, env: Record<string, string>, event: unknown, cwd: string): Promise<Invocation> {
+export function invokeBundle(
+  fn: SynthesizedFunction,
+  env: Record<string, string>,
+  event: unknown,
+  cwd: string,
+): Promise<Invocation> {
   const moduleUrl = pathToFileURL(join(fn.bundleDir, fn.entry.file)).href;
-  const child = spawn(process.execPath, ['--input-type=module', '-e', RUNNER, moduleUrl, fn.entry.exportName, fn.handler], {
-    cwd,
-    env: { ...env, AWS_LAMBDA_FUNCTION_NAME: fn.handler },
-    stdio: ['pipe', 'pipe', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--input-type=module', '-e', RUNNER, moduleUrl, fn.entry.exportName, fn.handler],
+    {
+      cwd,
+      env: { ...env, AWS_LAMBDA_FUNCTION_NAME: fn.handler },
+      stdio: ['pipe', 'pipe', 'pipe', 'pipe'],
+    },
+  );
   const output = { stdout: '', stderr: '', result: '' };
   child.stdout!.on('data', (chunk: Buffer) => (output.stdout += chunk));
   child.stderr!.on('data', (chunk: Buffer) => (output.stderr += chunk));

@@ -20,11 +20,18 @@ export const lambdaEvents = {
   /** A REST API proxy event; `authorizer` is what API Gateway passes on from the authorizer's answer. */
   api(
     route: Route,
-    options: { pathParameters?: Record<string, string>; body?: unknown; authorizer?: Record<string, unknown> | null } = {},
+    options: {
+      pathParameters?: Record<string, string>;
+      body?: unknown;
+      authorizer?: Record<string, unknown> | null;
+    } = {},
   ): APIGatewayProxyEvent {
     const pathParameters = options.pathParameters ?? null;
     const path = route.path.replace(/\{(\w+)\}/g, (_, name: string) => pathParameters?.[name] ?? '');
-    const headers: Record<string, string> = { host: `${API_ID}.execute-api.${REGION}.amazonaws.com`, 'user-agent': 'smoke' };
+    const headers: Record<string, string> = {
+      host: `${API_ID}.execute-api.${REGION}.amazonaws.com`,
+      'user-agent': 'smoke',
+    };
     if (options.body !== undefined) headers['content-type'] = 'application/json';
     const requestId = randomUUID();
     return {
@@ -52,9 +59,20 @@ export const lambdaEvents = {
         resourcePath: route.path,
         stage: STAGE,
         identity: {
-          accessKey: null, accountId: null, apiKey: null, apiKeyId: null, caller: null, clientCert: null,
-          cognitoAuthenticationProvider: null, cognitoAuthenticationType: null, cognitoIdentityId: null,
-          cognitoIdentityPoolId: null, principalOrgId: null, sourceIp: '203.0.113.10', user: null, userAgent: 'smoke',
+          accessKey: null,
+          accountId: null,
+          apiKey: null,
+          apiKeyId: null,
+          caller: null,
+          clientCert: null,
+          cognitoAuthenticationProvider: null,
+          cognitoAuthenticationType: null,
+          cognitoIdentityId: null,
+          cognitoIdentityPoolId: null,
+          principalOrgId: null,
+          sourceIp: '203.0.113.10',
+          user: null,
+          userAgent: 'smoke',
           userArn: null,
         },
       },

@@ -1,11 +1,15 @@
-import { App, Duration, Stack, type CfnElement } from 'aws-cdk-lib';
+import { App, type CfnElement, Duration, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { routes } from '../../functions/routes.ts';
 import { backgroundFunctions } from '../../infra/aws/background-functions.ts';
 import { CredentialKey } from '../../infra/aws/credential-key.ts';
 import { DataStore } from '../../infra/aws/data-store.ts';
-import { grantServiceAccess, RATE_LIMIT_KEY_PATTERN, type ServiceGrants } from '../../infra/aws/grant-service-access.ts';
+import {
+  grantServiceAccess,
+  RATE_LIMIT_KEY_PATTERN,
+  type ServiceGrants,
+} from '../../infra/aws/grant-service-access.ts';
 import { ServiceFunction } from '../../infra/aws/service-function.ts';
 import { VerificationQueue } from '../../infra/aws/verification-queue.ts';
 import { keys, TABLE } from '../../shared/data/table.ts';
@@ -24,14 +28,28 @@ const only = (type: string) => Object.keys(template.findResources(type));
 const tableArn = { 'Fn::GetAtt': [only('AWS::DynamoDB::GlobalTable')[0], 'Arn'] };
 const indexArn = { 'Fn::Join': ['', [tableArn, `/index/${TABLE.verificationIndex.name}`]] };
 const keyArn = { 'Fn::GetAtt': [only('AWS::KMS::Key')[0], 'Arn'] };
-const queueId = Object.entries(template.findResources('AWS::SQS::Queue')).find(([, q]) => q.Properties.RedrivePolicy)![0];
+const queueId = Object.entries(template.findResources('AWS::SQS::Queue')).find(
+  ([, q]) => q.Properties.RedrivePolicy,
+)![0];
 const queueArn = { 'Fn::GetAtt': [queueId, 'Arn'] };
 const secretArn = { Ref: only('AWS::SecretsManager::Secret')[0] };
 
 const XRAY = ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'];
 const TABLE_READ = ['dynamodb:GetItem', 'dynamodb:Query'];
-const TABLE_WRITE = [...TABLE_READ, 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:ConditionCheckItem'];
-const SQS_CONSUME = ['sqs:ReceiveMessage', 'sqs:ChangeMessageVisibility', 'sqs:GetQueueUrl', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'];
+const TABLE_WRITE = [
+  ...TABLE_READ,
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:DeleteItem',
+  'dynamodb:ConditionCheckItem',
+];
+const SQS_CONSUME = [
+  'sqs:ReceiveMessage',
+  'sqs:ChangeMessageVisibility',
+  'sqs:GetQueueUrl',
+  'sqs:DeleteMessage',
+  'sqs:GetQueueAttributes',
+];
 
 const serviceFunctions: { handler: string; grants: ServiceGrants }[] = [
   ...routes.map((r) => ({ handler: r.handler, grants: { ...r.grants, rateLimited: r.auth } })),
@@ -50,9 +68,11 @@ function statementsOf(handler: string): Statement[] {
 const actionsOf = (s: Statement) => [s.Action].flat();
 const resourcesOf = (s: Statement) => [s.Resource].flat();
 const allActions = (handler: string) => statementsOf(handler).flatMap(actionsOf);
-const statementsFor = (handler: string, prefix: string) => statementsOf(handler).filter((s) => actionsOf(s).some((a) => a.startsWith(prefix)));
+const statementsFor = (handler: string, prefix: string) =>
+  statementsOf(handler).filter((s) => actionsOf(s).some((a) => a.startsWith(prefix)));
 const environmentOf = (handler: string) =>
-  template.findResources('AWS::Lambda::Function')[logicalIdsOf(stack, handler).function]!.Properties.Environment.Variables;
+  template.findResources('AWS::Lambda::Function')[logicalIdsOf(stack, handler).function]!.Properties.Environment
+    .Variables;
 
 const grantsOf = (handler: string) => serviceFunctions.find((f) => f.handler === handler)?.grants;
 
@@ -77,32 +97,50 @@ describe('every function', () => {
     }
   });
 
-  it.each(allHandlers)('%s: uses a "*" resource only for X-Ray (no resource-level permissions) and customer roles', (handler) => {
-    const wildcard = statementsOf(handler).filter((s) => JSON.stringify(resourcesOf(s)).includes('*'));
-    const expected: unknown[] = [{ Effect: 'Allow', Action: XRAY, Resource: '*' }];
-    if (grantsOf(handler)?.assumeCustomerRoles) expected.push(ASSUME_CUSTOMER_ROLES);
-    expect(wildcard).toHaveLength(expected.length);
-    expect(wildcard).toEqual(expect.arrayContaining(expected));
-  });
+  it.each(allHandlers)(
+    '%s: uses a "*" resource only for X-Ray (no resource-level permissions) and customer roles',
+    (handler) => {
+      const wildcard = statementsOf(handler).filter((s) => JSON.stringify(resourcesOf(s)).includes('*'));
+      const expected: unknown[] = [{ Effect: 'Allow', Action: XRAY, Resource: '*' }];
+      if (grantsOf(handler)?.assumeCustomerRoles) expected.push(ASSUME_CUSTOMER_ROLES);
+      expect(wildcard).toHaveLength(expected.length);
+      expect(wildcard).toEqual(expect.arrayContaining(expected));
+    },
+  );
 
   it.each(allHandlers)('%s: writes logs to its own log group only', (handler) => {
     const logs = statementsFor(handler, 'logs:');
     const logGroup = stack.getLogicalId(stack.functions.get(handler)!.logGroup.node.defaultChild as CfnElement);
-    expect(logs).toEqual([{ Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: { 'Fn::GetAtt': [logGroup, 'Arn'] } }]);
+    expect(logs).toEqual([
+      {
+        Effect: 'Allow',
+        Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        Resource: { 'Fn::GetAtt': [logGroup, 'Arn'] },
+      },
+    ]);
   });
 });
 
 describe('DynamoDB', () => {
   it.each(serviceFunctions)('$handler: exactly its table grant, on this table', ({ handler, grants }) => {
-    const onTable = statementsFor(handler, 'dynamodb:').filter((s) => !s.Condition && JSON.stringify(s.Resource) === JSON.stringify(tableArn));
+    const onTable = statementsFor(handler, 'dynamodb:').filter(
+      (s) => !s.Condition && JSON.stringify(s.Resource) === JSON.stringify(tableArn),
+    );
     expect(onTable.flatMap(actionsOf).sort()).toEqual([...tableActions(grants)].sort());
   });
 
-  it.each(serviceFunctions)('$handler: touches the verification index only if it is the sweep', ({ handler, grants }) => {
-    const onIndex = statementsFor(handler, 'dynamodb:').filter((s) => JSON.stringify(s.Resource) === JSON.stringify(indexArn));
-    expect(onIndex).toEqual(grants.verificationIndex ? [{ Effect: 'Allow', Action: 'dynamodb:Query', Resource: indexArn }] : []);
-    for (const s of statementsFor(handler, 'dynamodb:')) expect([tableArn, indexArn]).toContainEqual(s.Resource);
-  });
+  it.each(serviceFunctions)(
+    '$handler: touches the verification index only if it is the sweep',
+    ({ handler, grants }) => {
+      const onIndex = statementsFor(handler, 'dynamodb:').filter(
+        (s) => JSON.stringify(s.Resource) === JSON.stringify(indexArn),
+      );
+      expect(onIndex).toEqual(
+        grants.verificationIndex ? [{ Effect: 'Allow', Action: 'dynamodb:Query', Resource: indexArn }] : [],
+      );
+      for (const s of statementsFor(handler, 'dynamodb:')) expect([tableArn, indexArn]).toContainEqual(s.Resource);
+    },
+  );
 
   it('lets a rate-limited read-only function update nothing but its organization rate-limit counters', () => {
     const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
@@ -110,14 +148,24 @@ describe('DynamoDB', () => {
     const resources = {
       table: new DataStore(scratch, 'Data').table,
       key: new CredentialKey(scratch, 'Keys').key,
-      queue: new VerificationQueue(scratch, 'Verification', { consumerTimeout: Duration.seconds(10), maxReceiveCount: 3 }).queue,
+      queue: new VerificationQueue(scratch, 'Verification', {
+        consumerTimeout: Duration.seconds(10),
+        maxReceiveCount: 3,
+      }).queue,
     };
-    const reader = new ServiceFunction(scratch, 'Reader', { handler: 'health', timeout: Duration.seconds(3), memorySize: 128, environment: {} });
+    const reader = new ServiceFunction(scratch, 'Reader', {
+      handler: 'health',
+      timeout: Duration.seconds(3),
+      memorySize: 128,
+      environment: {},
+    });
     grantServiceAccess(reader, { table: 'read', rateLimited: true }, resources);
     const statements = Object.values(Template.fromStack(scratch).findResources('AWS::IAM::Policy'))
       .flatMap((p) => p.Properties.PolicyDocument.Statement as Statement[])
       .filter((s) => actionsOf(s).some((a) => a.startsWith('dynamodb:')));
-    const scratchTable = { 'Fn::GetAtt': [scratch.getLogicalId(resources.table.node.defaultChild as CfnElement), 'Arn'] };
+    const scratchTable = {
+      'Fn::GetAtt': [scratch.getLogicalId(resources.table.node.defaultChild as CfnElement), 'Arn'],
+    };
     expect(statements).toEqual([
       { Effect: 'Allow', Action: TABLE_READ, Resource: scratchTable },
       {
@@ -162,17 +210,24 @@ describe('DynamoDB', () => {
 });
 
 describe('KMS', () => {
-  it.each(['list-credentials', 'get-credential', 'delete-credential', 'health', 'authorizer'])('%s: has no KMS permission at all', (handler) => {
-    expect(allActions(handler).filter((a) => a.startsWith('kms:'))).toEqual([]);
-    expect(environmentOf(handler).KMS_KEY_ID).toBeUndefined();
-  });
+  it.each(['list-credentials', 'get-credential', 'delete-credential', 'health', 'authorizer'])(
+    '%s: has no KMS permission at all',
+    (handler) => {
+      expect(allActions(handler).filter((a) => a.startsWith('kms:'))).toEqual([]);
+      expect(environmentOf(handler).KMS_KEY_ID).toBeUndefined();
+    },
+  );
 
   it('create-credential: may only generate data keys, with this key', () => {
-    expect(statementsFor('create-credential', 'kms:')).toEqual([{ Effect: 'Allow', Action: 'kms:GenerateDataKey', Resource: keyArn }]);
+    expect(statementsFor('create-credential', 'kms:')).toEqual([
+      { Effect: 'Allow', Action: 'kms:GenerateDataKey', Resource: keyArn },
+    ]);
   });
 
   it('verification-consumer: may only decrypt, with this key', () => {
-    expect(statementsFor('verification-consumer', 'kms:')).toEqual([{ Effect: 'Allow', Action: 'kms:Decrypt', Resource: keyArn }]);
+    expect(statementsFor('verification-consumer', 'kms:')).toEqual([
+      { Effect: 'Allow', Action: 'kms:Decrypt', Resource: keyArn },
+    ]);
   });
 
   it.each(serviceFunctions)('$handler: holds exactly the KMS grant the route table states', ({ handler, grants }) => {
@@ -186,11 +241,16 @@ describe('SQS', () => {
   const producers = serviceFunctions.filter((f) => f.grants.queue === 'send').map((f) => f.handler);
 
   it('only producers may send, and only to the verification queue', () => {
-    expect(producers).toEqual(expect.arrayContaining(['create-credential', 'verification-consumer', 'verification-sweep']));
-    for (const reader of ['list-credentials', 'get-credential', 'delete-credential', 'health', 'authorizer']) expect(producers).not.toContain(reader);
+    expect(producers).toEqual(
+      expect.arrayContaining(['create-credential', 'verification-consumer', 'verification-sweep']),
+    );
+    for (const reader of ['list-credentials', 'get-credential', 'delete-credential', 'health', 'authorizer'])
+      expect(producers).not.toContain(reader);
     for (const handler of allHandlers) {
       const sends = statementsOf(handler).filter((s) => actionsOf(s).includes('sqs:SendMessage'));
-      expect(sends).toEqual(producers.includes(handler) ? [{ Effect: 'Allow', Action: 'sqs:SendMessage', Resource: queueArn }] : []);
+      expect(sends).toEqual(
+        producers.includes(handler) ? [{ Effect: 'Allow', Action: 'sqs:SendMessage', Resource: queueArn }] : [],
+      );
       expect(environmentOf(handler).QUEUE_URL).toEqual(producers.includes(handler) ? { Ref: queueId } : undefined);
     }
   });
@@ -219,10 +279,13 @@ describe('the authorizer', () => {
 });
 
 describe('STS', () => {
-  it.each(allHandlers)('%s: may assume roles only if it verifies role credentials, and only customers\' roles', (handler) => {
-    const sts = statementsFor(handler, 'sts:');
-    expect(sts).toEqual(grantsOf(handler)?.assumeCustomerRoles ? [ASSUME_CUSTOMER_ROLES] : []);
-  });
+  it.each(allHandlers)(
+    "%s: may assume roles only if it verifies role credentials, and only customers' roles",
+    (handler) => {
+      const sts = statementsFor(handler, 'sts:');
+      expect(sts).toEqual(grantsOf(handler)?.assumeCustomerRoles ? [ASSUME_CUSTOMER_ROLES] : []);
+    },
+  );
 
   it('gives the role-assuming consumer a fixed role name and tells the setup route its ARN', () => {
     const consumer = backgroundFunctions.find((b) => b.grants.assumeCustomerRoles)!;
@@ -233,8 +296,11 @@ describe('STS', () => {
 });
 
 describe('environment', () => {
-  it.each(serviceFunctions)('$handler: is told the table name exactly when it may use the table', ({ handler, grants }) => {
-    const expected = grants.table ? { Ref: only('AWS::DynamoDB::GlobalTable')[0] } : undefined;
-    expect(environmentOf(handler).TABLE_NAME).toEqual(expected);
-  });
+  it.each(serviceFunctions)(
+    '$handler: is told the table name exactly when it may use the table',
+    ({ handler, grants }) => {
+      const expected = grants.table ? { Ref: only('AWS::DynamoDB::GlobalTable')[0] } : undefined;
+      expect(environmentOf(handler).TABLE_NAME).toEqual(expected);
+    },
+  );
 });

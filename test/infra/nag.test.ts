@@ -16,7 +16,9 @@ describe('cdk-nag AwsSolutions', () => {
   it.each(Object.entries(variants))('finds nothing unacknowledged (%s)', (_, context) => {
     const { app } = testStack(context);
     const report = new AwsSolutionsChecks().validateScope(app);
-    expect(report.violations.map((v) => `${v.ruleName} ${v.violatingResources.map((r) => r.constructPath).join(', ')}`)).toEqual([]);
+    expect(
+      report.violations.map((v) => `${v.ruleName} ${v.violatingResources.map((r) => r.constructPath).join(', ')}`),
+    ).toEqual([]);
     expect(report.success).toBe(true);
   });
 

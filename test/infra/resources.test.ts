@@ -8,7 +8,8 @@ import { logicalIdsOf, testStack } from './test-stack.ts';
 const { stack, template } = testStack({ dlqMaxReceiveCount: 7, consumerMaxConcurrency: 3, sweepIntervalMinutes: 10 });
 
 const resourcesOf = (type: string) => Object.entries(template.findResources(type));
-const functionOf = (handler: string) => template.findResources('AWS::Lambda::Function')[logicalIdsOf(stack, handler).function]!;
+const functionOf = (handler: string) =>
+  template.findResources('AWS::Lambda::Function')[logicalIdsOf(stack, handler).function]!;
 
 describe('functions', () => {
   it('builds one function per route and background function, plus the authorizer', () => {
@@ -34,9 +35,13 @@ describe('functions', () => {
 
   it('sizes each function for its work', () => {
     expect(functionOf('authorizer').Properties).toMatchObject({ Timeout: 5, MemorySize: 256 });
-    for (const route of routes) expect(functionOf(route.handler).Properties).toMatchObject({ Timeout: 10, MemorySize: 512 });
+    for (const route of routes)
+      expect(functionOf(route.handler).Properties).toMatchObject({ Timeout: 10, MemorySize: 512 });
     for (const spec of backgroundFunctions) {
-      expect(functionOf(spec.handler).Properties).toMatchObject({ Timeout: spec.timeout.toSeconds(), MemorySize: spec.memorySize });
+      expect(functionOf(spec.handler).Properties).toMatchObject({
+        Timeout: spec.timeout.toSeconds(),
+        MemorySize: spec.memorySize,
+      });
     }
   });
 
@@ -58,8 +63,8 @@ describe('configuration', () => {
     awsEndpointUrlSts: 'https://sts.us-gov-west-1.amazonaws.com',
   });
   const variablesOf = (handler: string) =>
-    configured.template.findResources('AWS::Lambda::Function')[logicalIdsOf(configured.stack, handler).function]!.Properties.Environment
-      .Variables;
+    configured.template.findResources('AWS::Lambda::Function')[logicalIdsOf(configured.stack, handler).function]!
+      .Properties.Environment.Variables;
   const providerEndpoints = {
     GCP_ALLOWED_TOKEN_URIS: 'https://oauth2.googleapis.com/token',
     AZURE_AUTHORITY_HOST: 'https://login.microsoftonline.us',
@@ -73,7 +78,10 @@ describe('configuration', () => {
 
   it('gives the API routes their rate limits', () => {
     for (const route of routes) {
-      expect(variablesOf(route.handler)).toMatchObject({ RATE_LIMIT_READS_PER_MINUTE: '600', RATE_LIMIT_WRITES_PER_MINUTE: '60' });
+      expect(variablesOf(route.handler)).toMatchObject({
+        RATE_LIMIT_READS_PER_MINUTE: '600',
+        RATE_LIMIT_WRITES_PER_MINUTE: '60',
+      });
     }
   });
 
@@ -85,12 +93,17 @@ describe('configuration', () => {
   });
 
   it('gives the sweep its ages', () => {
-    expect(variablesOf('verification-sweep')).toMatchObject({ SWEEP_UNVERIFIED_MINUTES: '15', SWEEP_VERIFIED_HOURS: '12' });
+    expect(variablesOf('verification-sweep')).toMatchObject({
+      SWEEP_UNVERIFIED_MINUTES: '15',
+      SWEEP_VERIFIED_HOURS: '12',
+    });
   });
 
   it('sets no optional variable that was not configured', () => {
     for (const handler of stack.functions.keys()) {
-      const variables = template.findResources('AWS::Lambda::Function')[logicalIdsOf(stack, handler).function]!.Properties.Environment.Variables;
+      const variables =
+        template.findResources('AWS::Lambda::Function')[logicalIdsOf(stack, handler).function]!.Properties.Environment
+          .Variables;
       for (const name of [...Object.keys(providerEndpoints), 'CONSOLE_ORIGIN', 'JWT_ISSUER', 'JWT_AUDIENCE']) {
         expect(variables, handler).not.toHaveProperty(name);
       }
@@ -152,7 +165,10 @@ describe('queue', () => {
 
   it('sends failed messages to the dead-letter queue after the configured receive count', () => {
     expect(queues).toHaveLength(2);
-    expect(queue.Properties.RedrivePolicy).toEqual({ deadLetterTargetArn: { 'Fn::GetAtt': [dlqId, 'Arn'] }, maxReceiveCount: 7 });
+    expect(queue.Properties.RedrivePolicy).toEqual({
+      deadLetterTargetArn: { 'Fn::GetAtt': [dlqId, 'Arn'] },
+      maxReceiveCount: 7,
+    });
     expect(dlq.Properties.MessageRetentionPeriod).toBe(14 * 24 * 3600);
   });
 
@@ -163,7 +179,11 @@ describe('queue', () => {
         Queues: [{ Ref: id }],
         PolicyDocument: {
           Statement: Match.arrayWith([
-            Match.objectLike({ Effect: 'Deny', Action: 'sqs:*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+            Match.objectLike({
+              Effect: 'Deny',
+              Action: 'sqs:*',
+              Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+            }),
           ]),
         },
       });
@@ -216,13 +236,20 @@ describe('operations', () => {
     for (const handler of ['verification-consumer', 'verification-sweep']) {
       const id = logicalIdsOf(stack, handler).function;
       expect(alarms).toContainEqual(
-        expect.objectContaining({ ...firesOnFirst, Namespace: 'AWS/Lambda', MetricName: 'Errors', Dimensions: [{ Name: 'FunctionName', Value: { Ref: id } }] }),
+        expect.objectContaining({
+          ...firesOnFirst,
+          Namespace: 'AWS/Lambda',
+          MetricName: 'Errors',
+          Dimensions: [{ Name: 'FunctionName', Value: { Ref: id } }],
+        }),
       );
     }
   });
 
   it('alarms on API 5xx', () => {
-    expect(alarms).toContainEqual(expect.objectContaining({ ...firesOnFirst, Namespace: 'AWS/ApiGateway', MetricName: '5XXError' }));
+    expect(alarms).toContainEqual(
+      expect.objectContaining({ ...firesOnFirst, Namespace: 'AWS/ApiGateway', MetricName: '5XXError' }),
+    );
   });
 
   it('notifies the configured topic', () => {
@@ -234,19 +261,24 @@ describe('operations', () => {
 
   it('outputs the API URL, table name, queue URL and key ARN', () => {
     const outputs = template.findOutputs('*');
-    expect(Object.keys(outputs)).toEqual(expect.arrayContaining(['ApiUrl', 'TableName', 'QueueUrl', 'KeyArn', 'JwtSecretArn']));
+    expect(Object.keys(outputs)).toEqual(
+      expect.arrayContaining(['ApiUrl', 'TableName', 'QueueUrl', 'KeyArn', 'JwtSecretArn']),
+    );
     expect(JSON.stringify(outputs.ApiUrl!.Value)).toContain('/api/v1');
   });
 });
 
 describe('teardown', () => {
   it('retains exactly the table, the key and the API access logs', () => {
-    const retained = Object.entries(template.toJSON().Resources as Record<string, { Type: string; DeletionPolicy?: string }>)
+    const retained = Object.entries(
+      template.toJSON().Resources as Record<string, { Type: string; DeletionPolicy?: string }>,
+    )
       .filter(([, resource]) => resource.DeletionPolicy === 'Retain')
       .map(([, resource]) => resource.Type)
       .sort();
     expect(retained).toEqual(['AWS::DynamoDB::GlobalTable', 'AWS::KMS::Key', 'AWS::Logs::LogGroup']);
-    const accessLogs = Object.values(template.findResources('AWS::ApiGateway::Stage'))[0]!.Properties.AccessLogSetting.DestinationArn;
+    const accessLogs = Object.values(template.findResources('AWS::ApiGateway::Stage'))[0]!.Properties.AccessLogSetting
+      .DestinationArn;
     expect(template.toJSON().Resources[accessLogs['Fn::GetAtt'][0]].DeletionPolicy).toBe('Retain');
   });
 });

@@ -42,7 +42,11 @@ describe('stack configuration', () => {
     expect(config).toMatchObject({
       region: 'eu-central-1',
       account: '123456789012',
-      jwt: { jwksUrl: 'https://idp.example.com/.well-known/jwks.json', issuer: 'https://idp.example.com/', audience: 'entryguard' },
+      jwt: {
+        jwksUrl: 'https://idp.example.com/.well-known/jwks.json',
+        issuer: 'https://idp.example.com/',
+        audience: 'entryguard',
+      },
       rateLimits: { readsPerMinute: 600, writesPerMinute: 60 },
       sweep: { unverifiedMinutes: 15, verifiedHours: 12 },
       consoleOrigin: 'https://console.example.com',
@@ -57,11 +61,14 @@ describe('stack configuration', () => {
   });
 
   it('prefers CDK context over the environment', () => {
-    const config = readStackConfig(fromContext({ region: 'ap-southeast-2', dlqMaxReceiveCount: 8, vercelApiUrl: 'https://a.test' }), {
-      CDK_DEPLOY_REGION: 'eu-central-1',
-      DLQ_MAX_RECEIVE_COUNT: '3',
-      VERCEL_API_URL: 'https://b.test',
-    });
+    const config = readStackConfig(
+      fromContext({ region: 'ap-southeast-2', dlqMaxReceiveCount: 8, vercelApiUrl: 'https://a.test' }),
+      {
+        CDK_DEPLOY_REGION: 'eu-central-1',
+        DLQ_MAX_RECEIVE_COUNT: '3',
+        VERCEL_API_URL: 'https://b.test',
+      },
+    );
     expect(config.region).toBe('ap-southeast-2');
     expect(config.queue.maxReceiveCount).toBe(8);
     expect(config.providerEndpoints.VERCEL_API_URL).toBe('https://a.test');

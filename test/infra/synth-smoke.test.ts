@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { builtinModules, createRequire } from 'node:module';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { builtinModules, createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -14,11 +14,15 @@ import { DEFAULT_REGION } from '../../infra/aws/stack-config.ts';
 import { ensureTable } from '../../infra/local/create-table.ts';
 import { mintToken } from '../../shared/auth/mint-token.ts';
 import { awsCredential } from '../helpers/credential-fixtures.ts';
-import { newStsIdentity, startStsDouble, type StsDouble } from '../helpers/doubles/sts-double.ts';
-import { AwsServiceError, startAwsJsonDouble, type AwsJsonDouble } from './aws-json-double.ts';
+import { newStsIdentity, type StsDouble, startStsDouble } from '../helpers/doubles/sts-double.ts';
+import { type AwsJsonDouble, AwsServiceError, startAwsJsonDouble } from './aws-json-double.ts';
 import { invokeBundle } from './invoke-bundle.ts';
 import { lambdaEvents } from './lambda-events.ts';
-import { readSynthesizedTemplate, type SynthesizedFunction, type SynthesizedTemplate } from './synthesized-functions.ts';
+import {
+  readSynthesizedTemplate,
+  type SynthesizedFunction,
+  type SynthesizedTemplate,
+} from './synthesized-functions.ts';
 
 const STACK_NAME = 'EntryGuardCredentials';
 const BUNDLE_BUDGET_BYTES = 1536 * 1024;
@@ -92,8 +96,12 @@ describe('npm run synth', () => {
       const code = readFileSync(join(fn.bundleDir, fn.entry.file), 'utf8');
       expect(statSync(join(fn.bundleDir, `${fn.entry.file}.map`)).size, fn.handler).toBeGreaterThan(0);
       expect(code, fn.handler).toMatch(/\/\/# sourceMappingURL=index\.mjs\.map\s*$/);
-      expect(code.length / code.split('\n').length, `${fn.handler}: characters per line, minified`).toBeGreaterThan(1000);
-      expect(importedPackages(join(fn.bundleDir, fn.entry.file)), `${fn.handler} imports only Node built-ins`).toEqual([]);
+      expect(code.length / code.split('\n').length, `${fn.handler}: characters per line, minified`).toBeGreaterThan(
+        1000,
+      );
+      expect(importedPackages(join(fn.bundleDir, fn.entry.file)), `${fn.handler} imports only Node built-ins`).toEqual(
+        [],
+      );
     }
   });
 
@@ -183,7 +191,8 @@ describe('the synthesized bundles, each in a fresh Node process against DynamoDB
       if (typeof value === 'string') return [name, value];
       const ref = (value as { Ref?: string }).Ref ?? (value as { 'Fn::GetAtt'?: string[] })['Fn::GetAtt']?.[0];
       const standIn = ref === undefined ? undefined : standIns[synthesized.resources[ref]?.Type ?? ''];
-      if (standIn === undefined) throw new Error(`${fn.handler}: no local stand-in for ${name}=${JSON.stringify(value)}`);
+      if (standIn === undefined)
+        throw new Error(`${fn.handler}: no local stand-in for ${name}=${JSON.stringify(value)}`);
       return [name, standIn];
     });
     return {
@@ -212,22 +221,30 @@ describe('the synthesized bundles, each in a fresh Node process against DynamoDB
     return found;
   };
   const callRoute = async (handler: string, options: Parameters<typeof lambdaEvents.api>[1] = {}) => {
-    const response = await invoke(handler, lambdaEvents.api(route(handler), { authorizer: authorizerContext, ...options }));
+    const response = await invoke(
+      handler,
+      lambdaEvents.api(route(handler), { authorizer: authorizerContext, ...options }),
+    );
     return { ...response, json: response.body ? JSON.parse(response.body) : undefined };
   };
-  const sentMessages = () => sqs.calls.filter((c) => c.operation === 'SendMessage').map((c) => c.input.MessageBody as string);
+  const sentMessages = () =>
+    sqs.calls.filter((c) => c.operation === 'SendMessage').map((c) => c.input.MessageBody as string);
 
   it('authorizer: allows a valid token for the whole stage and passes the principal on', async () => {
     const token = await mintToken({ secret: jwtSecret, orgId, email: 'smoke@example.com' });
     const result = await invoke('authorizer', lambdaEvents.token(token, route('list-credentials')));
-    expect(result.policyDocument.Statement).toEqual([expect.objectContaining({ Effect: 'Allow', Action: 'execute-api:Invoke' })]);
+    expect(result.policyDocument.Statement).toEqual([
+      expect.objectContaining({ Effect: 'Allow', Action: 'execute-api:Invoke' }),
+    ]);
     expect(result.context).toMatchObject({ orgId });
     authorizerContext = { ...result.context, principalId: result.principalId };
   });
 
   it('authorizer: refuses a token signed with another secret', async () => {
     const forged = await mintToken({ secret: randomBytes(32).toString('hex'), orgId });
-    await expect(invoke('authorizer', lambdaEvents.token(forged, route('list-credentials')))).rejects.toThrow(/Unauthorized/);
+    await expect(invoke('authorizer', lambdaEvents.token(forged, route('list-credentials')))).rejects.toThrow(
+      /Unauthorized/,
+    );
   });
 
   it('health: answers 200 without a principal', async () => {
@@ -237,7 +254,10 @@ describe('the synthesized bundles, each in a fresh Node process against DynamoDB
   });
 
   it('create-credential: seals the secret with a KMS data key, stores it and queues a verification', async () => {
-    const body = awsCredential('smoke', { accessKeyId: identity.accessKeyId, secretAccessKey: identity.secretAccessKey });
+    const body = awsCredential('smoke', {
+      accessKeyId: identity.accessKeyId,
+      secretAccessKey: identity.secretAccessKey,
+    });
     const response = await callRoute('create-credential', { body });
     expect(response.statusCode, response.body).toBe(201);
     expect(response.json).toMatchObject({ name: 'smoke', provider: 'AWS', status: 'UNVERIFIED' });
@@ -263,7 +283,11 @@ describe('the synthesized bundles, each in a fresh Node process against DynamoDB
   it('get-credential: shows the verified credential', async () => {
     const response = await callRoute('get-credential', { pathParameters: { id: credentialId } });
     expect(response.statusCode, response.body).toBe(200);
-    expect(response.json).toMatchObject({ id: credentialId, status: 'VALID', verifiedIdentity: { accountId: identity.account } });
+    expect(response.json).toMatchObject({
+      id: credentialId,
+      status: 'VALID',
+      verifiedIdentity: { accountId: identity.account },
+    });
   });
 
   it('verify-credential: queues another check', async () => {
@@ -273,7 +297,10 @@ describe('the synthesized bundles, each in a fresh Node process against DynamoDB
   });
 
   it('verification-sweep: runs on a scheduled event', async () => {
-    const result = await invoke('verification-sweep', lambdaEvents.schedule('arn:aws:events:us-east-1:000000000000:rule/sweep'));
+    const result = await invoke(
+      'verification-sweep',
+      lambdaEvents.schedule('arn:aws:events:us-east-1:000000000000:rule/sweep'),
+    );
     expect(result).toEqual({ queued: expect.any(Number) });
   });
 
@@ -289,7 +316,10 @@ describe('the synthesized bundles, each in a fresh Node process against DynamoDB
     const others = synthesized.functions.filter((fn) => !invoked.has(fn.handler));
     for (const fn of others) {
       const served = routes.find((r) => r.handler === fn.handler);
-      expect(served, `${fn.handler} is neither a route nor in the scenario above: give it a sample event`).toBeDefined();
+      expect(
+        served,
+        `${fn.handler} is neither a route nor in the scenario above: give it a sample event`,
+      ).toBeDefined();
       const response = await callRoute(fn.handler, {
         pathParameters: served!.path.includes('{id}') ? { id: randomUUID() } : undefined,
         body: ['POST', 'PATCH'].includes(served!.method) ? {} : undefined,
@@ -297,7 +327,9 @@ describe('the synthesized bundles, each in a fresh Node process against DynamoDB
       });
       expect(response.statusCode, `${fn.handler}: ${response.body}`).toBeLessThan(500);
       if (response.statusCode >= 400) {
-        expect(Object.keys(response.json), fn.handler).toEqual(expect.arrayContaining(['error', 'message', 'timestamp', 'requestId']));
+        expect(Object.keys(response.json), fn.handler).toEqual(
+          expect.arrayContaining(['error', 'message', 'timestamp', 'requestId']),
+        );
       }
     }
     expect([...invoked].sort()).toEqual(synthesized.functions.map((f) => f.handler).sort());

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { BatchGetCommand, PutCommand, type BatchGetCommandInput } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, type BatchGetCommandInput, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { getItems, itemKeyOf } from '../../shared/data/batch-get.ts';
 import { keys, type Table } from '../../shared/data/table.ts';
@@ -30,10 +30,13 @@ function observedTable(options: { leaveUnprocessed?: number; processNone?: boole
       const requested = command.input.RequestItems![real.name]!.Keys!;
       requests.push(requested.map((key) => String(key.sk)));
       if (unprocessedLeft-- > 0) {
-        if (options.processNone) return { Responses: { [real.name]: [] }, UnprocessedKeys: { [real.name]: { Keys: requested } } };
+        if (options.processNone)
+          return { Responses: { [real.name]: [] }, UnprocessedKeys: { [real.name]: { Keys: requested } } };
         const kept = requested.slice(0, Math.ceil(requested.length / 2));
         const answer = await real.client.send(
-          new BatchGetCommand({ RequestItems: { [real.name]: { ...command.input.RequestItems![real.name]!, Keys: kept } } }),
+          new BatchGetCommand({
+            RequestItems: { [real.name]: { ...command.input.RequestItems![real.name]!, Keys: kept } },
+          }),
         );
         return { ...answer, UnprocessedKeys: { [real.name]: { Keys: requested.slice(kept.length) } } };
       }
@@ -45,7 +48,12 @@ function observedTable(options: { leaveUnprocessed?: number; processNone?: boole
 
 async function putCredential(orgId: string, id = randomUUID()) {
   const { client, name } = table.get();
-  await client.send(new PutCommand({ TableName: name, Item: { pk: keys.org(orgId), sk: keys.credential(id), orgId, id, name: `c-${id}`, secretVersion: 1 } }));
+  await client.send(
+    new PutCommand({
+      TableName: name,
+      Item: { pk: keys.org(orgId), sk: keys.credential(id), orgId, id, name: `c-${id}`, secretVersion: 1 },
+    }),
+  );
   return id;
 }
 
@@ -70,7 +78,10 @@ describe('getItems', () => {
     const ids = await Promise.all(Array.from({ length: 6 }, () => putCredential(orgId)));
     const observed = observedTable({ leaveUnprocessed: 2 });
 
-    const items = await getItems(observed, ids.map((id) => ({ pk: keys.org(orgId), sk: keys.credential(id) })));
+    const items = await getItems(
+      observed,
+      ids.map((id) => ({ pk: keys.org(orgId), sk: keys.credential(id) })),
+    );
 
     expect(items.size).toBe(6);
     expect(observed.requests.map((request) => request.length)).toEqual([6, 3, 1]);
@@ -118,7 +129,12 @@ describe('batchedCredentialReads', () => {
     expect((await find(orgId, id))?.id).toBe(id);
     expect(observed.requests).toHaveLength(2);
 
-    const failing = batchedCredentialReads({ ...observed, client: { send: async () => Promise.reject(Object.assign(new Error('down'), { name: 'ServiceUnavailable' })) } as never });
+    const failing = batchedCredentialReads({
+      ...observed,
+      client: {
+        send: async () => Promise.reject(Object.assign(new Error('down'), { name: 'ServiceUnavailable' })),
+      } as never,
+    });
     const results = await Promise.allSettled([failing(orgId, id), failing(orgId, randomUUID())]);
     expect(results.map((result) => result.status)).toEqual(['rejected', 'rejected']);
     expect((results[0] as PromiseRejectedResult).reason).toBeInstanceOf(DependencyError);

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { auditEntry, type Actor } from '../../shared/audit/audit-entry.ts';
+import { type Actor, auditEntry } from '../../shared/audit/audit-entry.ts';
 import { listCredentialSummaries } from '../../shared/credentials/credential-listing.ts';
 import { findCredential, findCredentialSummary } from '../../shared/credentials/credential-reads.ts';
 import { deleteUnlinkedCredential, insertCredential } from '../../shared/credentials/credential-writes.ts';
@@ -26,14 +26,36 @@ function actor(orgId: string): Actor {
 function record(orgId: string, name: string): CredentialRecord {
   const now = new Date().toISOString();
   return {
-    orgId, id: newId(), name, provider: 'VERCEL', credentialType: 'API_TOKEN', status: 'UNVERIFIED', lastVerifiedAt: null,
-    verificationError: null, verifiedIdentity: null, hint: 'sha256:00000000', createdAt: now, updatedAt: now,
-    secretVersion: 1, sealedSecret: 'v1.sealed', linkCount: 0,
+    orgId,
+    id: newId(),
+    name,
+    provider: 'VERCEL',
+    credentialType: 'API_TOKEN',
+    status: 'UNVERIFIED',
+    lastVerifiedAt: null,
+    verificationError: null,
+    verifiedIdentity: null,
+    hint: 'sha256:00000000',
+    createdAt: now,
+    updatedAt: now,
+    secretVersion: 1,
+    sealedSecret: 'v1.sealed',
+    linkCount: 0,
   };
 }
 
 function createAudit(orgId: string, credential: CredentialRecord) {
-  return auditEntry(actor(orgId), { eventType: 'CREDENTIAL_CREATE', resourceType: 'CREDENTIAL', resourceId: credential.id, resourceName: credential.name }, newId(), credential.createdAt);
+  return auditEntry(
+    actor(orgId),
+    {
+      eventType: 'CREDENTIAL_CREATE',
+      resourceType: 'CREDENTIAL',
+      resourceId: credential.id,
+      resourceName: credential.name,
+    },
+    newId(),
+    credential.createdAt,
+  );
 }
 
 async function create(orgId: string, name: string): Promise<CredentialRecord> {
@@ -49,7 +71,12 @@ const link = (orgId: string, credentialId: string, resourceId: string) =>
   );
 
 const deleteAudit = (orgId: string) => (current: { id: string; name: string }) =>
-  auditEntry(actor(orgId), { eventType: 'CREDENTIAL_DELETE', resourceType: 'CREDENTIAL', resourceId: current.id, resourceName: current.name }, newId(), new Date().toISOString());
+  auditEntry(
+    actor(orgId),
+    { eventType: 'CREDENTIAL_DELETE', resourceType: 'CREDENTIAL', resourceId: current.id, resourceName: current.name },
+    newId(),
+    new Date().toISOString(),
+  );
 
 describe('credential reads and writes against DynamoDB Local', () => {
   it('writes the credential, its name claim and its audit entry together, and lists with one Query', async () => {
@@ -65,7 +92,9 @@ describe('credential reads and writes against DynamoDB Local', () => {
 
   it('lets exactly one of 20 parallel creates with one name (any case) win, leaving no orphan claim or audit entry', async () => {
     const orgId = randomUUID();
-    const results = await Promise.allSettled(Array.from({ length: 20 }, (_, i) => create(orgId, i % 2 ? 'Same Name' : 'same name')));
+    const results = await Promise.allSettled(
+      Array.from({ length: 20 }, (_, i) => create(orgId, i % 2 ? 'Same Name' : 'same name')),
+    );
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
     for (const failure of results.filter((r) => r.status === 'rejected')) {
       expect((failure as PromiseRejectedResult).reason).toBeInstanceOf(NameTakenError);
@@ -74,7 +103,7 @@ describe('credential reads and writes against DynamoDB Local', () => {
     expect(items).toHaveLength(3);
   });
 
-  it('scopes reads by organization: another organization\'s id is not found', async () => {
+  it("scopes reads by organization: another organization's id is not found", async () => {
     const credential = await create(randomUUID(), 'Mine');
     expect(await findCredential(table.get(), randomUUID(), credential.id)).toBeUndefined();
     expect((await listCredentialSummaries(table.get(), randomUUID(), {})).items).toEqual([]);
@@ -86,7 +115,9 @@ describe('credential reads and writes against DynamoDB Local', () => {
     await deleteUnlinkedCredential(table.get(), orgId, credential.id, deleteAudit(orgId));
     const items = (await scanTable()).filter((item) => item.pk === `ORG#${orgId}`);
     expect(items.map((item) => item.eventType ?? item.sk).sort()).toEqual(['CREDENTIAL_CREATE', 'CREDENTIAL_DELETE']);
-    await expect(deleteUnlinkedCredential(table.get(), orgId, credential.id, deleteAudit(orgId))).rejects.toMatchObject({ code: 'CREDENTIAL_NOT_FOUND' });
+    await expect(deleteUnlinkedCredential(table.get(), orgId, credential.id, deleteAudit(orgId))).rejects.toMatchObject(
+      { code: 'CREDENTIAL_NOT_FOUND' },
+    );
   });
 
   it('refuses to link a resource to a missing credential', async () => {
@@ -105,7 +136,9 @@ describe('credential reads and writes against DynamoDB Local', () => {
         deleteUnlinkedCredential(table.get(), orgId, credential.id, deleteAudit(orgId)),
       ]);
       const stillThere = await findCredential(table.get(), orgId, credential.id);
-      const links = (await scanTable()).filter((item) => item.pk === `ORG#${orgId}` && String(item.sk).startsWith(`LINK#${credential.id}#`));
+      const links = (await scanTable()).filter(
+        (item) => item.pk === `ORG#${orgId}` && String(item.sk).startsWith(`LINK#${credential.id}#`),
+      );
       expect([linked.status, del.status].filter((s) => s === 'fulfilled')).toHaveLength(1);
       if (linked.status === 'fulfilled') {
         expect(stillThere?.linkCount).toBe(1);
@@ -121,12 +154,16 @@ describe('credential reads and writes against DynamoDB Local', () => {
   it('lets one of several parallel deletes succeed; the others find nothing', async () => {
     const orgId = randomUUID();
     const credential = await create(orgId, 'Parallel');
-    const results = await Promise.allSettled(Array.from({ length: 8 }, () => deleteUnlinkedCredential(table.get(), orgId, credential.id, deleteAudit(orgId))));
+    const results = await Promise.allSettled(
+      Array.from({ length: 8 }, () => deleteUnlinkedCredential(table.get(), orgId, credential.id, deleteAudit(orgId))),
+    );
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
     for (const failure of results.filter((r) => r.status === 'rejected')) {
       expect((failure as PromiseRejectedResult).reason).toMatchObject({ code: 'CREDENTIAL_NOT_FOUND' });
     }
-    const deletes = (await scanTable()).filter((item) => item.pk === `ORG#${orgId}` && item.eventType === 'CREDENTIAL_DELETE');
+    const deletes = (await scanTable()).filter(
+      (item) => item.pk === `ORG#${orgId}` && item.eventType === 'CREDENTIAL_DELETE',
+    );
     expect(deletes).toHaveLength(1);
   });
 });

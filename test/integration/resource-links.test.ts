@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { auditEntry, type Actor } from '../../shared/audit/audit-entry.ts';
+import { type Actor, auditEntry } from '../../shared/audit/audit-entry.ts';
 import { findCredentialSummary } from '../../shared/credentials/credential-reads.ts';
 import { deleteUnlinkedCredential, insertCredential } from '../../shared/credentials/credential-writes.ts';
 import type { CredentialRecord } from '../../shared/credentials/model.ts';
@@ -29,17 +29,43 @@ function actor(orgId: string): Actor {
 async function credential(orgId: string): Promise<CredentialRecord> {
   const now = new Date().toISOString();
   const record: CredentialRecord = {
-    orgId, id: newId(), name: `cred-${randomUUID()}`, provider: 'AWS', credentialType: 'ACCESS_KEY', status: 'UNVERIFIED',
-    lastVerifiedAt: null, verificationError: null, verifiedIdentity: null, hint: 'AKIA…TEST', createdAt: now, updatedAt: now,
-    secretVersion: 1, sealedSecret: 'v1.sealed', linkCount: 0,
+    orgId,
+    id: newId(),
+    name: `cred-${randomUUID()}`,
+    provider: 'AWS',
+    credentialType: 'ACCESS_KEY',
+    status: 'UNVERIFIED',
+    lastVerifiedAt: null,
+    verificationError: null,
+    verifiedIdentity: null,
+    hint: 'AKIA…TEST',
+    createdAt: now,
+    updatedAt: now,
+    secretVersion: 1,
+    sealedSecret: 'v1.sealed',
+    linkCount: 0,
   };
-  await insertCredential(deps.table, record, auditEntry(actor(orgId), { eventType: 'CREDENTIAL_CREATE', resourceType: 'CREDENTIAL', resourceId: record.id, resourceName: record.name }, newId(), now));
+  await insertCredential(
+    deps.table,
+    record,
+    auditEntry(
+      actor(orgId),
+      { eventType: 'CREDENTIAL_CREATE', resourceType: 'CREDENTIAL', resourceId: record.id, resourceName: record.name },
+      newId(),
+      now,
+    ),
+  );
   return record;
 }
 
 const deleteCredential = (orgId: string, id: string) =>
   deleteUnlinkedCredential(deps.table, orgId, id, (current) =>
-    auditEntry(actor(orgId), { eventType: 'CREDENTIAL_DELETE', resourceType: 'CREDENTIAL', resourceId: id, resourceName: current.name }, newId(), new Date().toISOString()),
+    auditEntry(
+      actor(orgId),
+      { eventType: 'CREDENTIAL_DELETE', resourceType: 'CREDENTIAL', resourceId: id, resourceName: current.name },
+      newId(),
+      new Date().toISOString(),
+    ),
   );
 
 const READ_HOOK = 'afterNextCredentialRead';

@@ -54,7 +54,9 @@ type Kind = 'create' | 'list' | 'get' | 'audit' | 'filter' | 'check';
 /** What makes autocannon start a connection's cycle over (a falsy request; its types do not say so). */
 const START_OVER = undefined as unknown as autocannon.Request;
 
-it(`holds ${CONNECTIONS} connections of mixed reads and writes for ${DURATION_SECONDS} s: no 5xx, no lost write`, { timeout: 240_000 }, async () => {
+it(`holds ${CONNECTIONS} connections of mixed reads and writes for ${DURATION_SECONDS} s: no 5xx, no lost write`, {
+  timeout: 240_000,
+}, async () => {
   const organizations: Organization[] = await Promise.all(
     Array.from({ length: ORGANIZATIONS }, async () => ({
       token: (await newOrganization()).token,
@@ -68,7 +70,12 @@ it(`holds ${CONNECTIONS} connections of mixed reads and writes for ${DURATION_SE
   let next = 0;
 
   /** A request of the cycle: `path` reads the cycle's credential; a cycle whose create failed starts over. */
-  const step = (kind: Kind, method: 'GET' | 'POST', path: (cycle: Cycle) => string | undefined, onSuccess?: (cycle: Cycle, body: string) => void) => ({
+  const step = (
+    kind: Kind,
+    method: 'GET' | 'POST',
+    path: (cycle: Cycle) => string | undefined,
+    onSuccess?: (cycle: Cycle, body: string) => void,
+  ) => ({
     method,
     setupRequest: (request: autocannon.Request, context: object) => {
       const cycle = context as Cycle;
@@ -90,17 +97,27 @@ it(`holds ${CONNECTIONS} connections of mixed reads and writes for ${DURATION_SE
   });
   const one = (cycle: Cycle) => (cycle.id ? `/api/v1/credentials/${cycle.id}` : undefined);
   const requests = [
-    step('create', 'POST', () => '/api/v1/credentials', (cycle, body) => {
-      const { id, name } = JSON.parse(body) as { id: string; name: string };
-      cycle.id = id;
-      cycle.organization!.created.set(id, name);
-    }),
+    step(
+      'create',
+      'POST',
+      () => '/api/v1/credentials',
+      (cycle, body) => {
+        const { id, name } = JSON.parse(body) as { id: string; name: string };
+        cycle.id = id;
+        cycle.organization!.created.set(id, name);
+      },
+    ),
     step('list', 'GET', () => '/api/v1/credentials?limit=20'),
     step('get', 'GET', one),
     step('audit', 'GET', () => '/api/v1/audit-logs?limit=20'),
-    step('check', 'POST', (cycle) => (cycle.id ? `/api/v1/credentials/${cycle.id}/verify` : undefined), (cycle) => {
-      cycle.organization!.checks += 1;
-    }),
+    step(
+      'check',
+      'POST',
+      (cycle) => (cycle.id ? `/api/v1/credentials/${cycle.id}/verify` : undefined),
+      (cycle) => {
+        cycle.organization!.checks += 1;
+      },
+    ),
     step('filter', 'GET', () => '/api/v1/credentials?provider=VERCEL&status=VALID&limit=20'),
     step('get', 'GET', one),
     step('list', 'GET', () => '/api/v1/credentials?limit=20'),
@@ -128,7 +145,10 @@ it(`holds ${CONNECTIONS} connections of mixed reads and writes for ${DURATION_SE
     errors: result.errors,
     timeouts: result.timeouts,
     created: organizations.reduce((sum, organization) => sum + organization.created.size, 0),
-    createsInFlightAtStop: organizations.reduce((sum, organization) => sum + organization.sent.size - organization.created.size, 0),
+    createsInFlightAtStop: organizations.reduce(
+      (sum, organization) => sum + organization.sent.size - organization.created.size,
+      0,
+    ),
   };
   mkdirSync('test-artifacts', { recursive: true });
   writeFileSync(REPORT, `${JSON.stringify(report, null, 2)}\n`);
@@ -144,14 +164,22 @@ it(`holds ${CONNECTIONS} connections of mixed reads and writes for ${DURATION_SE
   // may be there without their 201), and each has its CREDENTIAL_CREATE entry; every 202 has its CREDENTIAL_VERIFY.
   for (const organization of organizations) {
     const { token } = organization;
-    const listed = (await api.call('GET', '/api/v1/credentials', { token })).body as { id: string; name: string; status: string }[];
+    const listed = (await api.call('GET', '/api/v1/credentials', { token })).body as {
+      id: string;
+      name: string;
+      status: string;
+    }[];
     const listedIds = new Set(listed.map((credential) => credential.id));
     expect([...organization.created.keys()].filter((id) => !listedIds.has(id))).toEqual([]);
     expect(listed.filter((credential) => !organization.sent.has(credential.name))).toEqual([]);
-    expect(listed.length - organization.created.size).toBeLessThanOrEqual(organization.sent.size - organization.created.size);
+    expect(listed.length - organization.created.size).toBeLessThanOrEqual(
+      organization.sent.size - organization.created.size,
+    );
     expect(listed.filter((credential) => credential.status !== 'VALID')).toEqual([]);
     const entries = await auditLog(api, token);
-    expect(new Set(entries.filter((entry) => entry.eventType === 'CREDENTIAL_CREATE').map((entry) => entry.resourceId))).toEqual(listedIds);
+    expect(
+      new Set(entries.filter((entry) => entry.eventType === 'CREDENTIAL_CREATE').map((entry) => entry.resourceId)),
+    ).toEqual(listedIds);
     const verifyEntries = entries.filter((entry) => entry.eventType === 'CREDENTIAL_VERIFY').length;
     expect(verifyEntries).toBeGreaterThanOrEqual(organization.checks);
     expect(verifyEntries).toBeLessThanOrEqual(organization.checksSent);

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startApiWithVercel, type Organization } from '../helpers/api-with-vercel.ts';
+import { type Organization, startApiWithVercel } from '../helpers/api-with-vercel.ts';
 import { auditLog } from '../helpers/audit-log.ts';
 import { vercelCredential } from '../helpers/credential-fixtures.ts';
 import { newVercelAccount } from '../helpers/doubles/vercel-double.ts';
@@ -29,7 +29,9 @@ describe('concurrent requests through the HTTP surface', () => {
   it('50 parallel creates: 50 credentials, 50 CREDENTIAL_CREATE entries, 50 checks', async () => {
     const { orgId, token } = await newOrganization();
     const responses = await Promise.all(
-      Array.from({ length: 50 }, (_, i) => api.call('POST', '/api/v1/credentials', { token, body: vercelCredential(`parallel-${i}`, account.token) })),
+      Array.from({ length: 50 }, (_, i) =>
+        api.call('POST', '/api/v1/credentials', { token, body: vercelCredential(`parallel-${i}`, account.token) }),
+      ),
     );
     expect(statusCounts(responses.map((response) => response.status))).toEqual({ 201: 50 });
     const created = new Set(responses.map((response) => response.body.id as string));
@@ -49,7 +51,9 @@ describe('concurrent requests through the HTTP surface', () => {
     const { orgId, token } = await newOrganization();
     const spellings = ['Shared Token', 'shared token', 'SHARED TOKEN', '  Shared Token  '];
     const responses = await Promise.all(
-      Array.from({ length: 20 }, (_, i) => api.call('POST', '/api/v1/credentials', { token, body: vercelCredential(spellings[i % 4]!, account.token) })),
+      Array.from({ length: 20 }, (_, i) =>
+        api.call('POST', '/api/v1/credentials', { token, body: vercelCredential(spellings[i % 4]!, account.token) }),
+      ),
     );
     expect(statusCounts(responses.map((response) => response.status))).toEqual({ 201: 1, 409: 19 });
     for (const refused of responses.filter((response) => response.status === 409)) {
@@ -58,21 +62,34 @@ describe('concurrent requests through the HTTP surface', () => {
     const winner = responses.find((response) => response.status === 201)!.body.id;
 
     await api.service.queue.idle();
-    expect(((await api.call('GET', '/api/v1/credentials', { token })).body as { id: string }[]).map((credential) => credential.id)).toEqual([winner]);
+    expect(
+      ((await api.call('GET', '/api/v1/credentials', { token })).body as { id: string }[]).map(
+        (credential) => credential.id,
+      ),
+    ).toEqual([winner]);
     expect((await auditEntries(token, 'CREDENTIAL_CREATE')).map((entry) => entry.resourceId)).toEqual([winner]);
     const items = (await scanTable()).filter((item) => item.pk === `ORG#${orgId}`);
-    expect(items.filter((item) => String(item.sk).startsWith('NAME#'))).toEqual([expect.objectContaining({ sk: 'NAME#shared token', credentialId: winner })]);
+    expect(items.filter((item) => String(item.sk).startsWith('NAME#'))).toEqual([
+      expect.objectContaining({ sk: 'NAME#shared token', credentialId: winner }),
+    ]);
     expect(storeViolations(items)).toEqual([]);
   });
 
   it('parallel deletes of one id: one 204, the rest 404 CREDENTIAL_NOT_FOUND', async () => {
     const { orgId, token } = await newOrganization();
-    const id = (await api.call('POST', '/api/v1/credentials', { token, body: vercelCredential('doomed', account.token) })).body.id;
+    const id = (
+      await api.call('POST', '/api/v1/credentials', { token, body: vercelCredential('doomed', account.token) })
+    ).body.id;
     await api.service.queue.idle();
-    const responses = await Promise.all(Array.from({ length: 10 }, () => api.call('DELETE', `/api/v1/credentials/${id}`, { token })));
+    const responses = await Promise.all(
+      Array.from({ length: 10 }, () => api.call('DELETE', `/api/v1/credentials/${id}`, { token })),
+    );
     expect(statusCounts(responses.map((response) => response.status))).toEqual({ 204: 1, 404: 9 });
     for (const missing of responses.filter((response) => response.status === 404)) {
-      expect(missing.body).toMatchObject({ error: 'CREDENTIAL_NOT_FOUND', message: `Credential with ID ${id} not found` });
+      expect(missing.body).toMatchObject({
+        error: 'CREDENTIAL_NOT_FOUND',
+        message: `Credential with ID ${id} not found`,
+      });
     }
     expect((await api.call('GET', `/api/v1/credentials/${id}`, { token })).status).toBe(404);
     expect((await auditEntries(token, 'CREDENTIAL_DELETE')).map((entry) => entry.resourceId)).toEqual([id]);
@@ -83,10 +100,17 @@ describe('concurrent requests through the HTTP surface', () => {
 
   it('10 parallel rotations of one id: each lands with its entry, or answers 503 having written nothing', async () => {
     const { orgId, token } = await newOrganization();
-    const id = (await api.call('POST', '/api/v1/credentials', { token, body: vercelCredential('rotated often', account.token) })).body.id;
+    const id = (
+      await api.call('POST', '/api/v1/credentials', { token, body: vercelCredential('rotated often', account.token) })
+    ).body.id;
     await api.service.queue.idle();
     const responses = await Promise.all(
-      Array.from({ length: 10 }, () => api.call('PATCH', `/api/v1/credentials/${id}`, { token, body: { credentialData: { apiToken: account.token } } })),
+      Array.from({ length: 10 }, () =>
+        api.call('PATCH', `/api/v1/credentials/${id}`, {
+          token,
+          body: { credentialData: { apiToken: account.token } },
+        }),
+      ),
     );
     // Each attempt loses only to a rotation that landed; after five a request gives up with 503 (bounded retries).
     const landed = responses.filter((response) => response.status === 200).length;
@@ -94,7 +118,10 @@ describe('concurrent requests through the HTTP surface', () => {
     expect(landed).toBeGreaterThanOrEqual(5);
     await api.service.queue.idle();
     const items = (await scanTable()).filter((item) => item.pk === `ORG#${orgId}`);
-    expect(items.find((item) => item.sk === `CRED#${id}`)).toMatchObject({ secretVersion: 1 + landed, status: 'VALID' });
+    expect(items.find((item) => item.sk === `CRED#${id}`)).toMatchObject({
+      secretVersion: 1 + landed,
+      status: 'VALID',
+    });
     expect(await auditEntries(token, 'CREDENTIAL_UPDATE')).toHaveLength(landed);
     expect(storeViolations(items)).toEqual([]);
   });

@@ -5,17 +5,17 @@ import { invokeConsumer as consumer } from '../../infra/local/queue-consumer.ts'
 import { keyProvider } from '../../shared/runtime/keys.ts';
 import { sweepDeps } from '../../shared/runtime/sweep-deps.ts';
 import { sweep } from '../../shared/verification/sweep.ts';
-import { startApiWithVercel, type Organization } from '../helpers/api-with-vercel.ts';
+import { type Organization, startApiWithVercel } from '../helpers/api-with-vercel.ts';
 import { vercelCredential } from '../helpers/credential-fixtures.ts';
 import type { HttpDouble } from '../helpers/doubles/http-double.ts';
 import { newVercelAccount } from '../helpers/doubles/vercel-double.ts';
 import {
+  type DynamoDbCall,
   failFirst,
   injectDynamoDbFaults,
   throttled,
-  transactionConflict,
   transactItems,
-  type DynamoDbCall,
+  transactionConflict,
 } from '../helpers/dynamodb-faults.ts';
 import type { Api } from '../helpers/local-api.ts';
 import { during, kmsFailure, overrideKeys, queueDown } from '../helpers/port-faults.ts';
@@ -32,7 +32,9 @@ let newOrganization: () => Promise<Organization>;
 let stop: () => Promise<void>;
 
 beforeAll(async () => {
-  ({ api, vercel, newOrganization, stop } = await startApiWithVercel([account, rotatedAccount, dormantAccount], { queueTimeScale: 0.005 }));
+  ({ api, vercel, newOrganization, stop } = await startApiWithVercel([account, rotatedAccount, dormantAccount], {
+    queueTimeScale: 0.005,
+  }));
 });
 
 afterAll(async () => {
@@ -40,7 +42,10 @@ afterAll(async () => {
 });
 
 async function createCredential({ token }: Organization, apiToken = account.token): Promise<string> {
-  const response = await api.call('POST', '/api/v1/credentials', { token, body: vercelCredential(`cred-${randomUUID()}`, apiToken) });
+  const response = await api.call('POST', '/api/v1/credentials', {
+    token,
+    body: vercelCredential(`cred-${randomUUID()}`, apiToken),
+  });
   expect(response.status).toBe(201);
   return response.body.id;
 }
@@ -56,7 +61,8 @@ async function expectConsistentStore(): Promise<void> {
   expect(storeViolations(await scanTable())).toEqual([]);
 }
 
-const requestsWith = (apiToken: string) => vercel.requests.filter((request) => request.headers.authorization === `Bearer ${apiToken}`).length;
+const requestsWith = (apiToken: string) =>
+  vercel.requests.filter((request) => request.headers.authorization === `Bearer ${apiToken}`).length;
 
 describe('KMS fails', () => {
   it('on a rotation: 503 SERVICE_UNAVAILABLE, and the credential keeps its secret, status and history', async () => {
@@ -66,7 +72,10 @@ describe('KMS fails', () => {
     const before = await itemsOf(organization);
     const send = vi.spyOn(api.service.queue, 'send');
     const response = await during(overrideKeys({ generateDataKey: async () => Promise.reject(kmsFailure()) }), () =>
-      api.call('PATCH', `/api/v1/credentials/${id}`, { token: organization.token, body: { credentialData: { apiToken: rotatedAccount.token } } }),
+      api.call('PATCH', `/api/v1/credentials/${id}`, {
+        token: organization.token,
+        body: { credentialData: { apiToken: rotatedAccount.token } },
+      }),
     );
     send.mockRestore();
     expect(response.status).toBe(503);
@@ -93,7 +102,11 @@ const writes: WriteCase[] = [
     status: 201,
     firstItem: 'Put CRED#',
     conflictAt: 1,
-    request: async () => ({ method: 'POST', path: '/api/v1/credentials', body: vercelCredential(`cred-${randomUUID()}`, account.token) }),
+    request: async () => ({
+      method: 'POST',
+      path: '/api/v1/credentials',
+      body: vercelCredential(`cred-${randomUUID()}`, account.token),
+    }),
   },
   {
     name: 'PATCH /credentials/{id} (rename and rotation)',
@@ -111,7 +124,10 @@ const writes: WriteCase[] = [
     status: 204,
     firstItem: 'Delete CRED#',
     conflictAt: 0,
-    request: async (organization) => ({ method: 'DELETE', path: `/api/v1/credentials/${await createCredential(organization)}` }),
+    request: async (organization) => ({
+      method: 'DELETE',
+      path: `/api/v1/credentials/${await createCredential(organization)}`,
+    }),
   },
   {
     name: 'POST /resources',
@@ -128,7 +144,8 @@ const writes: WriteCase[] = [
 
 const isWriteOf = (write: WriteCase) => (call: DynamoDbCall) =>
   call.commandName === 'TransactWriteItemsCommand' && (transactItems(call)[0] ?? '').startsWith(write.firstItem);
-const conflictFor = (write: WriteCase) => (call: DynamoDbCall) => transactionConflict(transactItems(call).length, write.conflictAt);
+const conflictFor = (write: WriteCase) => (call: DynamoDbCall) =>
+  transactionConflict(transactItems(call).length, write.conflictAt);
 
 /** Prepares the write in a fresh organization, lets background checks finish, and takes a picture of the store. */
 async function prepared(write: WriteCase) {
@@ -139,7 +156,10 @@ async function prepared(write: WriteCase) {
 }
 
 async function send({ organization, request }: Awaited<ReturnType<typeof prepared>>) {
-  return api.call(request.method, request.path, { token: organization.token, ...(request.body !== undefined && { body: request.body }) });
+  return api.call(request.method, request.path, {
+    token: organization.token,
+    ...(request.body !== undefined && { body: request.body }),
+  });
 }
 
 describe.each(writes)('DynamoDB fails under $name', (write) => {
@@ -193,7 +213,10 @@ describe('the queue is down', () => {
     expect((await settled(organization, id)).status).toBe('VALID');
     const checksBefore = requestsWith(rotatedAccount.token);
     const response = await during(queueDown(), () =>
-      api.call('PATCH', `/api/v1/credentials/${id}`, { token: organization.token, body: { credentialData: { apiToken: rotatedAccount.token } } }),
+      api.call('PATCH', `/api/v1/credentials/${id}`, {
+        token: organization.token,
+        body: { credentialData: { apiToken: rotatedAccount.token } },
+      }),
     );
     expect(response.status).toBe(200);
     expect(response.body).toMatchObject({ status: 'UNVERIFIED', isValid: null, lastVerifiedAt: null });
@@ -211,7 +234,9 @@ describe('the queue is down', () => {
     const organization = await newOrganization();
     const id = await createCredential(organization);
     await api.service.queue.idle();
-    const response = await during(queueDown(), () => api.call('POST', `/api/v1/credentials/${id}/verify`, { token: organization.token }));
+    const response = await during(queueDown(), () =>
+      api.call('POST', `/api/v1/credentials/${id}/verify`, { token: organization.token }),
+    );
     expect(response.status).toBe(503);
     expect((await itemsOf(organization)).filter((item) => item.eventType === 'CREDENTIAL_VERIFY')).toEqual([]);
   });
@@ -233,7 +258,11 @@ async function oneBatch(count: number, handle: (event: SQSEvent) => ReturnType<t
   const deliveries: string[] = [];
   const requestsBefore = requestsWith(account.token);
   queue.start(async (event) => {
-    deliveries.push(...event.Records.map((record) => `${ids.indexOf(credentialIdOf(record))}#${record.attributes.ApproximateReceiveCount}`));
+    deliveries.push(
+      ...event.Records.map(
+        (record) => `${ids.indexOf(credentialIdOf(record))}#${record.attributes.ApproximateReceiveCount}`,
+      ),
+    );
     return handle(event);
   });
   await queue.idle();
@@ -245,7 +274,12 @@ async function oneBatch(count: number, handle: (event: SQSEvent) => ReturnType<t
 /** Every verdict the consumer wrote, read off the DynamoDB port. */
 function verdictsWritten(calls: DynamoDbCall[], id: string): string[] {
   return calls
-    .filter((call) => call.commandName === 'UpdateItemCommand' && call.input.Key?.sk?.S === `CRED#${id}` && call.input.ExpressionAttributeValues?.[':status'])
+    .filter(
+      (call) =>
+        call.commandName === 'UpdateItemCommand' &&
+        call.input.Key?.sk?.S === `CRED#${id}` &&
+        call.input.ExpressionAttributeValues?.[':status'],
+    )
     .map((call) => call.input.ExpressionAttributeValues[':status'].S as string);
 }
 
@@ -266,7 +300,9 @@ describe('the consumer crashes mid-batch', () => {
     });
     const batch = await during(crash, () => oneBatch(5, consumer));
     expect(batch.deliveries.filter((delivery) => delivery.endsWith('#1'))).toHaveLength(5);
-    expect(batch.deliveries.filter((delivery) => !delivery.endsWith('#1'))).toEqual([`${batch.ids.indexOf(victim!)}#2`]);
+    expect(batch.deliveries.filter((delivery) => !delivery.endsWith('#1'))).toEqual([
+      `${batch.ids.indexOf(victim!)}#2`,
+    ]);
     expect(batch.providerRequests).toBe(5);
     for (const id of batch.ids) expect((await settled(batch.organization, id)).status).toBe('VALID');
   });
@@ -331,7 +367,11 @@ describe('KMS Decrypt fails in the consumer', () => {
     expect(letters).toEqual([expect.objectContaining({ receiveCount: 5 })]);
     expect(verdictsWritten(observed.calls, id)).toEqual([]);
     expect(requestsWith(apiToken)).toBe(0);
-    expect(await settled(organization, id)).toMatchObject({ status: 'UNVERIFIED', verificationError: null, lastVerifiedAt: null });
+    expect(await settled(organization, id)).toMatchObject({
+      status: 'UNVERIFIED',
+      verificationError: null,
+      lastVerifiedAt: null,
+    });
 
     await sweep({ ...sweepDeps(), now: () => new Date(Date.now() + 6 * 60_000) });
     expect(await settled(organization, id)).toMatchObject({ status: 'VALID' });
@@ -342,7 +382,8 @@ describe('KMS Decrypt fails in the consumer', () => {
 describe('DynamoDB fails under the consumer', () => {
   it('the verdict write is throttled past the SDK retries: the message comes back and the verdict lands on the next receive', async () => {
     const organization = await newOrganization();
-    const isVerdict = (call: DynamoDbCall) => call.commandName === 'UpdateItemCommand' && call.input.ExpressionAttributeValues?.[':status'] !== undefined;
+    const isVerdict = (call: DynamoDbCall) =>
+      call.commandName === 'UpdateItemCommand' && call.input.ExpressionAttributeValues?.[':status'] !== undefined;
     const faults = injectDynamoDbFaults(failFirst(4, isVerdict, throttled));
     const id = await during(faults, async () => {
       const created = await createCredential(organization);

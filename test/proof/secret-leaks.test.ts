@@ -5,14 +5,19 @@ import { auditLog } from '../helpers/audit-log.ts';
 import { captureOutput } from '../helpers/captured-output.ts';
 import { startApisixDouble } from '../helpers/doubles/apisix-double.ts';
 import { newAzureApp, startAzureTokenDouble } from '../helpers/doubles/azure-token-double.ts';
-import { startEc2Double, newSecurityGroupId, type Ec2Double } from '../helpers/doubles/ec2-double.ts';
-import { newServiceAccountKey, startGcpTokenDouble, type GcpServiceAccount, type GcpTokenDouble } from '../helpers/doubles/gcp-token-double.ts';
+import { type Ec2Double, newSecurityGroupId, startEc2Double } from '../helpers/doubles/ec2-double.ts';
+import {
+  type GcpServiceAccount,
+  type GcpTokenDouble,
+  newServiceAccountKey,
+  startGcpTokenDouble,
+} from '../helpers/doubles/gcp-token-double.ts';
 import type { HttpDouble } from '../helpers/doubles/http-double.ts';
-import { newStsIdentity, startStsDouble, type StsDouble } from '../helpers/doubles/sts-double.ts';
+import { newStsIdentity, type StsDouble, startStsDouble } from '../helpers/doubles/sts-double.ts';
 import { newStsRole } from '../helpers/doubles/sts-roles.ts';
 import { newVercelAccount, startVercelDouble, type VercelAccount } from '../helpers/doubles/vercel-double.ts';
 import { injectDynamoDbFaults, throttled } from '../helpers/dynamodb-faults.ts';
-import { startApi, type Api } from '../helpers/local-api.ts';
+import { type Api, startApi } from '../helpers/local-api.ts';
 import { during, kmsFailure, overrideKeys, queueDown } from '../helpers/port-faults.ts';
 import { securityGroupResource } from '../helpers/resource-fixtures.ts';
 import { canary, findLeaks, LEAK_WINDOW } from '../helpers/secret-leaks.ts';
@@ -56,7 +61,8 @@ let api: Api;
 let token: string;
 
 beforeAll(async () => {
-  for (const identity of [serviceIdentity, awsUser, awsRotated]) secret(`AWS secret of ${identity.arn}`, identity.secretAccessKey);
+  for (const identity of [serviceIdentity, awsUser, awsRotated])
+    secret(`AWS secret of ${identity.arn}`, identity.secretAccessKey);
   secret('Azure client secret', azureApp.clientSecret);
   secret('APISIX admin key', apisixOptions.adminKey);
   vercelAccounts.forEach((account, i) => secret(`Vercel token ${i}`, account.token));
@@ -104,7 +110,10 @@ interface Kind {
 }
 
 async function create(kind: Kind, credentialData: Record<string, unknown>) {
-  const response = await api.call('POST', '/api/v1/credentials', { token, body: { name: `leak-${randomUUID()}`, ...kind, credentialData } });
+  const response = await api.call('POST', '/api/v1/credentials', {
+    token,
+    body: { name: `leak-${randomUUID()}`, ...kind, credentialData },
+  });
   expect(response.status).toBe(201);
   return response.body.id as string;
 }
@@ -121,24 +130,35 @@ async function settled(id: string) {
  * one's provider echoes the secret), check both again, rotate the good one to another secret and the bad one to a
  * good secret, list, read, and delete both.
  */
-async function lifeCycle(kind: Kind, data: { valid: Record<string, unknown>; invalid: Record<string, unknown>; rotated: Record<string, unknown> }) {
+async function lifeCycle(
+  kind: Kind,
+  data: { valid: Record<string, unknown>; invalid: Record<string, unknown>; rotated: Record<string, unknown> },
+) {
   const good = await create(kind, data.valid);
   const bad = await create(kind, data.invalid);
   expect(await settled(good)).toMatchObject({ status: 'VALID' });
   const rejected = await settled(bad);
   expect(rejected).toMatchObject({ status: 'INVALID' });
-  for (const id of [good, bad]) expect((await api.call('POST', `/api/v1/credentials/${id}/verify`, { token })).status).toBe(202);
+  for (const id of [good, bad])
+    expect((await api.call('POST', `/api/v1/credentials/${id}/verify`, { token })).status).toBe(202);
   await api.service.queue.idle();
 
-  const rotation = await api.call('PATCH', `/api/v1/credentials/${good}`, { token, body: { credentialData: data.rotated } });
+  const rotation = await api.call('PATCH', `/api/v1/credentials/${good}`, {
+    token,
+    body: { credentialData: data.rotated },
+  });
   expect(rotation.body).toMatchObject({ status: 'UNVERIFIED' });
   expect(await settled(good)).toMatchObject({ status: 'VALID' });
-  const repair = await api.call('PATCH', `/api/v1/credentials/${bad}`, { token, body: { name: `repaired-${randomUUID()}`, credentialData: data.valid } });
+  const repair = await api.call('PATCH', `/api/v1/credentials/${bad}`, {
+    token,
+    body: { name: `repaired-${randomUUID()}`, credentialData: data.valid },
+  });
   expect(repair.status).toBe(200);
   expect(await settled(bad)).toMatchObject({ status: 'VALID' });
 
   expect((await api.call('GET', '/api/v1/credentials', { token })).status).toBe(200);
-  for (const id of [good, bad]) expect((await api.call('DELETE', `/api/v1/credentials/${id}`, { token })).status).toBe(204);
+  for (const id of [good, bad])
+    expect((await api.call('DELETE', `/api/v1/credentials/${id}`, { token })).status).toBe(204);
   return { rejected };
 }
 
@@ -155,20 +175,35 @@ describe('canary secrets through every provider', () => {
     );
     expect(rejected.verificationError).toMatch(/^SignatureDoesNotMatch: /);
 
-    const good = await create({ provider: 'AWS', credentialType: 'ACCESS_KEY' }, { accessKeyId: awsUser.accessKeyId, secretAccessKey: awsUser.secretAccessKey });
-    const bad = await create({ provider: 'AWS', credentialType: 'ACCESS_KEY' }, { accessKeyId: awsUser.accessKeyId, secretAccessKey: wrongSecret });
+    const good = await create(
+      { provider: 'AWS', credentialType: 'ACCESS_KEY' },
+      { accessKeyId: awsUser.accessKeyId, secretAccessKey: awsUser.secretAccessKey },
+    );
+    const bad = await create(
+      { provider: 'AWS', credentialType: 'ACCESS_KEY' },
+      { accessKeyId: awsUser.accessKeyId, secretAccessKey: wrongSecret },
+    );
     const resources = [];
     for (const credentialId of [good, bad]) {
-      const resource = await api.call('POST', '/api/v1/resources', { token, body: securityGroupResource(`sg-${randomUUID()}`, credentialId, { resourceIdentifier: groupId }) });
+      const resource = await api.call('POST', '/api/v1/resources', {
+        token,
+        body: securityGroupResource(`sg-${randomUUID()}`, credentialId, { resourceIdentifier: groupId }),
+      });
       expect(resource.status).toBe(201);
       resources.push(resource.body.id as string);
     }
-    expect((await api.call('POST', `/api/v1/resources/${resources[0]}/verify`, { token })).body).toMatchObject({ isActive: true });
+    expect((await api.call('POST', `/api/v1/resources/${resources[0]}/verify`, { token })).body).toMatchObject({
+      isActive: true,
+    });
     const refused = await api.call('POST', `/api/v1/resources/${resources[1]}/verify`, { token });
     expect(refused.body).toMatchObject({ error: 'VERIFICATION_FAILED' });
-    for (const id of resources) expect((await api.call('DELETE', `/api/v1/resources/${id}`, { token })).status).toBe(204);
-    for (const id of [good, bad]) expect((await api.call('DELETE', `/api/v1/credentials/${id}`, { token })).status).toBe(204);
-    expect(sts.requests.some((request) => String(request.headers.authorization).includes(awsUser.accessKeyId))).toBe(true);
+    for (const id of resources)
+      expect((await api.call('DELETE', `/api/v1/resources/${id}`, { token })).status).toBe(204);
+    for (const id of [good, bad])
+      expect((await api.call('DELETE', `/api/v1/credentials/${id}`, { token })).status).toBe(204);
+    expect(sts.requests.some((request) => String(request.headers.authorization).includes(awsUser.accessKeyId))).toBe(
+      true,
+    );
   });
 
   it('AWS role: the session credentials STS issues to the service are canaries too', async () => {
@@ -192,7 +227,10 @@ describe('canary secrets through every provider', () => {
     const valid = await newServiceAccountKey(gcp.tokenUri);
     const rotated = await newServiceAccountKey(gcp.tokenUri, valid.account.clientEmail);
     const unknownKey = await newServiceAccountKey(gcp.tokenUri, valid.account.clientEmail);
-    gcpAccounts.push({ clientEmail: valid.account.clientEmail, keys: [...valid.account.keys, ...rotated.account.keys] });
+    gcpAccounts.push({
+      clientEmail: valid.account.clientEmail,
+      keys: [...valid.account.keys, ...rotated.account.keys],
+    });
     for (const [label, { keyFile }] of Object.entries({ valid, rotated, unknownKey })) {
       secret(`GCP ${label} private key`, pemBody(keyFile.private_key));
       secret(`GCP ${label} private key id`, keyFile.private_key_id);
@@ -211,8 +249,14 @@ describe('canary secrets through every provider', () => {
     const rotatedSecret = secret('Azure rotated client secret', `${canary(3)}~${canary(34)}`);
     const principal = { tenantId: azureApp.tenantId, clientId: azureApp.clientId, subscriptionId: randomUUID() };
     const original = azureApp.clientSecret;
-    const good = await create({ provider: 'AZURE', credentialType: 'SERVICE_PRINCIPAL' }, { ...principal, clientSecret: original });
-    const bad = await create({ provider: 'AZURE', credentialType: 'SERVICE_PRINCIPAL' }, { ...principal, clientSecret: wrong });
+    const good = await create(
+      { provider: 'AZURE', credentialType: 'SERVICE_PRINCIPAL' },
+      { ...principal, clientSecret: original },
+    );
+    const bad = await create(
+      { provider: 'AZURE', credentialType: 'SERVICE_PRINCIPAL' },
+      { ...principal, clientSecret: wrong },
+    );
     expect(await settled(good)).toMatchObject({ status: 'VALID' });
     const rejected = await settled(bad);
     expect(rejected).toMatchObject({ status: 'INVALID' });
@@ -220,10 +264,14 @@ describe('canary secrets through every provider', () => {
     expect(rejected.verificationError).toContain('[REDACTED]');
     expect((await api.call('POST', `/api/v1/credentials/${bad}/verify`, { token })).status).toBe(202);
     azureApp.clientSecret = rotatedSecret;
-    const rotation = await api.call('PATCH', `/api/v1/credentials/${good}`, { token, body: { credentialData: { ...principal, clientSecret: rotatedSecret } } });
+    const rotation = await api.call('PATCH', `/api/v1/credentials/${good}`, {
+      token,
+      body: { credentialData: { ...principal, clientSecret: rotatedSecret } },
+    });
     expect(rotation.status).toBe(200);
     expect(await settled(good)).toMatchObject({ status: 'VALID' });
-    for (const id of [good, bad]) expect((await api.call('DELETE', `/api/v1/credentials/${id}`, { token })).status).toBe(204);
+    for (const id of [good, bad])
+      expect((await api.call('DELETE', `/api/v1/credentials/${id}`, { token })).status).toBe(204);
   });
 
   it('APISIX Admin API key: the Admin API echoes the key it was sent', async () => {
@@ -237,9 +285,17 @@ describe('canary secrets through every provider', () => {
     expect(await settled(bad)).toMatchObject({ status: 'INVALID' });
     expect((await api.call('POST', `/api/v1/credentials/${bad}/verify`, { token })).status).toBe(202);
     apisixOptions.adminKey = rotatedKey;
-    expect((await api.call('PATCH', `/api/v1/credentials/${good}`, { token, body: { credentialData: { endpointUrl: apisix.url, adminApiKey: rotatedKey } } })).status).toBe(200);
+    expect(
+      (
+        await api.call('PATCH', `/api/v1/credentials/${good}`, {
+          token,
+          body: { credentialData: { endpointUrl: apisix.url, adminApiKey: rotatedKey } },
+        })
+      ).status,
+    ).toBe(200);
     expect(await settled(good)).toMatchObject({ status: 'VALID' });
-    for (const id of [good, bad]) expect((await api.call('DELETE', `/api/v1/credentials/${id}`, { token })).status).toBe(204);
+    for (const id of [good, bad])
+      expect((await api.call('DELETE', `/api/v1/credentials/${id}`, { token })).status).toBe(204);
     expect(apisix.requests.some((request) => request.headers['x-api-key'] === wrong)).toBe(true);
   });
 
@@ -259,31 +315,77 @@ describe('canary secrets through every provider', () => {
 
 describe('refusals and failures while a secret is in the request', () => {
   const kind = { provider: 'VERCEL', credentialType: 'API_TOKEN' };
-  const body = (label: string) => ({ name: `failure-${randomUUID()}`, ...kind, credentialData: { apiToken: secret(label, `vcp_${canary(24)}`) } });
+  const body = (label: string) => ({
+    name: `failure-${randomUUID()}`,
+    ...kind,
+    credentialData: { apiToken: secret(label, `vcp_${canary(24)}`) },
+  });
 
   it('answers validation errors without echoing the secret', async () => {
     const statuses = [
-      (await api.call('POST', '/api/v1/credentials', { token, body: { ...body('Vercel token, bad name'), name: '' } })).status,
-      (await api.call('POST', '/api/v1/credentials', { token, body: { ...body('Vercel token, unknown field'), extra: secret('unknown field value', canary()) } })).status,
-      (await api.call('POST', '/api/v1/credentials', {
-        token,
-        body: { name: 'aws-bad-id', provider: 'AWS', credentialType: 'ACCESS_KEY', credentialData: { accessKeyId: secret('bad key id', canary(20)), secretAccessKey: secret('AWS secret with bad id', canary(40)) } },
-      })).status,
-      (await api.call('POST', '/api/v1/credentials', { token, rawBody: `{"name":"x","credentialData":{"apiToken":"${secret('token in broken JSON', canary())}"`, headers: { 'content-type': 'application/json' } })).status,
-      (await api.call('POST', '/api/v1/credentials', { token, rawBody: `{"name":"x","name":"y","apiToken":"${secret('token in duplicated keys', canary())}"}`, headers: { 'content-type': 'application/json' } })).status,
-      (await api.call('POST', '/api/v1/credentials', { token, rawBody: JSON.stringify({ ...body('Vercel token, oversized'), name: 'x'.repeat(70_000) }), headers: { 'content-type': 'application/json' } })).status,
+      (await api.call('POST', '/api/v1/credentials', { token, body: { ...body('Vercel token, bad name'), name: '' } }))
+        .status,
+      (
+        await api.call('POST', '/api/v1/credentials', {
+          token,
+          body: { ...body('Vercel token, unknown field'), extra: secret('unknown field value', canary()) },
+        })
+      ).status,
+      (
+        await api.call('POST', '/api/v1/credentials', {
+          token,
+          body: {
+            name: 'aws-bad-id',
+            provider: 'AWS',
+            credentialType: 'ACCESS_KEY',
+            credentialData: {
+              accessKeyId: secret('bad key id', canary(20)),
+              secretAccessKey: secret('AWS secret with bad id', canary(40)),
+            },
+          },
+        })
+      ).status,
+      (
+        await api.call('POST', '/api/v1/credentials', {
+          token,
+          rawBody: `{"name":"x","credentialData":{"apiToken":"${secret('token in broken JSON', canary())}"`,
+          headers: { 'content-type': 'application/json' },
+        })
+      ).status,
+      (
+        await api.call('POST', '/api/v1/credentials', {
+          token,
+          rawBody: `{"name":"x","name":"y","apiToken":"${secret('token in duplicated keys', canary())}"}`,
+          headers: { 'content-type': 'application/json' },
+        })
+      ).status,
+      (
+        await api.call('POST', '/api/v1/credentials', {
+          token,
+          rawBody: JSON.stringify({ ...body('Vercel token, oversized'), name: 'x'.repeat(70_000) }),
+          headers: { 'content-type': 'application/json' },
+        })
+      ).status,
     ];
     expect(statuses).toEqual([400, 400, 400, 400, 400, 413]);
   });
 
   it('answers 503 without the secret when KMS, DynamoDB or the queue fails', async () => {
     const kmsDown = overrideKeys({ generateDataKey: async () => Promise.reject(kmsFailure()) });
-    const kms = await during(kmsDown, () => api.call('POST', '/api/v1/credentials', { token, body: body('Vercel token, KMS down') }));
+    const kms = await during(kmsDown, () =>
+      api.call('POST', '/api/v1/credentials', { token, body: body('Vercel token, KMS down') }),
+    );
     expect(kms.status).toBe(503);
-    const dynamoDbThrottled = injectDynamoDbFaults((call) => (call.commandName === 'TransactWriteItemsCommand' ? throttled() : undefined));
-    const dynamoDb = await during(dynamoDbThrottled, () => api.call('POST', '/api/v1/credentials', { token, body: body('Vercel token, DynamoDB throttled') }));
+    const dynamoDbThrottled = injectDynamoDbFaults((call) =>
+      call.commandName === 'TransactWriteItemsCommand' ? throttled() : undefined,
+    );
+    const dynamoDb = await during(dynamoDbThrottled, () =>
+      api.call('POST', '/api/v1/credentials', { token, body: body('Vercel token, DynamoDB throttled') }),
+    );
     expect(dynamoDb.status).toBe(503);
-    const queue = await during(queueDown(), () => api.call('POST', '/api/v1/credentials', { token, body: body('Vercel token, queue down') }));
+    const queue = await during(queueDown(), () =>
+      api.call('POST', '/api/v1/credentials', { token, body: body('Vercel token, queue down') }),
+    );
     expect(queue.status).toBe(201);
     await api.service.queue.idle();
   });
@@ -298,7 +400,10 @@ describe('what the service kept and said', () => {
     const haystacks = new Map<string, string>();
     api.responses.forEach((response, i) => {
       haystacks.set(`response ${i} body`, response.text);
-      haystacks.set(`response ${i} headers`, [...response.headers].map(([name, value]) => `${name}: ${value}`).join('\n'));
+      haystacks.set(
+        `response ${i} headers`,
+        [...response.headers].map(([name, value]) => `${name}: ${value}`).join('\n'),
+      );
     });
     output.lines.forEach((line, i) => haystacks.set(`output line ${i}`, line));
     audit.forEach((entry, i) => haystacks.set(`audit entry ${i}`, JSON.stringify(entry)));
@@ -314,7 +419,10 @@ describe('what the service kept and said', () => {
     expect(queued.length).toBeGreaterThan(20);
     expect(items.some((item) => typeof item.sealedSecret === 'string')).toBe(true);
     const planted = [...canaries.values()][0]!;
-    const control = new Map([['control', `…${planted.slice(5, 5 + LEAK_WINDOW)}…`], ['base64 control', Buffer.from(`xx${planted}`).toString('base64')]]);
+    const control = new Map([
+      ['control', `…${planted.slice(5, 5 + LEAK_WINDOW)}…`],
+      ['base64 control', Buffer.from(`xx${planted}`).toString('base64')],
+    ]);
     expect(findLeaks(canaries, control)).toHaveLength(2);
 
     expect(findLeaks(canaries, haystacks)).toEqual([]);
@@ -323,5 +431,9 @@ describe('what the service kept and said', () => {
 
 /** The key material of a PEM block without its armour and its first line (the ASN.1 header every RSA key shares). */
 function pemBody(pem: string): string {
-  return pem.split('\n').filter((line) => line !== '' && !line.startsWith('-----')).slice(1).join('');
+  return pem
+    .split('\n')
+    .filter((line) => line !== '' && !line.startsWith('-----'))
+    .slice(1)
+    .join('');
 }

@@ -3,19 +3,32 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayAuthorizerResult } from 'aws-lambda';
 import {
-  base64url, exportJWK, exportSPKI, generateKeyPair, SignJWT,
-  type CryptoKey, type GenerateKeyPairResult, type JWTPayload,
+  base64url,
+  type CryptoKey,
+  exportJWK,
+  exportSPKI,
+  type GenerateKeyPairResult,
+  generateKeyPair,
+  type JWTPayload,
+  SignJWT,
 } from 'jose';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test, vi, type MockInstance } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, type MockInstance, test, vi } from 'vitest';
 import { handler } from '../../functions/authorizer/handler.ts';
 import { resetAuthSettings } from '../../shared/auth/auth-settings.ts';
 import { principalFromContext, toAuthorizerContext } from '../../shared/auth/authorizer-context.ts';
 import { mintToken } from '../../shared/auth/mint-token.ts';
-import { logger, type Logger } from '../../shared/logger.ts';
+import { type Logger, logger } from '../../shared/logger.ts';
 
 const JWT_ENV = [
-  'JWT_SECRET', 'JWT_JWKS_URL', 'JWT_ISSUER', 'JWT_AUDIENCE', 'JWT_CLOCK_TOLERANCE_SECONDS',
-  'JWT_CLAIM_USER_ID', 'JWT_CLAIM_ORG_ID', 'JWT_CLAIM_ROLES', 'JWT_CLAIM_EMAIL',
+  'JWT_SECRET',
+  'JWT_JWKS_URL',
+  'JWT_ISSUER',
+  'JWT_AUDIENCE',
+  'JWT_CLOCK_TOLERANCE_SECONDS',
+  'JWT_CLAIM_USER_ID',
+  'JWT_CLAIM_ORG_ID',
+  'JWT_CLAIM_ROLES',
+  'JWT_CLAIM_EMAIL',
 ];
 const SECRET = randomBytes(32).toString('base64url');
 const SECRET_BYTES = new TextEncoder().encode(SECRET);
@@ -76,8 +89,15 @@ const now = (): number => Math.floor(Date.now() / 1000);
 
 function claims(overrides: JWTPayload = {}): JWTPayload {
   return {
-    sub: 'user-1', org_id: 'org-1', roles: ['ORG_ADMIN'], email: 'admin@example.test',
-    iss: ISSUER, aud: AUDIENCE, iat: now(), exp: now() + 600, ...overrides,
+    sub: 'user-1',
+    org_id: 'org-1',
+    roles: ['ORG_ADMIN'],
+    email: 'admin@example.test',
+    iss: ISSUER,
+    aud: AUDIENCE,
+    iat: now(),
+    exp: now() + 600,
+    ...overrides,
   };
 }
 
@@ -94,17 +114,28 @@ describe('with an HS256 secret', () => {
 
   test('a valid token is allowed on the whole stage and its context decodes to the principal', async () => {
     const token = await mintToken({
-      secret: SECRET, orgId: 'org-7', userId: 'user-7', email: 'u7@example.test', issuer: ISSUER, audience: AUDIENCE,
+      secret: SECRET,
+      orgId: 'org-7',
+      userId: 'user-7',
+      email: 'u7@example.test',
+      issuer: ISSUER,
+      audience: AUDIENCE,
     });
 
     const result = await authorize(`Bearer ${token}`);
 
     expectAllowed(result, 'user-7');
     expect(result.context).toEqual({
-      userId: 'user-7', orgId: 'org-7', roles: '["ORG_ADMIN"]', email: 'u7@example.test',
+      userId: 'user-7',
+      orgId: 'org-7',
+      roles: '["ORG_ADMIN"]',
+      email: 'u7@example.test',
     });
     expect(principalFromContext({ ...result.context, principalId: 'user-7', integrationLatency: 12 })).toEqual({
-      userId: 'user-7', orgId: 'org-7', roles: ['ORG_ADMIN'], email: 'u7@example.test',
+      userId: 'user-7',
+      orgId: 'org-7',
+      roles: ['ORG_ADMIN'],
+      email: 'u7@example.test',
     });
   });
 
@@ -118,7 +149,10 @@ describe('with an HS256 secret', () => {
     expectAllowed(result, 'user-1');
     expect(result.context).toEqual({ userId: 'user-1', orgId: 'org-1', roles: '[]' });
     expect(principalFromContext(result.context)).toEqual({
-      userId: 'user-1', orgId: 'org-1', roles: [], email: undefined,
+      userId: 'user-1',
+      orgId: 'org-1',
+      roles: [],
+      email: undefined,
     });
   });
 
@@ -169,21 +203,31 @@ describe('with an HS256 secret', () => {
 describe('with custom claim names', () => {
   beforeEach(() =>
     useEnv({
-      JWT_SECRET: SECRET, JWT_CLAIM_USER_ID: 'uid', JWT_CLAIM_ORG_ID: 'tenant',
-      JWT_CLAIM_ROLES: 'groups', JWT_CLAIM_EMAIL: 'mail',
+      JWT_SECRET: SECRET,
+      JWT_CLAIM_USER_ID: 'uid',
+      JWT_CLAIM_ORG_ID: 'tenant',
+      JWT_CLAIM_ROLES: 'groups',
+      JWT_CLAIM_EMAIL: 'mail',
     }),
   );
 
   test('the configured claims are read', async () => {
     const token = await sign({
-      uid: 'u-9', tenant: 't-9', groups: ['ORG_ADMIN', 'AUDITOR'], mail: 'u9@example.test', exp: now() + 600,
+      uid: 'u-9',
+      tenant: 't-9',
+      groups: ['ORG_ADMIN', 'AUDITOR'],
+      mail: 'u9@example.test',
+      exp: now() + 600,
     });
 
     const result = await authorize(`Bearer ${token}`);
 
     expectAllowed(result, 'u-9');
     expect(principalFromContext(result.context)).toEqual({
-      userId: 'u-9', orgId: 't-9', roles: ['ORG_ADMIN', 'AUDITOR'], email: 'u9@example.test',
+      userId: 'u-9',
+      orgId: 't-9',
+      roles: ['ORG_ADMIN', 'AUDITOR'],
+      email: 'u9@example.test',
     });
   });
 
@@ -195,7 +239,11 @@ describe('with custom claim names', () => {
 describe('settings', () => {
   test.each<[string, Record<string, string>, RegExp]>([
     ['no key source', {}, /exactly one of JWT_SECRET/],
-    ['both a secret and a JWKS URL', { JWT_SECRET: SECRET, JWT_JWKS_URL: 'https://idp.example.test/jwks' }, /exactly one/],
+    [
+      'both a secret and a JWKS URL',
+      { JWT_SECRET: SECRET, JWT_JWKS_URL: 'https://idp.example.test/jwks' },
+      /exactly one/,
+    ],
     ['a secret shorter than 32 bytes', { JWT_SECRET: 'x'.repeat(31) }, /at least 32 bytes/],
     ['a plain-http JWKS URL off the loopback', { JWT_JWKS_URL: 'http://idp.example.test/jwks' }, /https/],
     ['a JWKS URL that is not a URL', { JWT_JWKS_URL: 'idp.example.test/jwks' }, /https/],
@@ -234,7 +282,9 @@ describe('with a JWKS URL', () => {
 
   beforeAll(async () => {
     [rsa, ec, otherRsa] = await Promise.all([
-      generateKeyPair('RS256'), generateKeyPair('ES256'), generateKeyPair('RS256'),
+      generateKeyPair('RS256'),
+      generateKeyPair('ES256'),
+      generateKeyPair('RS256'),
     ]);
     const keys = [
       { ...(await exportJWK(rsa.publicKey)), kid: 'rsa-1', alg: 'RS256', use: 'sig' },

@@ -3,7 +3,11 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { handler as health } from '../../functions/health/handler.ts';
 import { resetConfig } from '../../shared/config.ts';
 
-const event = { httpMethod: 'GET', headers: {}, requestContext: { requestId: 'req-42' } } as unknown as APIGatewayProxyEvent;
+const event = {
+  httpMethod: 'GET',
+  headers: {},
+  requestContext: { requestId: 'req-42' },
+} as unknown as APIGatewayProxyEvent;
 
 afterEach(() => {
   delete process.env.CONSOLE_ORIGIN;
@@ -13,7 +17,11 @@ afterEach(() => {
 describe('contract headers', () => {
   it('adds no-store, nosniff and the request id, and no CORS headers without a console origin', async () => {
     const response = await health(event, {} as Context);
-    expect(response.headers).toMatchObject({ 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff', 'X-Request-Id': 'req-42' });
+    expect(response.headers).toMatchObject({
+      'Cache-Control': 'no-store',
+      'X-Content-Type-Options': 'nosniff',
+      'X-Request-Id': 'req-42',
+    });
     expect(response.headers).not.toHaveProperty('Access-Control-Allow-Origin');
   });
 

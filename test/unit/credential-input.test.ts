@@ -2,22 +2,45 @@ import { describe, expect, it } from 'vitest';
 import { parseCreateInput } from '../../shared/credentials/credential-input.ts';
 import { parseListInput } from '../../shared/credentials/list-input.ts';
 import { parseId } from '../../shared/parse-id.ts';
-import { validationErrorsOf } from '../helpers/validation-errors-of.ts';
 import { fakePem } from '../helpers/credential-fixtures.ts';
+import { validationErrorsOf } from '../helpers/validation-errors-of.ts';
 
 const GUID = '0f8fad5b-d9cb-469f-a165-70867728950e';
 const PEM = fakePem('MIIE');
 
 const valid = {
-  AWS: { provider: 'AWS', credentialType: 'ACCESS_KEY', credentialData: { accessKeyId: 'ASIA' + 'Q'.repeat(16), secretAccessKey: 's'.repeat(40) } },
-  AWS_ROLE: { provider: 'AWS', credentialType: 'ASSUME_ROLE', credentialData: { roleArn: 'arn:aws:iam::123456789012:role/EntryGuard' } },
+  AWS: {
+    provider: 'AWS',
+    credentialType: 'ACCESS_KEY',
+    credentialData: { accessKeyId: 'ASIA' + 'Q'.repeat(16), secretAccessKey: 's'.repeat(40) },
+  },
+  AWS_ROLE: {
+    provider: 'AWS',
+    credentialType: 'ASSUME_ROLE',
+    credentialData: { roleArn: 'arn:aws:iam::123456789012:role/EntryGuard' },
+  },
   GCP: {
     provider: 'GCP',
     credentialType: 'SERVICE_ACCOUNT',
-    credentialData: { type: 'service_account', project_id: 'p', private_key_id: 'k1', private_key: PEM, client_email: 'sa@p.iam.gserviceaccount.com', universe_domain: 'googleapis.com' },
+    credentialData: {
+      type: 'service_account',
+      project_id: 'p',
+      private_key_id: 'k1',
+      private_key: PEM,
+      client_email: 'sa@p.iam.gserviceaccount.com',
+      universe_domain: 'googleapis.com',
+    },
   },
-  AZURE: { provider: 'AZURE', credentialType: 'SERVICE_PRINCIPAL', credentialData: { tenantId: 'contoso.onmicrosoft.com', clientId: GUID, clientSecret: 'x', subscriptionId: GUID } },
-  APISIX: { provider: 'APISIX', credentialType: 'ADMIN_API_KEY', credentialData: { endpointUrl: 'https://gw.example.com:9180', adminApiKey: 'k' } },
+  AZURE: {
+    provider: 'AZURE',
+    credentialType: 'SERVICE_PRINCIPAL',
+    credentialData: { tenantId: 'contoso.onmicrosoft.com', clientId: GUID, clientSecret: 'x', subscriptionId: GUID },
+  },
+  APISIX: {
+    provider: 'APISIX',
+    credentialType: 'ADMIN_API_KEY',
+    credentialData: { endpointUrl: 'https://gw.example.com:9180', adminApiKey: 'k' },
+  },
   VERCEL: { provider: 'VERCEL', credentialType: 'API_TOKEN', credentialData: { apiToken: 't', teamId: 'team_1' } },
 };
 
@@ -30,22 +53,88 @@ describe('parseCreateInput', () => {
   });
 
   it.each([
-    ['AWS key id', { ...valid.AWS, credentialData: { ...valid.AWS.credentialData, accessKeyId: 'akia' + 'q'.repeat(16) } }, 'credentialData.accessKeyId'],
-    ['AWS secret length', { ...valid.AWS, credentialData: { ...valid.AWS.credentialData, secretAccessKey: 'short' } }, 'credentialData.secretAccessKey'],
-    ['role ARN', { ...valid.AWS_ROLE, credentialData: { roleArn: 'arn:aws:iam::123:user/x' } }, 'credentialData.roleArn'],
-    ['GCP key type', { ...valid.GCP, credentialData: { ...valid.GCP.credentialData, type: 'authorized_user' } }, 'credentialData.type'],
-    ['GCP private key', { ...valid.GCP, credentialData: { ...valid.GCP.credentialData, private_key: 'not a pem' } }, 'credentialData.private_key'],
-    ['GCP unknown field', { ...valid.GCP, credentialData: { ...valid.GCP.credentialData, quota_project_id: 'q' } }, 'credentialData.quota_project_id'],
-    ['Azure client id', { ...valid.AZURE, credentialData: { ...valid.AZURE.credentialData, clientId: 'nope' } }, 'credentialData.clientId'],
-    ['Azure tenant', { ...valid.AZURE, credentialData: { ...valid.AZURE.credentialData, tenantId: 'not a tenant' } }, 'credentialData.tenantId'],
-    ['APISIX URL scheme', { ...valid.APISIX, credentialData: { ...valid.APISIX.credentialData, endpointUrl: 'ftp://gw.example.com' } }, 'credentialData.endpointUrl'],
-    ['APISIX URL credentials', { ...valid.APISIX, credentialData: { ...valid.APISIX.credentialData, endpointUrl: 'https://u:p@gw.example.com' } }, 'credentialData.endpointUrl'],
+    [
+      'AWS key id',
+      { ...valid.AWS, credentialData: { ...valid.AWS.credentialData, accessKeyId: 'akia' + 'q'.repeat(16) } },
+      'credentialData.accessKeyId',
+    ],
+    [
+      'AWS secret length',
+      { ...valid.AWS, credentialData: { ...valid.AWS.credentialData, secretAccessKey: 'short' } },
+      'credentialData.secretAccessKey',
+    ],
+    [
+      'role ARN',
+      { ...valid.AWS_ROLE, credentialData: { roleArn: 'arn:aws:iam::123:user/x' } },
+      'credentialData.roleArn',
+    ],
+    [
+      'GCP key type',
+      { ...valid.GCP, credentialData: { ...valid.GCP.credentialData, type: 'authorized_user' } },
+      'credentialData.type',
+    ],
+    [
+      'GCP private key',
+      { ...valid.GCP, credentialData: { ...valid.GCP.credentialData, private_key: 'not a pem' } },
+      'credentialData.private_key',
+    ],
+    [
+      'GCP unknown field',
+      { ...valid.GCP, credentialData: { ...valid.GCP.credentialData, quota_project_id: 'q' } },
+      'credentialData.quota_project_id',
+    ],
+    [
+      'Azure client id',
+      { ...valid.AZURE, credentialData: { ...valid.AZURE.credentialData, clientId: 'nope' } },
+      'credentialData.clientId',
+    ],
+    [
+      'Azure tenant',
+      { ...valid.AZURE, credentialData: { ...valid.AZURE.credentialData, tenantId: 'not a tenant' } },
+      'credentialData.tenantId',
+    ],
+    [
+      'APISIX URL scheme',
+      { ...valid.APISIX, credentialData: { ...valid.APISIX.credentialData, endpointUrl: 'ftp://gw.example.com' } },
+      'credentialData.endpointUrl',
+    ],
+    [
+      'APISIX URL credentials',
+      {
+        ...valid.APISIX,
+        credentialData: { ...valid.APISIX.credentialData, endpointUrl: 'https://u:p@gw.example.com' },
+      },
+      'credentialData.endpointUrl',
+    ],
     ['Vercel blank token', { ...valid.VERCEL, credentialData: { apiToken: '   ' } }, 'credentialData.apiToken'],
-    ['Vercel token with a line break', { ...valid.VERCEL, credentialData: { apiToken: 'ab\ncd' } }, 'credentialData.apiToken'],
-    ['APISIX key with a control character', { ...valid.APISIX, credentialData: { ...valid.APISIX.credentialData, adminApiKey: 'k\u0007ey' } }, 'credentialData.adminApiKey'],
-    ['AWS secret of 40 control characters', { ...valid.AWS, credentialData: { ...valid.AWS.credentialData, secretAccessKey: '\u0001'.repeat(40) } }, 'credentialData.secretAccessKey'],
-    ['GCP private key with a NUL inside', { ...valid.GCP, credentialData: { ...valid.GCP.credentialData, private_key: PEM.replace('MIIE', 'MI\u0000IE') } }, 'credentialData.private_key'],
-    ['GCP client e-mail with a control character', { ...valid.GCP, credentialData: { ...valid.GCP.credentialData, client_email: 'sa\u001b@p.iam.gserviceaccount.com' } }, 'credentialData.client_email'],
+    [
+      'Vercel token with a line break',
+      { ...valid.VERCEL, credentialData: { apiToken: 'ab\ncd' } },
+      'credentialData.apiToken',
+    ],
+    [
+      'APISIX key with a control character',
+      { ...valid.APISIX, credentialData: { ...valid.APISIX.credentialData, adminApiKey: 'k\u0007ey' } },
+      'credentialData.adminApiKey',
+    ],
+    [
+      'AWS secret of 40 control characters',
+      { ...valid.AWS, credentialData: { ...valid.AWS.credentialData, secretAccessKey: '\u0001'.repeat(40) } },
+      'credentialData.secretAccessKey',
+    ],
+    [
+      'GCP private key with a NUL inside',
+      { ...valid.GCP, credentialData: { ...valid.GCP.credentialData, private_key: PEM.replace('MIIE', 'MI\u0000IE') } },
+      'credentialData.private_key',
+    ],
+    [
+      'GCP client e-mail with a control character',
+      {
+        ...valid.GCP,
+        credentialData: { ...valid.GCP.credentialData, client_email: 'sa\u001b@p.iam.gserviceaccount.com' },
+      },
+      'credentialData.client_email',
+    ],
     ['name with control characters', { ...valid.VERCEL, name: 'a\u0000b' }, 'name'],
     ['name over 128 characters', { ...valid.VERCEL, name: 'n'.repeat(129) }, 'name'],
   ])('refuses a bad %s with a message on that field', (_case, body, field) => {
@@ -62,7 +151,9 @@ describe('parseCreateInput', () => {
   });
 
   it('names the types a provider offers when the pair is wrong', () => {
-    expect(validationErrorsOf(() => parseCreateInput({ name: 'n', ...valid.AWS, credentialType: 'API_TOKEN' }))).toEqual({
+    expect(
+      validationErrorsOf(() => parseCreateInput({ name: 'n', ...valid.AWS, credentialType: 'API_TOKEN' })),
+    ).toEqual({
       credentialType: 'Must be one of: ACCESS_KEY, ASSUME_ROLE for provider AWS',
     });
   });
@@ -71,7 +162,10 @@ describe('parseCreateInput', () => {
 describe('parseListInput and parseId', () => {
   it('reads filters and paging', () => {
     expect(parseListInput({ provider: 'GCP', status: 'VALID', limit: '100', cursor: 'abc' })).toEqual({
-      provider: 'GCP', status: 'VALID', limit: 100, cursor: 'abc',
+      provider: 'GCP',
+      status: 'VALID',
+      limit: 100,
+      cursor: 'abc',
     });
     expect(parseListInput({})).toEqual({});
   });

@@ -24,9 +24,15 @@ describe('duplicateJsonKey', () => {
   });
 
   it('never reports a duplicate in what JSON.stringify produces, and never throws on any text', () => {
-    fc.assert(fc.property(fc.jsonValue(), (value) => duplicateJsonKey(JSON.stringify(value)) === undefined), { numRuns: 500 });
-    fc.assert(fc.property(fc.string(), (text) => {
-      duplicateJsonKey(text);
-    }), { numRuns: 500 });
+    fc.assert(
+      fc.property(fc.jsonValue(), (value) => duplicateJsonKey(JSON.stringify(value)) === undefined),
+      { numRuns: 500 },
+    );
+    fc.assert(
+      fc.property(fc.string(), (text) => {
+        duplicateJsonKey(text);
+      }),
+      { numRuns: 500 },
+    );
   });
 });

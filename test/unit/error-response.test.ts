@@ -14,7 +14,14 @@ describe('errorResponse', () => {
     [new ServiceError('RATE_LIMIT_EXCEEDED', 'slow down', { retryAfterSeconds: 17 }), 429, 'RATE_LIMIT_EXCEEDED'],
     [new DependencyError('KMS', { cause: new Error('arn:aws:kms:internal detail') }), 503, 'SERVICE_UNAVAILABLE'],
     [new Error('SELECT * FROM internal detail'), 500, 'INTERNAL_ERROR'],
-    [Object.assign(new Error('Unsupported Media Type'), { statusCode: 415, cause: { package: '@middy/http-json-body-parser' } }), 400, 'VALIDATION_ERROR'],
+    [
+      Object.assign(new Error('Unsupported Media Type'), {
+        statusCode: 415,
+        cause: { package: '@middy/http-json-body-parser' },
+      }),
+      400,
+      'VALIDATION_ERROR',
+    ],
   ])('maps %s to %i %s in the contract body', (error, status, code) => {
     const response = errorResponse(error, 'req-1');
     const body = JSON.parse(response.body);
@@ -24,7 +31,9 @@ describe('errorResponse', () => {
   });
 
   it('adds validationErrors and Retry-After where they belong', () => {
-    expect(JSON.parse(errorResponse(validationError({ name: 'Required' }), 'r').body).validationErrors).toEqual({ name: 'Required' });
+    expect(JSON.parse(errorResponse(validationError({ name: 'Required' }), 'r').body).validationErrors).toEqual({
+      name: 'Required',
+    });
     const limited = errorResponse(new ServiceError('RATE_LIMIT_EXCEEDED', 'x', { retryAfterSeconds: 17 }), 'r');
     expect(limited.headers).toMatchObject({ 'Retry-After': '17' });
   });

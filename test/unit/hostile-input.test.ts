@@ -1,7 +1,7 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
 import * as v from 'valibot';
+import { describe, expect, it } from 'vitest';
 import { refuseAmbiguousJson } from '../../shared/http/middleware/refuse-ambiguous-json.ts';
 import { refuseBody } from '../../shared/http/middleware/refuse-body.ts';
 import { strictQuery } from '../../shared/http/middleware/strict-query.ts';
@@ -10,7 +10,10 @@ import { validationErrorsOf } from '../helpers/validation-errors-of.ts';
 
 type Before = (request: { event: APIGatewayProxyEvent }) => Promise<void>;
 
-async function refusal(before: Before | undefined, event: Partial<APIGatewayProxyEvent> | { body: unknown }): Promise<Record<string, string> | undefined> {
+async function refusal(
+  before: Before | undefined,
+  event: Partial<APIGatewayProxyEvent> | { body: unknown },
+): Promise<Record<string, string> | undefined> {
   try {
     await before!({ event: event as APIGatewayProxyEvent });
     return undefined;
@@ -29,21 +32,40 @@ describe('strictQuery', () => {
 
   it.each([
     ['any parameter on a route that reads none', false, { limit: ['1'] }, { limit: 'Unknown field' }],
-    ['names that are Object.prototype members', false, JSON.parse('{"__proto__":["x"],"constructor":[""]}'), JSON.parse('{"__proto__":"Unknown field","constructor":"Unknown field"}')],
-    ['a parameter given twice', true, { provider: ['AWS', 'VERCEL'], limit: ['5'] }, { provider: 'Must be given once' }],
+    [
+      'names that are Object.prototype members',
+      false,
+      JSON.parse('{"__proto__":["x"],"constructor":[""]}'),
+      JSON.parse('{"__proto__":"Unknown field","constructor":"Unknown field"}'),
+    ],
+    [
+      'a parameter given twice',
+      true,
+      { provider: ['AWS', 'VERCEL'], limit: ['5'] },
+      { provider: 'Must be given once' },
+    ],
   ])('refuses %s', async (_case, readsQuery, names, errors) => {
     expect(await refusal(strictQuery(readsQuery).before as Before, query(names))).toEqual(errors);
   });
 
   it('accepts no query at all, and single parameters on a route that reads them', async () => {
-    expect(await refusal(strictQuery(false).before as Before, { queryStringParameters: null, multiValueQueryStringParameters: null })).toBeUndefined();
-    expect(await refusal(strictQuery(true).before as Before, query({ provider: ['AWS'], limit: ['5'] }))).toBeUndefined();
+    expect(
+      await refusal(strictQuery(false).before as Before, {
+        queryStringParameters: null,
+        multiValueQueryStringParameters: null,
+      }),
+    ).toBeUndefined();
+    expect(
+      await refusal(strictQuery(true).before as Before, query({ provider: ['AWS'], limit: ['5'] })),
+    ).toBeUndefined();
   });
 });
 
 describe('refuseBody', () => {
   it('refuses any body on a route that takes none, and lets an absent or empty one through', async () => {
-    expect(await refusal(refuseBody().before as Before, { body: '{}' })).toEqual({ body: 'Must be empty: this route takes no body' });
+    expect(await refusal(refuseBody().before as Before, { body: '{}' })).toEqual({
+      body: 'Must be empty: this route takes no body',
+    });
     expect(await refusal(refuseBody().before as Before, { body: null })).toBeUndefined();
     expect(await refusal(refuseBody().before as Before, { body: '' })).toBeUndefined();
   });
@@ -57,7 +79,11 @@ describe('refuseAmbiguousJson', () => {
     ['a reversed pair in a nested value', { credentialData: { apiToken: '\udc00\ud800' } }, 'credentialData.apiToken'],
     ['half a surrogate pair in a key', { ['k\udfff']: 1 }, 'k\udfff'],
     ['half a surrogate pair in an array', { list: ['ok', ['\ud83d']] }, 'list.1.0'],
-    ['a __proto__ key', JSON.parse('{"credentialData":{"roleArn":"x","__proto__":{"polluted":true}}}'), 'credentialData.__proto__'],
+    [
+      'a __proto__ key',
+      JSON.parse('{"credentialData":{"roleArn":"x","__proto__":{"polluted":true}}}'),
+      'credentialData.__proto__',
+    ],
   ])('refuses %s, naming where', async (_case, body, path) => {
     expect(Object.keys((await check(body)) ?? {})).toEqual([path]);
   });
@@ -66,15 +92,19 @@ describe('refuseAmbiguousJson', () => {
     expect(await check({ name: 'rocket \ud83d\ude80', constructor: 'x' })).toBeUndefined();
     expect(await check(JSON.parse(`${'['.repeat(30_000)}${']'.repeat(30_000)}`))).toBeUndefined();
     expect(await check(JSON.parse(`${'['.repeat(30_000)}"\\ud800"${']'.repeat(30_000)}`))).toEqual({
-      [Array.from({ length: 30_000 }, () => '0').join('.')]: 'Must be valid Unicode text (it holds half a surrogate pair)',
+      [Array.from({ length: 30_000 }, () => '0').join('.')]:
+        'Must be valid Unicode text (it holds half a surrogate pair)',
     });
   });
 
   it('accepts every JSON value of well-formed text without a __proto__ key', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.jsonValue().filter((value) => !JSON.stringify(value).includes('"__proto__"')), async (value) => {
-        expect(await check(value)).toBeUndefined();
-      }),
+      fc.asyncProperty(
+        fc.jsonValue().filter((value) => !JSON.stringify(value).includes('"__proto__"')),
+        async (value) => {
+          expect(await check(value)).toBeUndefined();
+        },
+      ),
       { numRuns: 300 },
     );
   });
@@ -84,6 +114,10 @@ describe('field messages', () => {
   it('name each unknown field, also one called like an Object.prototype member', () => {
     const body = JSON.parse('{"name":"n","constructor":1,"toString":2,"__proto__":3}');
     const errors = validationErrorsOf(() => parseOrThrow(strictObject({ name: v.string() }), body));
-    expect(Object.entries(errors).sort()).toEqual([['__proto__', 'Unknown field'], ['constructor', 'Unknown field'], ['toString', 'Unknown field']]);
+    expect(Object.entries(errors).sort()).toEqual([
+      ['__proto__', 'Unknown field'],
+      ['constructor', 'Unknown field'],
+      ['toString', 'Unknown field'],
+    ]);
   });
 });

@@ -15,7 +15,9 @@ describe('loadJwtSecret', () => {
     await loadJwtSecret(env);
     expect(env.JWT_SECRET).toBe('s'.repeat(48));
     expect(secretsManager.commandCalls(GetSecretValueCommand)).toHaveLength(1);
-    expect(secretsManager.commandCalls(GetSecretValueCommand)[0]!.args[0].input).toEqual({ SecretId: env.JWT_SECRET_ARN });
+    expect(secretsManager.commandCalls(GetSecretValueCommand)[0]!.args[0].input).toEqual({
+      SecretId: env.JWT_SECRET_ARN,
+    });
   });
 
   it('does nothing when the secret or a JWKS URL is configured directly', async () => {

@@ -101,7 +101,10 @@ describe('logger', () => {
 
   it('an attribute cannot replace the level, message, timestamp or service', async () => {
     const logger = await loggerAt('INFO');
-    const { stderr } = printed((log) => log.error('real', { level: 'INFO', message: 'forged', service: 'other' }), logger);
+    const { stderr } = printed(
+      (log) => log.error('real', { level: 'INFO', message: 'forged', service: 'other' }),
+      logger,
+    );
     expect(stderr[0]).toMatchObject({ level: 'ERROR', message: 'real', service: 'entryguard-credentials' });
   });
 

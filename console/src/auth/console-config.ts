@@ -7,7 +7,9 @@ export interface ConsoleConfig {
 }
 
 export async function loadConsoleConfig(): Promise<ConsoleConfig> {
-  const response = await fetch('./console-config.json', { cache: 'no-store', credentials: 'same-origin' }).catch(() => undefined);
+  const response = await fetch('./console-config.json', { cache: 'no-store', credentials: 'same-origin' }).catch(
+    () => undefined,
+  );
   const body: unknown = response?.ok ? await response.json().catch(() => undefined) : undefined;
   const fields = typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {};
   return {

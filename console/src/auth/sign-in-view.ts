@@ -11,7 +11,13 @@ export function signInView(options: { notice: string | null; onToken(token: stri
     help: 'A JWT with the ORG_ADMIN role from your organization’s sign-in. It is kept in this browser tab only and forgotten when the tab closes.',
   });
   const notice = h('p', { class: 'form-alert', role: 'alert', hidden: options.notice === null }, options.notice ?? '');
-  const form = h('form', { novalidate: true, 'aria-labelledby': 'sign-in-heading' }, notice, field.root, h('button', { type: 'submit', class: 'primary' }, 'Sign in'));
+  const form = h(
+    'form',
+    { novalidate: true, 'aria-labelledby': 'sign-in-heading' },
+    notice,
+    field.root,
+    h('button', { type: 'submit', class: 'primary' }, 'Sign in'),
+  );
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     const token = field.control.value.trim();

@@ -4,7 +4,7 @@ import { announce } from '../ui/announcer.ts';
 import { h } from '../ui/dom.ts';
 import { formField, selectField } from '../ui/form-field.ts';
 import { awsRoleSetup } from './aws-role-setup.ts';
-import { credentialInput, type CredentialInput } from './credential-input.ts';
+import { type CredentialInput, credentialInput } from './credential-input.ts';
 import { kindForm, PROVIDER_FORMS, providerForm, providerLabel } from './credential-kinds.ts';
 
 export interface AddCredentialFormOptions {
@@ -21,7 +21,10 @@ export function addCredentialForm(options: AddCredentialFormOptions): HTMLElemen
   const provider = selectField({
     label: 'Provider',
     name: 'provider',
-    choices: [{ value: '', label: 'Choose a provider…' }, ...PROVIDER_FORMS.map((form) => ({ value: form.provider, label: form.label }))],
+    choices: [
+      { value: '', label: 'Choose a provider…' },
+      ...PROVIDER_FORMS.map((form) => ({ value: form.provider, label: form.label })),
+    ],
   });
   const type = selectField({ label: 'Type', name: 'credentialType', choices: [] });
   const kindSlot = h('div');
@@ -43,8 +46,11 @@ export function addCredentialForm(options: AddCredentialFormOptions): HTMLElemen
     input?.clear();
     const kind = kindForm(provider.control.value, type.control.value);
     input = kind ? credentialInput(kind) : undefined;
-    const setup = provider.control.value === 'AWS' && type.control.value === 'ASSUME_ROLE' ? awsRoleSetup(options.api) : null;
-    kindSlot.replaceChildren(...[setup, input?.root].filter((node): node is HTMLElement => node !== null && node !== undefined));
+    const setup =
+      provider.control.value === 'AWS' && type.control.value === 'ASSUME_ROLE' ? awsRoleSetup(options.api) : null;
+    kindSlot.replaceChildren(
+      ...[setup, input?.root].filter((node): node is HTMLElement => node !== null && node !== undefined),
+    );
   };
   const renderTypes = () => {
     const kinds = providerForm(provider.control.value)?.kinds ?? [];
@@ -76,7 +82,11 @@ export function addCredentialForm(options: AddCredentialFormOptions): HTMLElemen
     }
     const errors = error.validationErrors;
     const invalid: HTMLElement[] = [];
-    for (const [path, field] of [['name', name], ['provider', provider], ['credentialType', type]] as const) {
+    for (const [path, field] of [
+      ['name', name],
+      ['provider', provider],
+      ['credentialType', type],
+    ] as const) {
       field.setError(errors[path] ?? null);
       if (errors[path] !== undefined) invalid.push(field.control);
     }
@@ -85,9 +95,16 @@ export function addCredentialForm(options: AddCredentialFormOptions): HTMLElemen
     const shown = new Set(['name', 'provider', 'credentialType', ...placed.map((entry) => entry.path)]);
     const others = Object.entries(errors).filter(([path]) => !shown.has(path));
     alert.replaceChildren(
-      h('p', {}, invalid.length > 0 ? 'The credential was not added. Check the fields marked below.' : `The credential was not added. ${error.message}`),
+      h(
+        'p',
+        {},
+        invalid.length > 0
+          ? 'The credential was not added. Check the fields marked below.'
+          : `The credential was not added. ${error.message}`,
+      ),
     );
-    if (others.length > 0) alert.append(h('ul', {}, ...others.map(([path, message]) => h('li', {}, `${path}: ${message}`))));
+    if (others.length > 0)
+      alert.append(h('ul', {}, ...others.map(([path, message]) => h('li', {}, `${path}: ${message}`))));
     alert.hidden = false;
     invalid[0]?.focus();
   };
@@ -130,5 +147,10 @@ export function addCredentialForm(options: AddCredentialFormOptions): HTMLElemen
     }
   }
 
-  return h('section', { class: 'card', 'aria-labelledby': 'add-heading' }, h('h2', { id: 'add-heading' }, 'Add a credential'), form);
+  return h(
+    'section',
+    { class: 'card', 'aria-labelledby': 'add-heading' },
+    h('h2', { id: 'add-heading' }, 'Add a credential'),
+    form,
+  );
 }

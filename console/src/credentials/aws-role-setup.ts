@@ -3,7 +3,11 @@ import { h } from '../ui/dom.ts';
 
 /** What an admin needs before creating an ASSUME_ROLE credential: the external ID and the trust policy. */
 export function awsRoleSetup(api: CredentialsApi): HTMLElement {
-  const panel = h('div', { class: 'role-setup', 'aria-live': 'polite' }, h('p', { class: 'muted' }, 'Loading the role setup…'));
+  const panel = h(
+    'div',
+    { class: 'role-setup', 'aria-live': 'polite' },
+    h('p', { class: 'muted' }, 'Loading the role setup…'),
+  );
   api.awsRoleSetup().then(
     (setup) =>
       panel.replaceChildren(
@@ -20,10 +24,17 @@ export function awsRoleSetup(api: CredentialsApi): HTMLElement {
           'details',
           {},
           h('summary', {}, 'Trust policy'),
-          h('pre', {}, typeof setup.trustPolicy === 'string' ? setup.trustPolicy : JSON.stringify(setup.trustPolicy, null, 2)),
+          h(
+            'pre',
+            {},
+            typeof setup.trustPolicy === 'string' ? setup.trustPolicy : JSON.stringify(setup.trustPolicy, null, 2),
+          ),
         ),
       ),
-    () => panel.replaceChildren(h('p', { class: 'muted' }, 'The role setup (external ID and trust policy) could not be loaded from the API.')),
+    () =>
+      panel.replaceChildren(
+        h('p', { class: 'muted' }, 'The role setup (external ID and trust policy) could not be loaded from the API.'),
+      ),
   );
   return panel;
 }

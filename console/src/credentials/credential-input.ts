@@ -1,6 +1,6 @@
 import type { CredentialData } from '../api/credentials-api.ts';
 import { h } from '../ui/dom.ts';
-import { formField, type FormField } from '../ui/form-field.ts';
+import { type FormField, formField } from '../ui/form-field.ts';
 import type { KindForm } from './credential-kinds.ts';
 import { gcpKeyInput } from './gcp-key-input.ts';
 
@@ -25,7 +25,12 @@ export function credentialInput(kind: KindForm): CredentialInput {
   const fields = new Map<string, FormField>(kind.input.map((options) => [options.name, formField(options)]));
   const secret = new Set(kind.input.filter((options) => options.secret).map((options) => options.name));
   return {
-    root: h('fieldset', { class: 'kind-fields' }, h('legend', {}, kind.label), ...[...fields.values()].map((field) => field.root)),
+    root: h(
+      'fieldset',
+      { class: 'kind-fields' },
+      h('legend', {}, kind.label),
+      ...[...fields.values()].map((field) => field.root),
+    ),
     async read() {
       const data: CredentialData = {};
       for (const [name, field] of fields) {

@@ -26,7 +26,12 @@ export const PROVIDER_FORMS: readonly ProviderForm[] = [
         credentialType: 'ACCESS_KEY',
         label: 'Access key',
         input: [
-          { name: 'accessKeyId', label: 'Access key ID', placeholder: 'AKIA…', help: 'AKIA or ASIA followed by 16 letters or digits.' },
+          {
+            name: 'accessKeyId',
+            label: 'Access key ID',
+            placeholder: 'AKIA…',
+            help: 'AKIA or ASIA followed by 16 letters or digits.',
+          },
           { name: 'secretAccessKey', label: 'Secret access key', secret: true },
         ],
       },
@@ -50,7 +55,11 @@ export const PROVIDER_FORMS: readonly ProviderForm[] = [
         credentialType: 'SERVICE_PRINCIPAL',
         label: 'Service principal',
         input: [
-          { name: 'tenantId', label: 'Tenant ID', help: 'The directory (tenant) ID, or a verified domain of the tenant.' },
+          {
+            name: 'tenantId',
+            label: 'Tenant ID',
+            help: 'The directory (tenant) ID, or a verified domain of the tenant.',
+          },
           { name: 'clientId', label: 'Client ID', help: `The application (client) ID. ${GUID_HELP}` },
           { name: 'clientSecret', label: 'Client secret', secret: true, help: 'The secret’s value, not its ID.' },
           { name: 'subscriptionId', label: 'Subscription ID', help: GUID_HELP },

@@ -51,12 +51,20 @@ export function credentialRow(initial: Credential, actions: RowActions): Credent
     update(credential, checking) {
       current = credential;
       element.dataset.credentialId = credential.id;
-      cells.name.replaceChildren(h('span', { class: 'name' }, credential.name), h('span', { class: 'hint' }, credential.hint));
+      cells.name.replaceChildren(
+        h('span', { class: 'name' }, credential.name),
+        h('span', { class: 'hint' }, credential.hint),
+      );
       cells.provider.textContent = providerLabel(credential.provider);
       cells.type.textContent = typeLabel(credential.provider, credential.credentialType);
-      cells.status.replaceChildren(statusBadge(credential.status), h('span', { class: 'muted small' }, checkedText(credential, checking)));
+      cells.status.replaceChildren(
+        statusBadge(credential.status),
+        h('span', { class: 'muted small' }, checkedText(credential, checking)),
+      );
       cells.details.replaceChildren(details(credential));
-      cells.created.replaceChildren(h('time', { datetime: credential.createdAt }, dateTime.format(new Date(credential.createdAt))));
+      cells.created.replaceChildren(
+        h('time', { datetime: credential.createdAt }, dateTime.format(new Date(credential.createdAt))),
+      );
       // aria-disabled rather than disabled: a disabled button would drop keyboard focus to the page.
       checkAgain.setAttribute('aria-disabled', String(checking));
       checkAgain.setAttribute('aria-label', `Check again: ${credential.name}`);
@@ -68,20 +76,34 @@ export function credentialRow(initial: Credential, actions: RowActions): Credent
 
 function checkedText(credential: Credential, checking: boolean): string {
   if (checking || (credential.status === 'UNVERIFIED' && credential.verificationError === null)) return 'Checking…';
-  return credential.lastVerifiedAt ? `Checked ${dateTime.format(new Date(credential.lastVerifiedAt))}` : 'Not checked yet';
+  return credential.lastVerifiedAt
+    ? `Checked ${dateTime.format(new Date(credential.lastVerifiedAt))}`
+    : 'Not checked yet';
 }
 
 function details(credential: Credential): Node {
   if (credential.verificationError !== null) {
-    return h('p', { class: 'verification-error' }, h('span', { 'aria-hidden': 'true' }, '⚠ '), credential.verificationError);
+    return h(
+      'p',
+      { class: 'verification-error' },
+      h('span', { 'aria-hidden': 'true' }, '⚠ '),
+      credential.verificationError,
+    );
   }
   const identity = Object.entries(credential.verifiedIdentity ?? {});
   if (identity.length === 0) return h('span', { class: 'muted' }, '—');
-  return h('dl', { class: 'pairs' }, ...identity.flatMap(([key, value]) => [h('dt', {}, words(key)), h('dd', {}, value)]));
+  return h(
+    'dl',
+    { class: 'pairs' },
+    ...identity.flatMap(([key, value]) => [h('dt', {}, words(key)), h('dd', {}, value)]),
+  );
 }
 
 /** `accountId` → `Account id`. */
 function words(key: string): string {
-  const spaced = key.replace(/([a-z0-9])([A-Z])/g, '$1 $2').replace(/_/g, ' ').toLowerCase();
+  const spaced = key
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .replace(/_/g, ' ')
+    .toLowerCase();
   return spaced.charAt(0).toUpperCase() + spaced.slice(1);
 }

@@ -1,6 +1,6 @@
 import type { Credential } from '../api/credentials-api.ts';
 import { h } from '../ui/dom.ts';
-import { credentialRow, type CredentialRow, type RowActions } from './credential-row.ts';
+import { type CredentialRow, credentialRow, type RowActions } from './credential-row.ts';
 
 const COLUMNS = ['Name', 'Provider', 'Type', 'Status', 'Identity or error', 'Created', 'Actions'];
 

@@ -92,7 +92,9 @@ export function credentialsPage(api: CredentialsApi) {
       if (checked || (check !== undefined && Date.now() - check.since > CHECK_WATCH_MS)) checks.delete(credential.id);
       const changed = before !== undefined && (before.status !== credential.status || checked);
       if (changed && credential.status !== 'UNVERIFIED') {
-        verdicts.push(`${credential.name} is ${statusBadgeText(credential.status)}${credential.verificationError ? `: ${credential.verificationError}` : ''}.`);
+        verdicts.push(
+          `${credential.name} is ${statusBadgeText(credential.status)}${credential.verificationError ? `: ${credential.verificationError}` : ''}.`,
+        );
       }
     }
     for (const id of checks.keys()) if (!next.some((credential) => credential.id === id)) checks.delete(id);

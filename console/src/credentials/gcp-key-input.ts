@@ -32,7 +32,8 @@ export function gcpKeyInput(): CredentialInput {
     void chosen.text().then((text) => {
       const key = parseKey(text);
       if (typeof key === 'string') pasted.setError(key);
-      else status.textContent = `Using ${chosen.name}${typeof key.client_email === 'string' ? ` for ${key.client_email}` : ''}.`;
+      else
+        status.textContent = `Using ${chosen.name}${typeof key.client_email === 'string' ? ` for ${key.client_email}` : ''}.`;
     });
   });
   const root = h(
@@ -55,8 +56,12 @@ export function gcpKeyInput(): CredentialInput {
       return undefined;
     },
     showErrors(errors) {
-      const paths = Object.keys(errors).filter((path) => path === 'credentialData' || path.startsWith('credentialData.'));
-      const messages = paths.map((path) => (path === 'credentialData' ? errors[path] : `${path.slice('credentialData.'.length)}: ${errors[path]}`));
+      const paths = Object.keys(errors).filter(
+        (path) => path === 'credentialData' || path.startsWith('credentialData.'),
+      );
+      const messages = paths.map((path) =>
+        path === 'credentialData' ? errors[path] : `${path.slice('credentialData.'.length)}: ${errors[path]}`,
+      );
       pasted.setError(messages.length > 0 ? `The key file was refused. ${messages.join('; ')}` : null);
       return paths.map((path) => ({ path, control: pasted.control }));
     },

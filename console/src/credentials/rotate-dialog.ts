@@ -24,12 +24,20 @@ export function openRotateDialog(options: RotateDialogOptions): void {
   const form = h(
     'form',
     { novalidate: true },
-    h('p', {}, `Enter the new ${providerLabel(credential.provider)} secret. The old one is replaced, the credential is checked again, and resources keep using it.`),
+    h(
+      'p',
+      {},
+      `Enter the new ${providerLabel(credential.provider)} secret. The old one is replaced, the credential is checked again, and resources keep using it.`,
+    ),
     alert,
     input.root,
     h('div', { class: 'dialog-actions' }, cancel, submit),
   );
-  const dialog = openModalDialog({ title: `Rotate ${credential.name}`, content: [form], returnFocusTo: options.opener });
+  const dialog = openModalDialog({
+    title: `Rotate ${credential.name}`,
+    content: [form],
+    returnFocusTo: options.opener,
+  });
   dialog.element.addEventListener('close', () => input.clear());
   cancel.addEventListener('click', () => dialog.close());
 

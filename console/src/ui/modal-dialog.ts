@@ -1,4 +1,4 @@
-import { h, uniqueId, type Child } from './dom.ts';
+import { type Child, h, uniqueId } from './dom.ts';
 
 export interface ModalDialog {
   element: HTMLDialogElement;
@@ -20,7 +20,12 @@ export interface ModalDialogOptions {
  */
 export function openModalDialog(options: ModalDialogOptions): ModalDialog {
   const titleId = uniqueId('dialog-title');
-  const element = h('dialog', { 'aria-labelledby': titleId, class: 'dialog' }, h('h2', { id: titleId }, options.title), ...options.content);
+  const element = h(
+    'dialog',
+    { 'aria-labelledby': titleId, class: 'dialog' },
+    h('h2', { id: titleId }, options.title),
+    ...options.content,
+  );
   element.addEventListener('close', () => {
     element.remove();
     const target = options.returnFocusTo.isConnected ? options.returnFocusTo : document.getElementById('page-title');

@@ -18,7 +18,11 @@ export function contractHeaders(): middy.MiddlewareObj<APIGatewayProxyEvent, API
       'Cache-Control': 'no-store',
       'X-Content-Type-Options': 'nosniff',
       'X-Request-Id': requestIdOf(request.event),
-      ...(origin && { 'Access-Control-Allow-Origin': origin, 'Access-Control-Expose-Headers': EXPOSED_HEADERS, Vary: 'Origin' }),
+      ...(origin && {
+        'Access-Control-Allow-Origin': origin,
+        'Access-Control-Expose-Headers': EXPOSED_HEADERS,
+        Vary: 'Origin',
+      }),
     };
   };
   return { after: addHeaders, onError: addHeaders };

@@ -1,7 +1,7 @@
 import type middy from '@middy/core';
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import { config } from '../../config.ts';
-import { RateLimiter, type Budget } from '../../rate-limit/rate-limiter.ts';
+import { type Budget, RateLimiter } from '../../rate-limit/rate-limiter.ts';
 import { lazy } from '../../runtime/lazy.ts';
 import { table } from '../../runtime/table.ts';
 import type { PrincipalContext } from './require-principal.ts';
@@ -15,7 +15,9 @@ export const rateLimiter = lazy(() => {
 });
 
 /** Charges the caller's organization one request of the route's budget (contract §5). */
-export function rateLimit(budget: Budget): middy.MiddlewareObj<APIGatewayProxyEvent, unknown, Error, Context & PrincipalContext> {
+export function rateLimit(
+  budget: Budget,
+): middy.MiddlewareObj<APIGatewayProxyEvent, unknown, Error, Context & PrincipalContext> {
   return {
     before: async (request) => {
       await rateLimiter.get().consume(request.context.principal.orgId, budget, new Date());

@@ -32,7 +32,8 @@ function firstAmbiguity(body: unknown): { path: string; message: string } | unde
   const pending: Node[] = [{ value: body }];
   while (pending.length > 0) {
     const node = pending.pop()!;
-    if (typeof node.value === 'string' && LONE_SURROGATE.test(node.value)) return { path: pathOf(node), message: NOT_TEXT };
+    if (typeof node.value === 'string' && LONE_SURROGATE.test(node.value))
+      return { path: pathOf(node), message: NOT_TEXT };
     if (typeof node.value !== 'object' || node.value === null) continue;
     for (const [key, value] of Object.entries(node.value)) {
       const child = { value, key, parent: node };
@@ -48,6 +49,7 @@ const NOT_TEXT = 'Must be valid Unicode text (it holds half a surrogate pair)';
 
 function pathOf(node: Node): string {
   const keys: string[] = [];
-  for (let current: Node | undefined = node; current?.key !== undefined; current = current.parent) keys.push(current.key);
+  for (let current: Node | undefined = node; current?.key !== undefined; current = current.parent)
+    keys.push(current.key);
   return keys.reverse().join('.') || 'body';
 }

@@ -9,7 +9,9 @@ export interface PrincipalContext {
 }
 
 /** The authorizer verified the token; this checks the principal it passed on holds the route's role. */
-export function requirePrincipal(role = ORG_ADMIN): middy.MiddlewareObj<APIGatewayProxyEvent, unknown, Error, Context & PrincipalContext> {
+export function requirePrincipal(
+  role = ORG_ADMIN,
+): middy.MiddlewareObj<APIGatewayProxyEvent, unknown, Error, Context & PrincipalContext> {
   return {
     before: async (request) => {
       const principal = principalFromContext(request.event.requestContext?.authorizer);

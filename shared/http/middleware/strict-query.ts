@@ -11,7 +11,8 @@ export function strictQuery(readsQuery: boolean): middy.MiddlewareObj<APIGateway
     before: async ({ event }) => {
       const counts = new Map<string, number>();
       for (const name of Object.keys(event.queryStringParameters ?? {})) counts.set(name, 1);
-      for (const [name, values] of Object.entries(event.multiValueQueryStringParameters ?? {})) counts.set(name, values?.length ?? 1);
+      for (const [name, values] of Object.entries(event.multiValueQueryStringParameters ?? {}))
+        counts.set(name, values?.length ?? 1);
       const problems = new Map<string, string>();
       for (const [name, count] of counts) {
         if (!readsQuery) problems.set(name, 'Unknown field');

@@ -3,12 +3,12 @@ import { BlockedAddressError } from '../../net/blocked-address-error.ts';
 import { OutboundRequestError } from '../../net/outbound-request-error.ts';
 import { safeFetch } from '../../net/safe-fetch.ts';
 import type { ResourceTarget } from '../../resources/model.ts';
+import { HEADER_SAFE } from '../header-safe.ts';
 import { providerSettings } from '../provider-settings.ts';
 import { scrubbed } from '../scrub.ts';
 import type { VerificationOutcome, Verifier } from '../verifier.ts';
 import { adminApiUrl } from './admin-api-url.ts';
 import type { adminApiKey } from './kinds.ts';
-import { HEADER_SAFE } from '../header-safe.ts';
 
 type AdminApiKeyData = v.InferOutput<typeof adminApiKey.schema>;
 
@@ -18,7 +18,10 @@ export function getRoute(target: ResourceTarget): Verifier<AdminApiKeyData> {
   return scrubbed<AdminApiKeyData>(
     async (data) => {
       if (!HEADER_SAFE.test(data.adminApiKey)) {
-        return { kind: 'invalid', message: "the linked credential's adminApiKey cannot be sent in an HTTP header. Rotate it" };
+        return {
+          kind: 'invalid',
+          message: "the linked credential's adminApiKey cannot be sent in an HTTP header. Rotate it",
+        };
       }
       const { allowPrivateEndpoints, timeoutMs } = providerSettings();
       const url = adminApiUrl(data.endpointUrl, `routes/${encodeURIComponent(routeId)}`);
@@ -34,7 +37,10 @@ export function getRoute(target: ResourceTarget): Verifier<AdminApiKeyData> {
           return { kind: 'invalid', message: `the credential's endpointUrl is not allowed: ${error.message}` };
         }
         if (error instanceof OutboundRequestError) {
-          return { kind: 'unreachable', message: `the APISIX Admin API at ${url.host} could not be reached (${error.message}). Nothing was changed; try again` };
+          return {
+            kind: 'unreachable',
+            message: `the APISIX Admin API at ${url.host} could not be reached (${error.message}). Nothing was changed; try again`,
+          };
         }
         throw error;
       }
@@ -46,13 +52,25 @@ export function getRoute(target: ResourceTarget): Verifier<AdminApiKeyData> {
 function verdict(status: number, routeId: string, host: string): VerificationOutcome {
   if (status >= 200 && status < 300) return { kind: 'valid', identity: { endpointHost: host, routeId } };
   if (status === 404) {
-    return { kind: 'invalid', message: `HTTP 404: the APISIX Admin API at ${host} has no route ${routeId}. Check resourceIdentifier` };
+    return {
+      kind: 'invalid',
+      message: `HTTP 404: the APISIX Admin API at ${host} has no route ${routeId}. Check resourceIdentifier`,
+    };
   }
   if (status === 401 || status === 403) {
-    return { kind: 'invalid', message: `HTTP ${status}: the Admin API refused the linked credential's key. Check the credential (its status and "check again")` };
+    return {
+      kind: 'invalid',
+      message: `HTTP ${status}: the Admin API refused the linked credential's key. Check the credential (its status and "check again")`,
+    };
   }
   if (status === 429 || status >= 500) {
-    return { kind: 'unreachable', message: `the APISIX Admin API at ${host} answered HTTP ${status}. Nothing was changed; try again` };
+    return {
+      kind: 'unreachable',
+      message: `the APISIX Admin API at ${host} answered HTTP ${status}. Nothing was changed; try again`,
+    };
   }
-  return { kind: 'invalid', message: `HTTP ${status}: the endpoint did not answer like an APISIX Admin API. Check the credential's endpointUrl` };
+  return {
+    kind: 'invalid',
+    message: `HTTP ${status}: the endpoint did not answer like an APISIX Admin API. Check the credential's endpointUrl`,
+  };
 }

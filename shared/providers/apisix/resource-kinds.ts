@@ -6,7 +6,10 @@ import { matching } from '../fields.ts';
 export const route = defineResourceKind({
   provider: 'APISIX',
   resourceType: 'ROUTE',
-  identifier: matching(/^[\w.-]{1,64}$/, 'Must be an APISIX route ID: 1 to 64 letters, digits, dots, hyphens or underscores'),
+  identifier: matching(
+    /^[\w.-]{1,64}$/,
+    'Must be an APISIX route ID: 1 to 64 letters, digits, dots, hyphens or underscores',
+  ),
   config: strictObject({}),
 });
 

@@ -2,12 +2,12 @@ import type * as v from 'valibot';
 import { BlockedAddressError } from '../../net/blocked-address-error.ts';
 import { OutboundRequestError } from '../../net/outbound-request-error.ts';
 import { safeFetch } from '../../net/safe-fetch.ts';
+import { HEADER_SAFE } from '../header-safe.ts';
 import { providerSettings } from '../provider-settings.ts';
 import { scrubbed } from '../scrub.ts';
 import type { VerificationOutcome } from '../verifier.ts';
 import { adminApiUrl } from './admin-api-url.ts';
 import type { adminApiKey } from './kinds.ts';
-import { HEADER_SAFE } from '../header-safe.ts';
 
 type AdminApiKeyData = v.InferOutput<typeof adminApiKey.schema>;
 

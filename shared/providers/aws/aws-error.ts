@@ -10,14 +10,28 @@ export interface AwsError {
 }
 
 const TRANSIENT = new Set([
-  'Throttling', 'ThrottlingException', 'RequestLimitExceeded', 'TooManyRequestsException', 'ServiceUnavailable',
-  'InternalFailure', 'InternalError', 'RequestTimeout', 'RequestTimeoutException', 'RequestExpired',
+  'Throttling',
+  'ThrottlingException',
+  'RequestLimitExceeded',
+  'TooManyRequestsException',
+  'ServiceUnavailable',
+  'InternalFailure',
+  'InternalError',
+  'RequestTimeout',
+  'RequestTimeoutException',
+  'RequestExpired',
 ]);
 
 /** Network failures (no HTTP status), timeouts, 5xx and throttling: no verdict on the credential. */
 export function isTransient(error: AwsError): boolean {
   const status = error.$metadata?.httpStatusCode;
-  return status === undefined || status === 429 || status >= 500 || error.$fault === 'server' || TRANSIENT.has(error.name ?? '');
+  return (
+    status === undefined ||
+    status === 429 ||
+    status >= 500 ||
+    error.$fault === 'server' ||
+    TRANSIENT.has(error.name ?? '')
+  );
 }
 
 /**
@@ -26,8 +40,13 @@ export function isTransient(error: AwsError): boolean {
  * one sent and so escapes scrubbing: the verdict's own advice stands alone.
  */
 const SIGNATURE_REFUSALS = new Set([
-  'AuthFailure', 'IncompleteSignature', 'InvalidClientTokenId', 'InvalidSignatureException', 'SignatureDoesNotMatch',
-  'UnrecognizedClientException', 'ExpiredToken',
+  'AuthFailure',
+  'IncompleteSignature',
+  'InvalidClientTokenId',
+  'InvalidSignatureException',
+  'SignatureDoesNotMatch',
+  'UnrecognizedClientException',
+  'ExpiredToken',
 ]);
 
 /** AWS's own words, appended to a verdict (scrubbed with it); none for a refused signature or key. */
@@ -37,7 +56,10 @@ export function awsSaid(error: AwsError): string {
 }
 
 export function stsUnreachable(error: AwsError): VerificationOutcome {
-  return { kind: 'unreachable', message: `AWS STS could not be reached (${error.code ?? error.name ?? 'Error'}); the check will be retried` };
+  return {
+    kind: 'unreachable',
+    message: `AWS STS could not be reached (${error.code ?? error.name ?? 'Error'}); the check will be retried`,
+  };
 }
 
 /** STS answered 200 without the part the check needs: not a verdict either. */

@@ -4,12 +4,13 @@ import type { ResourceTarget } from '../../resources/model.ts';
 import { providerSettings } from '../provider-settings.ts';
 import { scrubbed } from '../scrub.ts';
 import type { VerificationOutcome, Verifier } from '../verifier.ts';
-import { awsSaid, isTransient, type AwsError } from './aws-error.ts';
+import { type AwsError, awsSaid, isTransient } from './aws-error.ts';
 import type { accessKey } from './kinds.ts';
 
 type AccessKeyData = v.InferOutput<typeof accessKey.schema>;
 
-const REJECTED_KEY = 'AWS rejected the linked credential. Check it (its status and "check again") or move the resource to a working credential';
+const REJECTED_KEY =
+  'AWS rejected the linked credential. Check it (its status and "check again") or move the resource to a working credential';
 
 /**
  * `ec2:DescribeSecurityGroups` for the one group, in the resource's region, signed with the linked access key.
@@ -45,14 +46,20 @@ export function describeSecurityGroup(target: ResourceTarget): Verifier<AccessKe
 function rejection(error: AwsError, groupId: string, region: string): VerificationOutcome {
   const code = error.name ?? 'Error';
   if (isTransient(error)) {
-    return { kind: 'unreachable', message: `AWS EC2 in ${region} could not be reached (${code}). Nothing was changed; try again` };
+    return {
+      kind: 'unreachable',
+      message: `AWS EC2 in ${region} could not be reached (${code}). Nothing was changed; try again`,
+    };
   }
   const said = awsSaid(error);
   switch (code) {
     case 'InvalidGroup.NotFound':
       return notFound(groupId, region);
     case 'InvalidGroupId.Malformed':
-      return { kind: 'invalid', message: `${code}: ${groupId} is not a valid security group ID. Correct resourceIdentifier${said}` };
+      return {
+        kind: 'invalid',
+        message: `${code}: ${groupId} is not a valid security group ID. Correct resourceIdentifier${said}`,
+      };
     case 'UnauthorizedOperation':
       return {
         kind: 'invalid',
@@ -65,7 +72,10 @@ function rejection(error: AwsError, groupId: string, region: string): Verificati
     case 'IncompleteSignature':
       return { kind: 'invalid', message: `${code}: ${REJECTED_KEY}${said}` };
     case 'OptInRequired':
-      return { kind: 'invalid', message: `${code}: the AWS account has not enabled region ${region}. Enable the region or correct the resource's region${said}` };
+      return {
+        kind: 'invalid',
+        message: `${code}: the AWS account has not enabled region ${region}. Enable the region or correct the resource's region${said}`,
+      };
     default:
       return { kind: 'invalid', message: `${code}: AWS refused to describe ${groupId} in ${region}${said}` };
   }

@@ -6,7 +6,10 @@ export const accessKey = defineKind({
   provider: 'AWS',
   credentialType: 'ACCESS_KEY',
   schema: strictObject({
-    accessKeyId: matching(/^(AKIA|ASIA)[A-Z0-9]{16}$/, 'Must be AKIA or ASIA followed by 16 upper-case letters or digits'),
+    accessKeyId: matching(
+      /^(AKIA|ASIA)[A-Z0-9]{16}$/,
+      'Must be AKIA or ASIA followed by 16 upper-case letters or digits',
+    ),
     secretAccessKey: matching(/^[\x21-\x7e]{40}$/, 'Must be 40 characters'),
   }),
   hint: (data) => abbreviate(data.accessKeyId),

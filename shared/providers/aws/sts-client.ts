@@ -24,7 +24,11 @@ export function stsClient(credentials?: AwsCredentialIdentity): STSClient {
 function sharedHandler(timeoutMs: number): NodeHttpHandler {
   let handler = handlers.get(timeoutMs);
   if (!handler) {
-    handler = new NodeHttpHandler({ connectionTimeout: timeoutMs, requestTimeout: timeoutMs, throwOnRequestTimeout: true });
+    handler = new NodeHttpHandler({
+      connectionTimeout: timeoutMs,
+      requestTimeout: timeoutMs,
+      throwOnRequestTimeout: true,
+    });
     handlers.set(timeoutMs, handler);
   }
   return handler;

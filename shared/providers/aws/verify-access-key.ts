@@ -1,7 +1,7 @@
 import type * as v from 'valibot';
 import { scrubbed } from '../scrub.ts';
 import type { VerificationOutcome } from '../verifier.ts';
-import { awsSaid, isTransient, stsAnsweredWithout, stsUnreachable, type AwsError } from './aws-error.ts';
+import { type AwsError, awsSaid, isTransient, stsAnsweredWithout, stsUnreachable } from './aws-error.ts';
 import { callerIdentity } from './caller-identity.ts';
 import type { accessKey } from './kinds.ts';
 

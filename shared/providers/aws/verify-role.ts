@@ -3,7 +3,7 @@ import type * as v from 'valibot';
 import { config } from '../../config.ts';
 import { scrub, scrubbed } from '../scrub.ts';
 import type { VerificationOutcome, VerificationSubject, Verifier } from '../verifier.ts';
-import { awsSaid, isTransient, stsAnsweredWithout, stsUnreachable, type AwsError } from './aws-error.ts';
+import { type AwsError, awsSaid, isTransient, stsAnsweredWithout, stsUnreachable } from './aws-error.ts';
 import { callerIdentity } from './caller-identity.ts';
 import type { assumeRole } from './kinds.ts';
 import { roleSession } from './role-session.ts';
@@ -15,8 +15,12 @@ export type ExternalIdOf = (orgId: string) => Promise<string>;
 
 /** Errors about the service's own credentials: the customer's role was never tried, so they are no verdict on it. */
 const OWN_IDENTITY_REFUSED = new Set([
-  'CredentialsProviderError', 'InvalidClientTokenId', 'SignatureDoesNotMatch', 'ExpiredToken',
-  'UnrecognizedClientException', 'IncompleteSignature',
+  'CredentialsProviderError',
+  'InvalidClientTokenId',
+  'SignatureDoesNotMatch',
+  'ExpiredToken',
+  'UnrecognizedClientException',
+  'IncompleteSignature',
 ]);
 
 /**
@@ -50,7 +54,8 @@ function refusal(error: AwsError, roleArn: string, subject: VerificationSubject)
     };
   }
   if (isTransient(error)) return stsUnreachable(error);
-  if (code !== 'AccessDenied') return { kind: 'invalid', message: `${code}: AWS refused to let EntryGuard assume the role${awsSaid(error)}` };
+  if (code !== 'AccessDenied')
+    return { kind: 'invalid', message: `${code}: AWS refused to let EntryGuard assume the role${awsSaid(error)}` };
   const retryUntil = propagationDeadline(subject.uncheckedSince);
   if (retryUntil !== undefined) {
     return {

@@ -1,8 +1,9 @@
 import { strictObject } from '../../validation.ts';
-import { GUID, abbreviate, matching, text } from '../fields.ts';
+import { abbreviate, GUID, matching, text } from '../fields.ts';
 import { defineKind } from '../provider.ts';
 
-const TENANT = /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63})$/i;
+const TENANT =
+  /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63})$/i;
 
 export const servicePrincipal = defineKind({
   provider: 'AZURE',

@@ -16,7 +16,10 @@ export const networkSecurityGroup = defineResourceKind({
     'Must be the resource ID: /subscriptions/<id>/resourceGroups/<group>/providers/Microsoft.Network/networkSecurityGroups/<name>',
   ),
   config: strictObject({
-    ruleName: matching(/^[A-Za-z0-9]([\w.-]{0,78}\w)?$/, 'Must be 1 to 80 letters, digits, dots, hyphens or underscores'),
+    ruleName: matching(
+      /^[A-Za-z0-9]([\w.-]{0,78}\w)?$/,
+      'Must be 1 to 80 letters, digits, dots, hyphens or underscores',
+    ),
     priority: integer(100, 4096),
     protocol: transportProtocol,
     ports: portRanges,

@@ -1,9 +1,9 @@
 import type * as v from 'valibot';
 import { jsonObject } from '../../net/json-object.ts';
-import { unreachableUnlessAnswered } from '../unreachable-unless-answered.ts';
 import { safeFetch } from '../../net/safe-fetch.ts';
 import { providerSettings } from '../provider-settings.ts';
 import { scrubbed } from '../scrub.ts';
+import { unreachableUnlessAnswered } from '../unreachable-unless-answered.ts';
 import type { VerificationOutcome } from '../verifier.ts';
 import type { servicePrincipal } from './kinds.ts';
 

@@ -1,12 +1,12 @@
 import type * as v from 'valibot';
 import { jsonObject } from '../../net/json-object.ts';
-import { unreachableUnlessAnswered } from '../unreachable-unless-answered.ts';
 import { safeFetch } from '../../net/safe-fetch.ts';
 import { providerSettings } from '../provider-settings.ts';
 import { scrubbed } from '../scrub.ts';
-import { rsaSigningKey, signedAssertion } from './signed-assertion.ts';
+import { unreachableUnlessAnswered } from '../unreachable-unless-answered.ts';
 import type { VerificationOutcome } from '../verifier.ts';
 import type { serviceAccount } from './kinds.ts';
+import { rsaSigningKey, signedAssertion } from './signed-assertion.ts';
 
 type ServiceAccountData = v.InferOutput<typeof serviceAccount.schema>;
 

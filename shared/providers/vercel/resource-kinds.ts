@@ -6,7 +6,10 @@ import { matching } from '../fields.ts';
 export const project = defineResourceKind({
   provider: 'VERCEL',
   resourceType: 'PROJECT',
-  identifier: matching(/^(prj_[A-Za-z0-9]{1,64}|[a-z0-9._-]{1,100})$/, 'Must be a Vercel project ID (prj_…) or project name'),
+  identifier: matching(
+    /^(prj_[A-Za-z0-9]{1,64}|[a-z0-9._-]{1,100})$/,
+    'Must be a Vercel project ID (prj_…) or project name',
+  ),
   config: strictObject({}),
 });
 

@@ -1,12 +1,12 @@
 import type * as v from 'valibot';
 import { jsonObject } from '../../net/json-object.ts';
-import { unreachableUnlessAnswered } from '../unreachable-unless-answered.ts';
 import { safeFetch } from '../../net/safe-fetch.ts';
+import { HEADER_SAFE } from '../header-safe.ts';
 import { providerSettings } from '../provider-settings.ts';
 import { scrubbed } from '../scrub.ts';
+import { unreachableUnlessAnswered } from '../unreachable-unless-answered.ts';
 import type { VerificationOutcome } from '../verifier.ts';
 import type { apiToken } from './kinds.ts';
-import { HEADER_SAFE } from '../header-safe.ts';
 
 type ApiTokenData = v.InferOutput<typeof apiToken.schema>;
 

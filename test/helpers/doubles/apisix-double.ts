@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { json, startHttpDouble, type DoubleResponse, type HttpDouble, type RecordedRequest } from './http-double.ts';
+import { type DoubleResponse, type HttpDouble, json, type RecordedRequest, startHttpDouble } from './http-double.ts';
 
 export interface ApisixDoubleOptions {
   adminKey: string;
@@ -32,7 +32,9 @@ function answer(request: RecordedRequest, options: ApisixDoubleOptions): DoubleR
   }
   const sent = request.headers['x-api-key'];
   if (sent !== options.adminKey) {
-    return json(401, { error_msg: options.echoCredentials ? `failed to check token ${String(sent)}` : 'failed to check token' });
+    return json(401, {
+      error_msg: options.echoCredentials ? `failed to check token ${String(sent)}` : 'failed to check token',
+    });
   }
   const route = { id: '1', uri: '/hello', upstream: { type: 'roundrobin', nodes: { '127.0.0.1:1980': 1 } } };
   return json(200, { total: 1, list: [{ key: '/apisix/routes/1', value: route }] });

@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { json, startHttpDouble, type DoubleResponse, type HttpDouble, type RecordedRequest } from './http-double.ts';
+import { type DoubleResponse, type HttpDouble, json, type RecordedRequest, startHttpDouble } from './http-double.ts';
 
 /** An app registration's client secret in one tenant. */
 export interface AzureApp {
@@ -30,7 +30,12 @@ export async function startAzureTokenDouble(options: AzureTokenDoubleOptions): P
   return startHttpDouble((request) => answer(request, options), {
     failure: (status) =>
       status === 429
-        ? aadstsError(429, 'temporarily_unavailable', 50196, 'The server terminated an operation because of a request loop.')
+        ? aadstsError(
+            429,
+            'temporarily_unavailable',
+            50196,
+            'The server terminated an operation because of a request loop.',
+          )
         : aadstsError(status, 'temporarily_unavailable', 90033, 'A transient error has occurred. Please try again.'),
   });
 }
@@ -52,7 +57,12 @@ function answer(request: RecordedRequest, { apps, echoCredentials }: AzureTokenD
     return aadstsError(400, 'unsupported_grant_type', 70003, 'The app requested an unsupported grant type.');
   }
   if (form.get('scope') !== SCOPE) {
-    return aadstsError(400, 'invalid_scope', 1002012, `The provided value for scope ${form.get('scope')} is not valid.`);
+    return aadstsError(
+      400,
+      'invalid_scope',
+      1002012,
+      `The provided value for scope ${form.get('scope')} is not valid.`,
+    );
   }
   const clientId = form.get('client_id') ?? '';
   const app = apps.find((candidate) => candidate.tenantId === tenantId && candidate.clientId === clientId);
@@ -80,7 +90,12 @@ function aadstsError(status: number, error: string, code: number, text: string):
   const traceId = randomUUID();
   const correlationId = randomUUID();
   const timestamp = new Date().toISOString();
-  const lines = [`AADSTS${code}: ${text}`, `Trace ID: ${traceId}`, `Correlation ID: ${correlationId}`, `Timestamp: ${timestamp}`];
+  const lines = [
+    `AADSTS${code}: ${text}`,
+    `Trace ID: ${traceId}`,
+    `Correlation ID: ${correlationId}`,
+    `Timestamp: ${timestamp}`,
+  ];
   return json(status, {
     error,
     error_description: lines.join('\r\n'),

@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { startHttpDouble, type DoubleResponse, type HttpDouble, type RecordedRequest } from './http-double.ts';
+import { type DoubleResponse, type HttpDouble, type RecordedRequest, startHttpDouble } from './http-double.ts';
 import { checkSigV4, type SigningKey } from './sigv4-check.ts';
 
 /** An access key as the EC2 double knows it. */
@@ -49,7 +49,9 @@ export async function startEc2Double(options: Ec2DoubleOptions): Promise<Ec2Doub
       const next = queued.shift();
       return next === undefined ? answer(request, options) : ec2Error(next.status, next.code, next.code);
     },
-    { failure: (status) => ec2Error(status, FAILURE_CODES[status] ?? 'InternalError', 'An internal error has occurred') },
+    {
+      failure: (status) => ec2Error(status, FAILURE_CODES[status] ?? 'InternalError', 'An internal error has occurred'),
+    },
   );
   return {
     ...double,
@@ -61,12 +63,17 @@ async function answer(request: RecordedRequest, options: Ec2DoubleOptions): Prom
   const check = await checkSigV4(request, options.identities, { service: 'ec2' });
   if (!check.ok) {
     if (check.problem === 'mismatch' || check.problem === 'unknown-key') {
-      const echo = options.echoCredentials && check.problem === 'mismatch'
-        ? ` Key ${check.key.accessKeyId}, expected secret ${check.key.secretAccessKey.slice(0, 20)}…, Authorization=${request.headers.authorization}.`
-        : '';
+      const echo =
+        options.echoCredentials && check.problem === 'mismatch'
+          ? ` Key ${check.key.accessKeyId}, expected secret ${check.key.secretAccessKey.slice(0, 20)}…, Authorization=${request.headers.authorization}.`
+          : '';
       return ec2Error(401, 'AuthFailure', `AWS was not able to validate the provided access credentials.${echo}`);
     }
-    return ec2Error(400, 'IncompleteSignature', `The request signature does not conform to AWS standards (${check.problem}).`);
+    return ec2Error(
+      400,
+      'IncompleteSignature',
+      `The request signature does not conform to AWS standards (${check.problem}).`,
+    );
   }
   const form = new URLSearchParams(request.body);
   if (form.get('Action') !== 'DescribeSecurityGroups' || form.get('Version') !== VERSION) {
@@ -83,7 +90,8 @@ async function answer(request: RecordedRequest, options: Ec2DoubleOptions): Prom
   const asked = [...form.entries()].filter(([name]) => /^GroupId\.\d+$/.test(name)).map(([, value]) => value);
   const visible = options.groups.filter((group) => group.account === identity.account && group.region === check.region);
   for (const groupId of asked) {
-    if (!/^sg-[0-9a-f]{8,17}$/.test(groupId)) return ec2Error(400, 'InvalidGroupId.Malformed', `Invalid id: "${groupId}" (expecting "sg-...")`);
+    if (!/^sg-[0-9a-f]{8,17}$/.test(groupId))
+      return ec2Error(400, 'InvalidGroupId.Malformed', `Invalid id: "${groupId}" (expecting "sg-...")`);
     if (!visible.some((group) => group.groupId === groupId)) {
       return ec2Error(400, 'InvalidGroup.NotFound', `The security group '${groupId}' does not exist`);
     }

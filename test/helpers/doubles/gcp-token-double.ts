@@ -1,14 +1,14 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import {
+  type CryptoKey,
   decodeJwt,
   decodeProtectedHeader,
   exportPKCS8,
   generateKeyPair,
-  jwtVerify,
-  type CryptoKey,
   type JWTPayload,
+  jwtVerify,
 } from 'jose';
-import { json, startHttpDouble, type DoubleResponse, type HttpDouble, type RecordedRequest } from './http-double.ts';
+import { type DoubleResponse, type HttpDouble, json, type RecordedRequest, startHttpDouble } from './http-double.ts';
 
 export interface GcpServiceAccount {
   clientEmail: string;
@@ -64,7 +64,11 @@ export async function startGcpTokenDouble(options: GcpTokenDoubleOptions): Promi
   return { ...double, tokenUri };
 }
 
-async function answer(request: RecordedRequest, { accounts, echoCredentials }: GcpTokenDoubleOptions, tokenUri: string): Promise<DoubleResponse> {
+async function answer(
+  request: RecordedRequest,
+  { accounts, echoCredentials }: GcpTokenDoubleOptions,
+  tokenUri: string,
+): Promise<DoubleResponse> {
   if (request.method !== 'POST' || new URL(request.url, tokenUri).pathname !== '/token') {
     return json(404, { error: 'not_found' });
   }
@@ -90,7 +94,11 @@ async function answer(request: RecordedRequest, { accounts, echoCredentials }: G
   if (account.disabled) return oauthError(400, 'invalid_grant', 'Robot is disabled.');
   const key = account.keys.find((candidate) => candidate.keyId === keyId);
   const badSignature = () =>
-    oauthError(400, 'invalid_grant', echoCredentials ? `Invalid JWT Signature. Assertion: ${assertion}` : 'Invalid JWT Signature.');
+    oauthError(
+      400,
+      'invalid_grant',
+      echoCredentials ? `Invalid JWT Signature. Assertion: ${assertion}` : 'Invalid JWT Signature.',
+    );
   if (key === undefined) return badSignature();
 
   let claims: JWTPayload;
@@ -98,11 +106,17 @@ async function answer(request: RecordedRequest, { accounts, echoCredentials }: G
     const verified = await jwtVerify(assertion, key.publicKey, { algorithms: ['RS256'], issuer: account.clientEmail });
     claims = verified.payload;
   } catch (error) {
-    return (error as { code?: string }).code === 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED' ? badSignature() : shortLived();
+    return (error as { code?: string }).code === 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED'
+      ? badSignature()
+      : shortLived();
   }
   if (claims.aud !== tokenUri) return oauthError(400, 'invalid_grant', 'Invalid JWT: Failed audience check.');
   if (claims.sub !== undefined && claims.sub !== account.clientEmail) {
-    return oauthError(401, 'unauthorized_client', 'Client is unauthorized to retrieve access tokens using this method.');
+    return oauthError(
+      401,
+      'unauthorized_client',
+      'Client is unauthorized to retrieve access tokens using this method.',
+    );
   }
   if (claims.iat === undefined || claims.exp === undefined || claims.exp - claims.iat > MAX_LIFETIME_SECONDS) {
     return shortLived();

@@ -94,5 +94,9 @@ export async function startHttpDouble(handler: DoubleHandler, options: HttpDoubl
 }
 
 export function json(status: number, body: unknown, headers: Record<string, string> = {}): DoubleResponse {
-  return { status, headers: { 'content-type': 'application/json; charset=utf-8', ...headers }, body: JSON.stringify(body) };
+  return {
+    status,
+    headers: { 'content-type': 'application/json; charset=utf-8', ...headers },
+    body: JSON.stringify(body),
+  };
 }

@@ -23,21 +23,39 @@ export async function startSelfSignedHttpsDouble(hostName: string): Promise<Self
   try {
     execFileSync(
       'openssl',
-      ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', `/CN=${hostName}`,
-        '-addext', `subjectAltName=DNS:${hostName}`, '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')],
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-days',
+        '1',
+        '-subj',
+        `/CN=${hostName}`,
+        '-addext',
+        `subjectAltName=DNS:${hostName}`,
+        '-keyout',
+        join(dir, 'key.pem'),
+        '-out',
+        join(dir, 'cert.pem'),
+      ],
       { stdio: 'ignore' },
     );
     const key = readFileSync(join(dir, 'key.pem'));
     const cert = readFileSync(join(dir, 'cert.pem'));
     const serverNames: string[] = [];
-    const server = createServer({
-      key,
-      cert,
-      SNICallback: (name, callback) => {
-        serverNames.push(name);
-        callback(null, createSecureContext({ key, cert }));
+    const server = createServer(
+      {
+        key,
+        cert,
+        SNICallback: (name, callback) => {
+          serverNames.push(name);
+          callback(null, createSecureContext({ key, cert }));
+        },
       },
-    }, (_req, res) => res.end('ok'));
+      (_req, res) => res.end('ok'),
+    );
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     return {
       url: `https://${hostName}:${(server.address() as AddressInfo).port}`,

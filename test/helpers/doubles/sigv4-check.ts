@@ -38,9 +38,11 @@ export async function checkSigV4<K extends SigningKey>(
   const [, accessKeyId, day = '', region = '', service, signedHeaders = '', signature] = authorization;
   const key = keys.find((candidate) => candidate.accessKeyId === accessKeyId);
   if (key === undefined) return { ok: false, problem: 'unknown-key' };
-  if (service !== scope.service || (scope.region !== undefined && region !== scope.region)) return { ok: false, problem: 'wrong-scope' };
+  if (service !== scope.service || (scope.region !== undefined && region !== scope.region))
+    return { ok: false, problem: 'wrong-scope' };
   const signingDate = parseAmzDate(String(request.headers['x-amz-date'] ?? ''));
-  if (signingDate === undefined || !signingDate.toISOString().replaceAll('-', '').startsWith(day)) return { ok: false, problem: 'bad-date' };
+  if (signingDate === undefined || !signingDate.toISOString().replaceAll('-', '').startsWith(day))
+    return { ok: false, problem: 'bad-date' };
   if (Math.abs(Date.now() - signingDate.getTime()) > MAX_SKEW_MS) return { ok: false, problem: 'expired' };
   const expected = await expectedSignature(request, key, signingDate, scope.service, region, signedHeaders.split(';'));
   return expected === signature ? { ok: true, key, region } : { ok: false, problem: 'mismatch', key };
@@ -62,7 +64,8 @@ async function expectedSignature(
     headers[name] = Array.isArray(value) ? value.join(',') : value;
   }
   const contentHash = headers['x-amz-content-sha256'];
-  if (contentHash !== undefined && contentHash !== createHash('sha256').update(request.body).digest('hex')) return undefined;
+  if (contentHash !== undefined && contentHash !== createHash('sha256').update(request.body).digest('hex'))
+    return undefined;
   const url = new URL(request.url, 'http://aws.double');
   const query: Record<string, string> = {};
   for (const [name, value] of url.searchParams) query[name] = value;
@@ -74,7 +77,15 @@ async function expectedSignature(
     applyChecksum: false,
   });
   const signed = await signer.sign(
-    { method: request.method, protocol: 'http:', hostname: url.hostname, path: url.pathname, query, headers, body: request.body },
+    {
+      method: request.method,
+      protocol: 'http:',
+      hostname: url.hostname,
+      path: url.pathname,
+      query,
+      headers,
+      body: request.body,
+    },
     { signingDate, signableHeaders: new Set(signedHeaders) },
   );
   return /Signature=([0-9a-f]{64})/.exec(String(signed.headers.authorization))?.[1];
@@ -107,11 +118,12 @@ class NodeSha256 implements Checksum {
 
   private create(): Hash | Hmac {
     if (this.secret === undefined) return createHash('sha256');
-    const key = typeof this.secret === 'string'
-      ? this.secret
-      : ArrayBuffer.isView(this.secret)
-        ? Buffer.from(this.secret.buffer, this.secret.byteOffset, this.secret.byteLength)
-        : Buffer.from(this.secret);
+    const key =
+      typeof this.secret === 'string'
+        ? this.secret
+        : ArrayBuffer.isView(this.secret)
+          ? Buffer.from(this.secret.buffer, this.secret.byteOffset, this.secret.byteLength)
+          : Buffer.from(this.secret);
     return createHmac('sha256', key);
   }
 }

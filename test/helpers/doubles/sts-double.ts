@@ -1,7 +1,7 @@
 import { randomBytes, randomInt, randomUUID } from 'node:crypto';
-import { startHttpDouble, type DoubleResponse, type HttpDouble, type RecordedRequest } from './http-double.ts';
+import { type DoubleResponse, type HttpDouble, type RecordedRequest, startHttpDouble } from './http-double.ts';
 import { checkSigV4 } from './sigv4-check.ts';
-import { isRefusal, StsRoles, type StsRole, type StsSession } from './sts-roles.ts';
+import { isRefusal, type StsRole, StsRoles, type StsSession } from './sts-roles.ts';
 
 /** An IAM user's access key as the STS double knows it. */
 export interface StsIdentity {
@@ -90,7 +90,12 @@ export async function startStsDouble(options: StsDoubleOptions): Promise<StsDoub
   };
 }
 
-async function answer(request: RecordedRequest, options: StsDoubleOptions, roles: StsRoles, region: string): Promise<DoubleResponse> {
+async function answer(
+  request: RecordedRequest,
+  options: StsDoubleOptions,
+  roles: StsRoles,
+  region: string,
+): Promise<DoubleResponse> {
   const keys: (StsIdentity | StsSession)[] = [...options.identities, ...roles.sessions()];
   const check = await checkSigV4(request, keys, { service: 'sts', region });
   if (!check.ok) {
@@ -102,9 +107,17 @@ async function answer(request: RecordedRequest, options: StsDoubleOptions, roles
       case 'wrong-scope':
         return awsError(403, 'SignatureDoesNotMatch', 'Credential should be scoped to a valid region.');
       case 'bad-date':
-        return awsError(400, 'IncompleteSignature', 'Date in Credential scope does not match YYYYMMDD from X-Amz-Date.');
+        return awsError(
+          400,
+          'IncompleteSignature',
+          'Date in Credential scope does not match YYYYMMDD from X-Amz-Date.',
+        );
       case 'expired':
-        return awsError(403, 'SignatureDoesNotMatch', 'Signature expired: the request time is too far from the server time.');
+        return awsError(
+          403,
+          'SignatureDoesNotMatch',
+          'Signature expired: the request time is too far from the server time.',
+        );
       case 'mismatch': {
         const echo = options.echoCredentials
           ? `Key ${check.key.accessKeyId}, secret ${check.key.secretAccessKey.slice(0, 20)}…, ` +
@@ -117,20 +130,26 @@ async function answer(request: RecordedRequest, options: StsDoubleOptions, roles
   const identity = check.key;
   if ('sessionToken' in identity) {
     const signed = /SignedHeaders=[^,]*\bx-amz-security-token\b/.test(String(request.headers.authorization));
-    if (!signed || request.headers['x-amz-security-token'] !== identity.sessionToken) return awsError(403, 'InvalidClientTokenId');
+    if (!signed || request.headers['x-amz-security-token'] !== identity.sessionToken)
+      return awsError(403, 'InvalidClientTokenId');
     if (identity.expiresAt.getTime() < Date.now()) return awsError(403, 'ExpiredToken');
   }
   const form = new URLSearchParams(request.body);
   const action = form.get('Version') === '2011-06-15' ? form.get('Action') : null;
   if (action === 'GetCallerIdentity') {
-    return result(action, `<Arn>${escapeXml(identity.arn)}</Arn>
+    return result(
+      action,
+      `<Arn>${escapeXml(identity.arn)}</Arn>
     <UserId>${escapeXml(identity.userId)}</UserId>
-    <Account>${identity.account}</Account>`);
+    <Account>${identity.account}</Account>`,
+    );
   }
   if (action === 'AssumeRole') {
     const session = roles.assume(form, identity);
     if (isRefusal(session)) return awsError(session.status, session.code, session.message);
-    return result(action, `<Credentials>
+    return result(
+      action,
+      `<Credentials>
       <AccessKeyId>${session.accessKeyId}</AccessKeyId>
       <SecretAccessKey>${session.secretAccessKey}</SecretAccessKey>
       <SessionToken>${session.sessionToken}</SessionToken>
@@ -139,9 +158,14 @@ async function answer(request: RecordedRequest, options: StsDoubleOptions, roles
     <AssumedRoleUser>
       <Arn>${escapeXml(session.arn)}</Arn>
       <AssumedRoleId>${escapeXml(session.userId)}</AssumedRoleId>
-    </AssumedRoleUser>`);
+    </AssumedRoleUser>`,
+    );
   }
-  return awsError(400, 'InvalidAction', `Could not find operation ${form.get('Action')} for version ${form.get('Version')}`);
+  return awsError(
+    400,
+    'InvalidAction',
+    `Could not find operation ${form.get('Action')} for version ${form.get('Version')}`,
+  );
 }
 
 function result(action: string, fields: string): DoubleResponse {

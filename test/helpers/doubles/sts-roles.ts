@@ -34,7 +34,11 @@ const MAX_SESSION_SECONDS = 3600;
 /** A role in a fresh account whose trust policy allows `principalArn` with `externalId`. */
 export function newStsRole(trust: { principalArn: string; externalId: string }, name = 'EntryGuardAccess'): StsRole {
   const account = String(randomInt(100_000_000_000, 1_000_000_000_000));
-  return { arn: `arn:aws:iam::${account}:role/${name}`, trustedPrincipalArn: trust.principalArn, externalId: trust.externalId };
+  return {
+    arn: `arn:aws:iam::${account}:role/${name}`,
+    trustedPrincipalArn: trust.principalArn,
+    externalId: trust.externalId,
+  };
 }
 
 interface KnownRole {
@@ -64,10 +68,16 @@ export class StsRoles {
     const duration = Number(form.get('DurationSeconds') ?? MAX_SESSION_SECONDS);
     if (!SESSION_NAME.test(sessionName)) return invalid('roleSessionName', sessionName);
     if (externalId !== null && !EXTERNAL_ID.test(externalId)) return invalid('externalId', externalId);
-    if (!Number.isInteger(duration) || duration < 900 || duration > MAX_SESSION_SECONDS) return invalid('durationSeconds', String(duration));
+    if (!Number.isInteger(duration) || duration < 900 || duration > MAX_SESSION_SECONDS)
+      return invalid('durationSeconds', String(duration));
 
     const known = this.roles.get(roleArn);
-    if (known === undefined || !this.propagated(known) || known.role.trustedPrincipalArn !== caller.arn || known.role.externalId !== externalId) {
+    if (
+      known === undefined ||
+      !this.propagated(known) ||
+      known.role.trustedPrincipalArn !== caller.arn ||
+      known.role.externalId !== externalId
+    ) {
       return {
         status: 403,
         code: 'AccessDenied',

@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { json, startHttpDouble, type DoubleResponse, type HttpDouble, type RecordedRequest } from './http-double.ts';
+import { type DoubleResponse, type HttpDouble, json, type RecordedRequest, startHttpDouble } from './http-double.ts';
 
 export interface VercelAccount {
   token: string;

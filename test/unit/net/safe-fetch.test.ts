@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { BlockedAddressError } from '../../../shared/net/blocked-address-error.ts';
 import { OutboundRequestError } from '../../../shared/net/outbound-request-error.ts';
-import { safeFetch, type HostLookup } from '../../../shared/net/safe-fetch.ts';
-import { startHttpDouble, type DoubleHandler, type HttpDouble } from '../../helpers/doubles/http-double.ts';
+import { type HostLookup, safeFetch } from '../../../shared/net/safe-fetch.ts';
+import { type DoubleHandler, type HttpDouble, startHttpDouble } from '../../helpers/doubles/http-double.ts';
 import { opensslAvailable, startSelfSignedHttpsDouble } from '../../helpers/doubles/self-signed-https-double.ts';
 
 const doubles: HttpDouble[] = [];
@@ -66,13 +66,17 @@ describe('safeFetch refuses before connecting', () => {
       { address: '93.184.215.14', family: 4 },
       { address: '::ffff:169.254.169.254', family: 6 },
     ]);
-    await expect(safeFetch('http://mixed.example.invalid/', { timeoutMs: 1000, lookup })).rejects.toThrow('IPv4-mapped link-local');
+    await expect(safeFetch('http://mixed.example.invalid/', { timeoutMs: 1000, lookup })).rejects.toThrow(
+      'IPv4-mapped link-local',
+    );
   });
 
   it('localhost, through the system resolver', async () => {
     const double = await server();
     const port = new URL(double.url).port;
-    await expect(safeFetch(`http://localhost:${port}/`, { timeoutMs: 1000 })).rejects.toThrow(/localhost resolves to .*loopback address/);
+    await expect(safeFetch(`http://localhost:${port}/`, { timeoutMs: 1000 })).rejects.toThrow(
+      /localhost resolves to .*loopback address/,
+    );
     expect(double.requests).toHaveLength(0);
   });
 });
@@ -91,7 +95,10 @@ describe('safeFetch, once an address is allowed', () => {
     expect(response).toMatchObject({ status: 200, body: 'ok', truncated: false });
     expect(lookup).toHaveBeenCalledTimes(1);
     expect(lookup).toHaveBeenCalledWith('apisix.example.invalid');
-    expect(double.requests[0]).toMatchObject({ url: '/apisix/admin/routes?x=1', headers: { host: `apisix.example.invalid:${port}` } });
+    expect(double.requests[0]).toMatchObject({
+      url: '/apisix/admin/routes?x=1',
+      headers: { host: `apisix.example.invalid:${port}` },
+    });
   });
 
   it('sends method, headers and body', async () => {
@@ -107,7 +114,10 @@ describe('safeFetch, once an address is allowed', () => {
   });
 
   it('returns a redirect instead of following it', async () => {
-    const double = await server(() => ({ status: 302, headers: { location: 'http://169.254.169.254/latest/meta-data/' } }));
+    const double = await server(() => ({
+      status: 302,
+      headers: { location: 'http://169.254.169.254/latest/meta-data/' },
+    }));
     const response = await safeFetch(double.url, { timeoutMs: 1000, allowPrivate: true });
     expect(response.status).toBe(302);
     expect(response.headers.location).toBe('http://169.254.169.254/latest/meta-data/');
@@ -128,45 +138,62 @@ describe('safeFetch, once an address is allowed', () => {
     double.setLatency(1000);
     const started = Date.now();
     const attempt = safeFetch(double.url, { timeoutMs: 150, allowPrivate: true });
-    await expect(attempt).rejects.toMatchObject({ name: 'OutboundRequestError', reason: 'timeout', message: 'no answer within 150 ms' });
+    await expect(attempt).rejects.toMatchObject({
+      name: 'OutboundRequestError',
+      reason: 'timeout',
+      message: 'no answer within 150 ms',
+    });
     expect(Date.now() - started).toBeLessThan(900);
   });
 
   it('counts a slow lookup against the same deadline', async () => {
     const lookup: HostLookup = () => new Promise(() => undefined);
-    await expect(safeFetch('http://slow.example.invalid/', { timeoutMs: 100, lookup })).rejects.toMatchObject({ reason: 'timeout' });
+    await expect(safeFetch('http://slow.example.invalid/', { timeoutMs: 100, lookup })).rejects.toMatchObject({
+      reason: 'timeout',
+    });
   });
 
   it('reports a host that does not resolve', async () => {
-    const lookup: HostLookup = () => Promise.reject(Object.assign(new Error('queryA ENOTFOUND'), { code: 'ENOTFOUND' }));
+    const lookup: HostLookup = () =>
+      Promise.reject(Object.assign(new Error('queryA ENOTFOUND'), { code: 'ENOTFOUND' }));
     const attempt = safeFetch('http://missing.example.invalid/', { timeoutMs: 1000, lookup });
     await expect(attempt).rejects.toBeInstanceOf(OutboundRequestError);
-    await expect(attempt).rejects.toMatchObject({ reason: 'unresolved', message: 'could not resolve missing.example.invalid' });
+    await expect(attempt).rejects.toMatchObject({
+      reason: 'unresolved',
+      message: 'could not resolve missing.example.invalid',
+    });
   });
 
   it('reports a refused connection and a connection dropped without an answer', async () => {
     const double = await server();
     double.dropNext(1);
-    await expect(safeFetch(double.url, { timeoutMs: 1000, allowPrivate: true })).rejects.toMatchObject({ reason: 'connection' });
+    await expect(safeFetch(double.url, { timeoutMs: 1000, allowPrivate: true })).rejects.toMatchObject({
+      reason: 'connection',
+    });
     await double.close();
-    await expect(safeFetch(double.url, { timeoutMs: 1000, allowPrivate: true })).rejects.toThrow('the connection failed (ECONNREFUSED)');
+    await expect(safeFetch(double.url, { timeoutMs: 1000, allowPrivate: true })).rejects.toThrow(
+      'the connection failed (ECONNREFUSED)',
+    );
   });
 });
 
 describe('safeFetch over https', () => {
-  it.skipIf(!opensslAvailable)('sends the host name in SNI to the checked address, and refuses an untrusted certificate', async () => {
-    const tls = await startSelfSignedHttpsDouble('apisix.example.invalid');
-    try {
-      const lookup = vi.fn<HostLookup>(async () => [{ address: '127.0.0.1', family: 4 }]);
-      const attempt = safeFetch(tls.url, { timeoutMs: 2000, allowPrivate: true, lookup });
-      await expect(attempt).rejects.toMatchObject({
-        reason: 'certificate',
-        message: 'the TLS certificate was not trusted (DEPTH_ZERO_SELF_SIGNED_CERT)',
-      });
-      expect(tls.serverNames).toEqual(['apisix.example.invalid']);
-      expect(lookup).toHaveBeenCalledTimes(1);
-    } finally {
-      await tls.close();
-    }
-  });
+  it.skipIf(!opensslAvailable)(
+    'sends the host name in SNI to the checked address, and refuses an untrusted certificate',
+    async () => {
+      const tls = await startSelfSignedHttpsDouble('apisix.example.invalid');
+      try {
+        const lookup = vi.fn<HostLookup>(async () => [{ address: '127.0.0.1', family: 4 }]);
+        const attempt = safeFetch(tls.url, { timeoutMs: 2000, allowPrivate: true, lookup });
+        await expect(attempt).rejects.toMatchObject({
+          reason: 'certificate',
+          message: 'the TLS certificate was not trusted (DEPTH_ZERO_SELF_SIGNED_CERT)',
+        });
+        expect(tls.serverNames).toEqual(['apisix.example.invalid']);
+        expect(lookup).toHaveBeenCalledTimes(1);
+      } finally {
+        await tls.close();
+      }
+    },
+  );
 });

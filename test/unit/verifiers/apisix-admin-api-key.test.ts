@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { verifyAdminApiKey } from '../../../shared/providers/apisix/verify-admin-api-key.ts';
 import { resetProviderSettings } from '../../../shared/providers/provider-settings.ts';
-import { newApisixAdminKey, startApisixDouble, type ApisixDoubleOptions } from '../../helpers/doubles/apisix-double.ts';
+import { type ApisixDoubleOptions, newApisixAdminKey, startApisixDouble } from '../../helpers/doubles/apisix-double.ts';
 import type { HttpDouble } from '../../helpers/doubles/http-double.ts';
 import { opensslAvailable, startSelfSignedHttpsDouble } from '../../helpers/doubles/self-signed-https-double.ts';
 import { expectNoSecret } from './expect-no-secret.ts';
@@ -42,7 +42,10 @@ describe('verifyAdminApiKey', () => {
     ['the Admin API path itself', '/gateway/apisix/admin/', '/gateway'],
   ])('joins the routes path onto an endpointUrl with %s', async (_name, path, prefix) => {
     const double = await apisix({ pathPrefix: prefix });
-    const outcome = await verifyAdminApiKey({ endpointUrl: `${double.url}${path}?ignored=1`, adminApiKey: adminKey }, subject);
+    const outcome = await verifyAdminApiKey(
+      { endpointUrl: `${double.url}${path}?ignored=1`, adminApiKey: adminKey },
+      subject,
+    );
     expect(outcome.kind).toBe('valid');
     expect(double.requests[0]?.url).toBe(`${prefix}/apisix/admin/routes`);
   });
@@ -51,7 +54,10 @@ describe('verifyAdminApiKey', () => {
     const double = await apisix();
     const wrong = newApisixAdminKey();
     const outcome = await verifyAdminApiKey({ endpointUrl: double.url, adminApiKey: wrong }, subject);
-    expect(outcome).toMatchObject({ kind: 'invalid', message: expect.stringMatching(/^HTTP 401: the Admin API rejected the key/) });
+    expect(outcome).toMatchObject({
+      kind: 'invalid',
+      message: expect.stringMatching(/^HTTP 401: the Admin API rejected the key/),
+    });
     expectNoSecret(outcome, [wrong]);
   });
 
@@ -64,13 +70,19 @@ describe('verifyAdminApiKey', () => {
   it('says there is no Admin API at a URL that answers 404', async () => {
     const double = await apisix({ pathPrefix: '/elsewhere' });
     const outcome = await verifyAdminApiKey({ endpointUrl: double.url, adminApiKey: adminKey }, subject);
-    expect(outcome).toMatchObject({ kind: 'invalid', message: expect.stringContaining('no APISIX Admin API at this URL') });
+    expect(outcome).toMatchObject({
+      kind: 'invalid',
+      message: expect.stringContaining('no APISIX Admin API at this URL'),
+    });
   });
 
   it('does not follow a redirect to a private address, and says so', async () => {
     const double = await apisix({ redirectTo: 'http://169.254.169.254/latest/meta-data/' });
     const outcome = await verifyAdminApiKey({ endpointUrl: double.url, adminApiKey: adminKey }, subject);
-    expect(outcome).toMatchObject({ kind: 'invalid', message: expect.stringContaining('the endpoint redirected (HTTP 302)') });
+    expect(outcome).toMatchObject({
+      kind: 'invalid',
+      message: expect.stringContaining('the endpoint redirected (HTTP 302)'),
+    });
     expect(double.requests).toHaveLength(1);
   });
 
@@ -80,7 +92,9 @@ describe('verifyAdminApiKey', () => {
       const outcome = await verifyAdminApiKey({ endpointUrl: tls.url, adminApiKey: adminKey }, subject);
       expect(outcome).toMatchObject({
         kind: 'invalid',
-        message: expect.stringMatching(/^the TLS certificate was not trusted \(DEPTH_ZERO_SELF_SIGNED_CERT\) for localhost:\d+\. /),
+        message: expect.stringMatching(
+          /^the TLS certificate was not trusted \(DEPTH_ZERO_SELF_SIGNED_CERT\) for localhost:\d+\. /,
+        ),
       });
     } finally {
       await tls.close();
@@ -89,7 +103,10 @@ describe('verifyAdminApiKey', () => {
 
   it('refuses a key that cannot travel in a header', async () => {
     const outcome = await verifyAdminApiKey({ endpointUrl: 'http://127.0.0.1:9/', adminApiKey: 'two words' }, subject);
-    expect(outcome).toMatchObject({ kind: 'invalid', message: expect.stringContaining('cannot be sent in an HTTP header') });
+    expect(outcome).toMatchObject({
+      kind: 'invalid',
+      message: expect.stringContaining('cannot be sent in an HTTP header'),
+    });
   });
 
   it.each([
@@ -100,7 +117,10 @@ describe('verifyAdminApiKey', () => {
     const double = await apisix();
     arrange(double);
     const data = { endpointUrl: double.url, adminApiKey: adminKey };
-    expect(await verifyAdminApiKey(data, subject)).toMatchObject({ kind: 'unreachable', message: expect.stringContaining('will be retried') });
+    expect(await verifyAdminApiKey(data, subject)).toMatchObject({
+      kind: 'unreachable',
+      message: expect.stringContaining('will be retried'),
+    });
     expect((await verifyAdminApiKey(data, subject)).kind).toBe('valid');
   });
 
@@ -133,7 +153,10 @@ describe('verifyAdminApiKey', () => {
       ['http://localhost/', 'loopback'],
     ])('refuses %s (%s) before connecting', async (endpointUrl, reason) => {
       const outcome = await verifyAdminApiKey({ endpointUrl, adminApiKey: adminKey }, subject);
-      expect(outcome).toMatchObject({ kind: 'invalid', message: expect.stringMatching(/^endpointUrl is not allowed: /) });
+      expect(outcome).toMatchObject({
+        kind: 'invalid',
+        message: expect.stringMatching(/^endpointUrl is not allowed: /),
+      });
       expect(outcome).toMatchObject({ message: expect.stringContaining(`${reason} address`) });
     });
 

@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { verifyAccessKey } from '../../../shared/providers/aws/verify-access-key.ts';
 import { resetProviderSettings } from '../../../shared/providers/provider-settings.ts';
-import { newStsIdentity, startStsDouble, type StsDouble } from '../../helpers/doubles/sts-double.ts';
+import { newStsIdentity, type StsDouble, startStsDouble } from '../../helpers/doubles/sts-double.ts';
 import { expectNoSecret } from './expect-no-secret.ts';
 
 const subject = { orgId: 'org-1', credentialId: 'cred-1' };
@@ -34,7 +34,10 @@ describe('verifyAccessKey', () => {
   it('returns the caller identity for a key STS accepts, signed as AWS checks it', async () => {
     const before = sts.requests.length;
     const outcome = await verifyAccessKey(key, subject);
-    expect(outcome).toEqual({ kind: 'valid', identity: { accountId: alice.account, arn: alice.arn, userId: alice.userId } });
+    expect(outcome).toEqual({
+      kind: 'valid',
+      identity: { accountId: alice.account, arn: alice.arn, userId: alice.userId },
+    });
     const request = sts.requests[before];
     const scope = new RegExp(`^AWS4-HMAC-SHA256 Credential=${alice.accessKeyId}/\\d{8}/us-east-1/sts/aws4_request`);
     expect(request?.headers.authorization).toMatch(scope);
@@ -43,9 +46,14 @@ describe('verifyAccessKey', () => {
 
   it('says an unknown access key id must be replaced (InvalidClientTokenId)', async () => {
     const stranger = newStsIdentity();
-    const outcome = await verifyAccessKey({ accessKeyId: stranger.accessKeyId, secretAccessKey: stranger.secretAccessKey }, subject);
+    const outcome = await verifyAccessKey(
+      { accessKeyId: stranger.accessKeyId, secretAccessKey: stranger.secretAccessKey },
+      subject,
+    );
     expect(outcome.kind).toBe('invalid');
-    expect(outcome).toMatchObject({ message: expect.stringMatching(/^InvalidClientTokenId: .*create a new access key/i) });
+    expect(outcome).toMatchObject({
+      message: expect.stringMatching(/^InvalidClientTokenId: .*create a new access key/i),
+    });
     expectNoSecret(outcome, [stranger.accessKeyId, stranger.secretAccessKey]);
   });
 
@@ -58,7 +66,10 @@ describe('verifyAccessKey', () => {
   it('says a wrong secret does not belong to the key, scrubbing what STS echoes back', async () => {
     const secret = wrongSecret(alice.secretAccessKey);
     const outcome = await verifyAccessKey({ accessKeyId: alice.accessKeyId, secretAccessKey: secret }, subject);
-    expect(outcome).toMatchObject({ kind: 'invalid', message: expect.stringMatching(/^SignatureDoesNotMatch: the secret access key/) });
+    expect(outcome).toMatchObject({
+      kind: 'invalid',
+      message: expect.stringMatching(/^SignatureDoesNotMatch: the secret access key/),
+    });
     // The double echoed the key id, the Authorization header and the first 20 characters of the secret it expected:
     // AWS's words about a refused signature are not repeated at all.
     expect(outcome).toMatchObject({ message: expect.not.stringContaining('AWS:') });
@@ -104,6 +115,9 @@ describe('verifyAccessKey', () => {
     const closed = await startStsDouble({ identities: [alice] });
     await closed.close();
     vi.stubEnv('AWS_ENDPOINT_URL_STS', closed.url);
-    expect(await verifyAccessKey(key, subject)).toMatchObject({ kind: 'unreachable', message: expect.stringContaining('ECONNREFUSED') });
+    expect(await verifyAccessKey(key, subject)).toMatchObject({
+      kind: 'unreachable',
+      message: expect.stringContaining('ECONNREFUSED'),
+    });
   });
 });

@@ -4,7 +4,7 @@ import { callerIdentity } from '../../../shared/providers/aws/caller-identity.ts
 import { roleSession } from '../../../shared/providers/aws/role-session.ts';
 import { roleVerifier } from '../../../shared/providers/aws/verify-role.ts';
 import { resetProviderSettings } from '../../../shared/providers/provider-settings.ts';
-import { newStsIdentity, startStsDouble, type StsDouble } from '../../helpers/doubles/sts-double.ts';
+import { newStsIdentity, type StsDouble, startStsDouble } from '../../helpers/doubles/sts-double.ts';
 import { newStsRole, type StsRole } from '../../helpers/doubles/sts-roles.ts';
 
 const service = newStsIdentity('entryguard-service');
@@ -54,7 +54,10 @@ describe('roleVerifier', () => {
     const outcome = await verifyRole({ roleArn: trusted.arn }, subject);
     expect(outcome).toEqual({
       kind: 'valid',
-      identity: { accountId: accountOf(trusted.arn), arn: `arn:aws:sts::${accountOf(trusted.arn)}:assumed-role/EntryGuardAccess/entryguard-org-1` },
+      identity: {
+        accountId: accountOf(trusted.arn),
+        arn: `arn:aws:sts::${accountOf(trusted.arn)}:assumed-role/EntryGuardAccess/entryguard-org-1`,
+      },
     });
     const [assume, identity] = sts.requests.slice(before);
     expect(assume?.headers.authorization).toContain(`Credential=${service.accessKeyId}/`);
@@ -79,10 +82,18 @@ describe('roleVerifier', () => {
     const outcome = await verifyRole({ roleArn: arn }, subject);
     expect(outcome).toEqual({
       kind: 'invalid',
-      message: expect.stringMatching(new RegExp(`^AccessDenied: EntryGuard may not assume role EntryGuardAccess in account ${accountOf(arn)}\\.`)),
+      message: expect.stringMatching(
+        new RegExp(`^AccessDenied: EntryGuard may not assume role EntryGuardAccess in account ${accountOf(arn)}\\.`),
+      ),
     });
     const message = (outcome as { message: string }).message;
-    for (const advice of ['exists with this exact name', 'trust policy', "EntryGuard's principal", 'sts:ExternalId', 'aws-role-setup']) {
+    for (const advice of [
+      'exists with this exact name',
+      'trust policy',
+      "EntryGuard's principal",
+      'sts:ExternalId',
+      'aws-role-setup',
+    ]) {
       expect(message).toContain(advice);
     }
   });
@@ -110,12 +121,16 @@ describe('roleVerifier', () => {
   it('makes AccessDenied a verdict once the propagation window is over, or when the role was checked before', async () => {
     const stale = role({ unpropagatedRequests: 2 });
     const tenMinutesAgo = new Date(Date.now() - 600_000).toISOString();
-    expect((await verifyRole({ roleArn: stale.arn }, { ...subject, uncheckedSince: tenMinutesAgo })).kind).toBe('invalid');
+    expect((await verifyRole({ roleArn: stale.arn }, { ...subject, uncheckedSince: tenMinutesAgo })).kind).toBe(
+      'invalid',
+    );
     expect((await verifyRole({ roleArn: stale.arn }, subject)).kind).toBe('invalid');
 
     useEnv({ AWS_ROLE_PROPAGATION_SECONDS: '900' });
     const slow = role({ unpropagatedRequests: 1 });
-    expect((await verifyRole({ roleArn: slow.arn }, { ...subject, uncheckedSince: tenMinutesAgo })).kind).toBe('unreachable');
+    expect((await verifyRole({ roleArn: slow.arn }, { ...subject, uncheckedSince: tenMinutesAgo })).kind).toBe(
+      'unreachable',
+    );
   });
 
   it('names the organization in a session name STS accepts, whatever the organization id holds', async () => {
@@ -136,7 +151,10 @@ describe('roleVerifier', () => {
   ])('treats %s as unreachable, then verifies on the next attempt', async (_name, arrange) => {
     const trusted = role();
     arrange();
-    expect(await verifyRole({ roleArn: trusted.arn }, subject)).toMatchObject({ kind: 'unreachable', message: expect.stringContaining('will be retried') });
+    expect(await verifyRole({ roleArn: trusted.arn }, subject)).toMatchObject({
+      kind: 'unreachable',
+      message: expect.stringContaining('will be retried'),
+    });
     expect((await verifyRole({ roleArn: trusted.arn }, subject)).kind).toBe('valid');
   });
 
@@ -144,7 +162,10 @@ describe('roleVerifier', () => {
     const closed = await startStsDouble({ identities: [service] });
     await closed.close();
     useEnv({ AWS_ENDPOINT_URL_STS: closed.url });
-    expect(await verifyRole({ roleArn: role().arn }, subject)).toMatchObject({ kind: 'unreachable', message: expect.stringContaining('ECONNREFUSED') });
+    expect(await verifyRole({ roleArn: role().arn }, subject)).toMatchObject({
+      kind: 'unreachable',
+      message: expect.stringContaining('ECONNREFUSED'),
+    });
   });
 
   it("gives no verdict on the role when STS refuses the service's own key", async () => {
@@ -170,13 +191,21 @@ describe('the STS double', () => {
     const session = await roleSession({ roleArn: trusted.arn, externalId, orgId: 'org-1' });
     expect(session?.accessKeyId).toMatch(/^ASIA/);
     const { accessKeyId = '', secretAccessKey = '', sessionToken = '' } = session ?? {};
-    await expect(callerIdentity({ accessKeyId, secretAccessKey })).rejects.toMatchObject({ name: 'InvalidClientTokenId' });
-    await expect(callerIdentity({ accessKeyId, secretAccessKey, sessionToken: `${sessionToken}x` })).rejects.toMatchObject({
+    await expect(callerIdentity({ accessKeyId, secretAccessKey })).rejects.toMatchObject({
       name: 'InvalidClientTokenId',
     });
-    await expect(callerIdentity({ accessKeyId, secretAccessKey: service.secretAccessKey, sessionToken })).rejects.toMatchObject({
+    await expect(
+      callerIdentity({ accessKeyId, secretAccessKey, sessionToken: `${sessionToken}x` }),
+    ).rejects.toMatchObject({
+      name: 'InvalidClientTokenId',
+    });
+    await expect(
+      callerIdentity({ accessKeyId, secretAccessKey: service.secretAccessKey, sessionToken }),
+    ).rejects.toMatchObject({
       name: 'SignatureDoesNotMatch',
     });
-    expect(await callerIdentity({ accessKeyId, secretAccessKey, sessionToken })).toMatchObject({ accountId: accountOf(trusted.arn) });
+    expect(await callerIdentity({ accessKeyId, secretAccessKey, sessionToken })).toMatchObject({
+      accountId: accountOf(trusted.arn),
+    });
   });
 });

@@ -28,7 +28,13 @@ afterEach(() => {
 });
 
 function credential(overrides: Partial<typeof app> = {}) {
-  return { tenantId: app.tenantId, clientId: app.clientId, clientSecret: app.clientSecret, subscriptionId: randomUUID(), ...overrides };
+  return {
+    tenantId: app.tenantId,
+    clientId: app.clientId,
+    clientSecret: app.clientSecret,
+    subscriptionId: randomUUID(),
+    ...overrides,
+  };
 }
 
 describe('verifyServicePrincipal', () => {
@@ -52,7 +58,11 @@ describe('verifyServicePrincipal', () => {
       () => credential({ clientId: expired.clientId, clientSecret: expired.clientSecret }),
       /^AADSTS7000222: .*create a new client secret/i,
     ],
-    ['an unknown app', () => credential({ clientId: randomUUID() }), /^AADSTS700016: no application with this clientId/],
+    [
+      'an unknown app',
+      () => credential({ clientId: randomUUID() }),
+      /^AADSTS700016: no application with this clientId/,
+    ],
     ['an unknown tenant', () => credential({ tenantId: randomUUID() }), /^AADSTS90002: the tenant does not exist/],
     ['a malformed tenant', () => credential({ tenantId: 'contoso' }), /^AADSTS900023: tenantId is neither/],
   ])('maps %s to an actionable invalid verdict', async (_name, data, message) => {

@@ -3,10 +3,10 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } 
 import { verifyServiceAccount } from '../../../shared/providers/gcp/verify-service-account.ts';
 import { resetProviderSettings } from '../../../shared/providers/provider-settings.ts';
 import {
-  newServiceAccountKey,
-  startGcpTokenDouble,
   type GcpServiceAccount,
   type GcpTokenDouble,
+  newServiceAccountKey,
+  startGcpTokenDouble,
 } from '../../helpers/doubles/gcp-token-double.ts';
 import { expectNoSecret } from './expect-no-secret.ts';
 
@@ -42,7 +42,10 @@ describe('verifyServiceAccount', () => {
     const keyFile = await knownKey();
     const before = google.requests.length;
     const outcome = await verifyServiceAccount(keyFile, subject);
-    expect(outcome).toEqual({ kind: 'valid', identity: { clientEmail: keyFile.client_email, projectId: 'entryguard-test' } });
+    expect(outcome).toEqual({
+      kind: 'valid',
+      identity: { clientEmail: keyFile.client_email, projectId: 'entryguard-test' },
+    });
     const form = new URLSearchParams(google.requests[before]?.body);
     expect(form.get('grant_type')).toBe('urn:ietf:params:oauth:grant-type:jwt-bearer');
     expect(form.get('assertion')?.split('.')).toHaveLength(3);
@@ -57,7 +60,10 @@ describe('verifyServiceAccount', () => {
     const keyFile = { ...(await knownKey()), token_uri: 'http://169.254.169.254/token' };
     const before = google.requests.length;
     const outcome = await verifyServiceAccount(keyFile, subject);
-    expect(outcome).toMatchObject({ kind: 'invalid', message: expect.stringContaining('token_uri is not an allowed Google token endpoint') });
+    expect(outcome).toMatchObject({
+      kind: 'invalid',
+      message: expect.stringContaining('token_uri is not an allowed Google token endpoint'),
+    });
     expect(google.requests.length).toBe(before);
   });
 
@@ -82,7 +88,10 @@ describe('verifyServiceAccount', () => {
   it('says a deleted service account no longer exists', async () => {
     const { keyFile } = await newServiceAccountKey(google.tokenUri);
     const outcome = await verifyServiceAccount(keyFile, subject);
-    expect(outcome).toMatchObject({ kind: 'invalid', message: expect.stringContaining('service account no longer exists') });
+    expect(outcome).toMatchObject({
+      kind: 'invalid',
+      message: expect.stringContaining('service account no longer exists'),
+    });
   });
 
   it('says a disabled service account must be enabled', async () => {
@@ -96,7 +105,10 @@ describe('verifyServiceAccount', () => {
     const broken = keyFile.private_key.replace(/\n[A-Za-z0-9+/]{20}/, '\nAAAAAAAAAAAAAAAAAAAA');
     const before = google.requests.length;
     const outcome = await verifyServiceAccount({ ...keyFile, private_key: broken }, subject);
-    expect(outcome).toEqual({ kind: 'invalid', message: 'the private_key is not a valid PKCS#8 RSA key. Download a new key file from Google Cloud' });
+    expect(outcome).toEqual({
+      kind: 'invalid',
+      message: 'the private_key is not a valid PKCS#8 RSA key. Download a new key file from Google Cloud',
+    });
     expect(google.requests.length).toBe(before);
   });
 

@@ -8,7 +8,12 @@ function rsaPem(modulusLength: number, type: 'pkcs8' | 'pkcs1' = 'pkcs8') {
   return { pem: privateKey.export({ type, format: 'pem' }) as string, publicKey };
 }
 
-const claims = { iss: 'sa@p.iam.gserviceaccount.com', sub: 'sa@p.iam.gserviceaccount.com', aud: 'https://oauth2.example/token', scope: 'cloud' };
+const claims = {
+  iss: 'sa@p.iam.gserviceaccount.com',
+  sub: 'sa@p.iam.gserviceaccount.com',
+  aud: 'https://oauth2.example/token',
+  scope: 'cloud',
+};
 
 describe('signedAssertion', () => {
   it('is an RS256 JWT that verifies with the public key, names the key and lives one hour', async () => {
@@ -16,9 +21,16 @@ describe('signedAssertion', () => {
     const now = new Date();
     const jwt = signedAssertion(rsaSigningKey(pem), 'key-1', claims, now);
 
-    const { payload, protectedHeader } = await jwtVerify(jwt, publicKey, { algorithms: ['RS256'], audience: claims.aud });
+    const { payload, protectedHeader } = await jwtVerify(jwt, publicKey, {
+      algorithms: ['RS256'],
+      audience: claims.aud,
+    });
     expect(protectedHeader).toEqual({ alg: 'RS256', typ: 'JWT', kid: 'key-1' });
-    expect(payload).toEqual({ ...claims, iat: Math.floor(now.getTime() / 1000), exp: Math.floor(now.getTime() / 1000) + 3600 });
+    expect(payload).toEqual({
+      ...claims,
+      iat: Math.floor(now.getTime() / 1000),
+      exp: Math.floor(now.getTime() / 1000) + 3600,
+    });
   });
 
   it('does not verify with another key', async () => {
@@ -31,7 +43,14 @@ describe('rsaSigningKey', () => {
   it.each([
     ['a PKCS#1 PEM', () => rsaPem(2048, 'pkcs1').pem],
     ['an RSA key under 2048 bits', () => rsaPem(1024).pem],
-    ['an EC key', () => generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'pkcs8', format: 'pem' }) as string],
+    [
+      'an EC key',
+      () =>
+        generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({
+          type: 'pkcs8',
+          format: 'pem',
+        }) as string,
+    ],
     ['a PEM with a broken body', () => rsaPem(2048).pem.replace(/[A-Za-z]{20}/, 'A')],
   ])('refuses %s', (_, pem) => {
     expect(() => rsaSigningKey(pem())).toThrow();

@@ -25,7 +25,11 @@ describe('scrub', () => {
     ['an AWS secret access key', `secret ${'a1B2/c3D4+'.repeat(4)} wrong`, 'secret [REDACTED] wrong'],
     ['a JWT', 'assertion eyJhbGciOiJSUzI1NiJ9.eyJpc3MiOiJ4In0.c2lnbmF0dXJl rejected', 'assertion [REDACTED] rejected'],
     ['a PEM block', `key ${fakePem('AAAA', 'RSA PRIVATE KEY').trimEnd()} bad`, 'key [REDACTED] bad'],
-    ['a bearer token', 'header Authorization: Bearer abc.DEF_123-x= refused', 'header Authorization: Bearer [REDACTED] refused'],
+    [
+      'a bearer token',
+      'header Authorization: Bearer abc.DEF_123-x= refused',
+      'header Authorization: Bearer [REDACTED] refused',
+    ],
     ['a SigV4 signature', `Signature=${'0f'.repeat(32)}`, 'Signature=[REDACTED]'],
     ['a Google access token', 'token ya29.a0AfB_byC-xyz leaked', 'token [REDACTED] leaked'],
   ])('removes anything shaped like %s', (_name, text, expected) => {
@@ -40,7 +44,9 @@ describe('scrub', () => {
   });
 
   it('never lets 8 characters of a secret through, wherever it sits in the text', () => {
-    const printable = fc.string({ unit: fc.constantFrom(...'abcdefghijklmnopqrstuvwxyzABCDEFGH0123456789+/=-_. :'.split('')) });
+    const printable = fc.string({
+      unit: fc.constantFrom(...'abcdefghijklmnopqrstuvwxyzABCDEFGH0123456789+/=-_. :'.split('')),
+    });
     const secrets = fc.string({ minLength: 8, maxLength: 64, unit: 'grapheme-ascii' });
     fc.assert(
       fc.property(printable, secrets, printable, fc.nat(), (before, key, after, cut) => {
@@ -57,7 +63,10 @@ describe('scrubbed', () => {
     const subject = { orgId: 'o', credentialId: 'c' };
     const data = { key: 'k-1234567890' };
     const secretsOf = (input: typeof data) => [input.key];
-    const echo = scrubbed<typeof data>(async (input) => ({ kind: 'invalid', message: `bad key ${input.key}` }), secretsOf);
+    const echo = scrubbed<typeof data>(
+      async (input) => ({ kind: 'invalid', message: `bad key ${input.key}` }),
+      secretsOf,
+    );
     expect(await echo(data, subject)).toEqual({ kind: 'invalid', message: 'bad key [REDACTED]' });
     const valid = scrubbed<typeof data>(async () => ({ kind: 'valid', identity: { user: data.key } }), secretsOf);
     expect(await valid(data, subject)).toEqual({ kind: 'valid', identity: { user: data.key } });

@@ -45,13 +45,19 @@ describe('verifyApiToken', () => {
   it('says a revoked or unknown token must be replaced', async () => {
     const revoked = newVercelAccount().token;
     const outcome = await verifyApiToken({ apiToken: revoked }, subject);
-    expect(outcome).toMatchObject({ kind: 'invalid', message: expect.stringMatching(/^HTTP 403: the token was revoked or has expired/) });
+    expect(outcome).toMatchObject({
+      kind: 'invalid',
+      message: expect.stringMatching(/^HTTP 403: the token was revoked or has expired/),
+    });
     expectNoSecret(outcome, [revoked]);
   });
 
   it('says a token that does not reach the team lacks the scope', async () => {
     const outcome = await verifyApiToken({ apiToken: account.token, teamId: 'team_other' }, subject);
-    expect(outcome).toMatchObject({ kind: 'invalid', message: expect.stringContaining('scope does not include this team') });
+    expect(outcome).toMatchObject({
+      kind: 'invalid',
+      message: expect.stringContaining('scope does not include this team'),
+    });
   });
 
   it.each([
