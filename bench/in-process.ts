@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { v7 as uuidv7 } from 'uuid';
-import { routes } from '../functions/routes.ts';
+import { routes } from '#functions/routes.ts';
+import { type AuditEntry, auditEntry } from '#shared/audit/audit-entry.ts';
+import { toAuthorizerContext } from '#shared/auth/authorizer-context.ts';
+import { ORG_ADMIN, type Principal } from '#shared/auth/principal.ts';
 import { lambdaContext } from '../infra/local/gateway-event.ts';
-import { type AuditEntry, auditEntry } from '../shared/audit/audit-entry.ts';
-import { toAuthorizerContext } from '../shared/auth/authorizer-context.ts';
-import { ORG_ADMIN, type Principal } from '../shared/auth/principal.ts';
 import { lambdaEvents } from '../test/infra/lambda-events.ts';
 import type { Item } from './floors/raw-requests.ts';
 

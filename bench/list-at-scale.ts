@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { auditEntry } from '../shared/audit/audit-entry.ts';
-import { insertCredential } from '../shared/credentials/credential-writes.ts';
-import type { CredentialRecord } from '../shared/credentials/model.ts';
-import { sealSecret } from '../shared/crypto/envelope.ts';
-import { keyProvider } from '../shared/runtime/keys.ts';
-import { table } from '../shared/runtime/table.ts';
+import { auditEntry } from '#shared/audit/audit-entry.ts';
+import { insertCredential } from '#shared/credentials/credential-writes.ts';
+import type { CredentialRecord } from '#shared/credentials/model.ts';
+import { sealSecret } from '#shared/crypto/envelope.ts';
+import { keyProvider } from '#shared/runtime/keys.ts';
+import { table } from '#shared/runtime/table.ts';
 import { handler as rawList } from './floors/list-credentials.ts';
 import { apiEvent, invoke, principalOf, uuidv7 } from './in-process.ts';
 import { median, round } from './stats.ts';

@@ -1,9 +1,9 @@
 import type { APIGatewayAuthorizerResult, APIGatewayTokenAuthorizerEvent } from 'aws-lambda';
-import { authSettings } from '../../shared/auth/auth-settings.ts';
-import { toAuthorizerContext } from '../../shared/auth/authorizer-context.ts';
-import { loadJwtSecret } from '../../shared/auth/jwt-secret-source.ts';
-import { InvalidTokenError, verifyToken } from '../../shared/auth/token-verifier.ts';
-import { logger } from '../../shared/logger.ts';
+import { authSettings } from '#shared/auth/auth-settings.ts';
+import { toAuthorizerContext } from '#shared/auth/authorizer-context.ts';
+import { loadJwtSecret } from '#shared/auth/jwt-secret-source.ts';
+import { InvalidTokenError, verifyToken } from '#shared/auth/token-verifier.ts';
+import { logger } from '#shared/logger.ts';
 
 const BEARER = /^Bearer +(\S+)$/i;
 // arn:{partition}:execute-api:{region}:{account}:{apiId}/{stage}/{method}/{path…}

@@ -1,7 +1,7 @@
-import { roleSetup } from '../../shared/aws-roles/role-setup.ts';
-import { apiHandler } from '../../shared/http/api-handler.ts';
-import { json } from '../../shared/http/responses.ts';
-import { roleSetupDeps } from '../../shared/runtime/aws-role-deps.ts';
+import { roleSetup } from '#shared/aws-roles/role-setup.ts';
+import { apiHandler } from '#shared/http/api-handler.ts';
+import { json } from '#shared/http/responses.ts';
+import { roleSetupDeps } from '#shared/runtime/aws-role-deps.ts';
 
 export const handler = apiHandler({ budget: 'read' }, async (request) =>
   json(200, await roleSetup(roleSetupDeps(), request.actor.principal.orgId)),

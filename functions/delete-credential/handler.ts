@@ -1,8 +1,8 @@
-import { deleteCredential } from '../../shared/credentials/delete-credential.ts';
-import { apiHandler } from '../../shared/http/api-handler.ts';
-import { noContent } from '../../shared/http/responses.ts';
-import { parseId } from '../../shared/parse-id.ts';
-import { writeDeps } from '../../shared/runtime/write-deps.ts';
+import { deleteCredential } from '#shared/credentials/delete-credential.ts';
+import { apiHandler } from '#shared/http/api-handler.ts';
+import { noContent } from '#shared/http/responses.ts';
+import { parseId } from '#shared/parse-id.ts';
+import { writeDeps } from '#shared/runtime/write-deps.ts';
 
 export const handler = apiHandler({ budget: 'write' }, async (request) => {
   await deleteCredential(writeDeps(), request.actor, parseId(request.pathParameters.id));

@@ -1,8 +1,8 @@
-import { apiHandler } from '../../shared/http/api-handler.ts';
-import { noContent } from '../../shared/http/responses.ts';
-import { parseId } from '../../shared/parse-id.ts';
-import { deleteResource } from '../../shared/resources/delete-resource.ts';
-import { writeDeps } from '../../shared/runtime/write-deps.ts';
+import { apiHandler } from '#shared/http/api-handler.ts';
+import { noContent } from '#shared/http/responses.ts';
+import { parseId } from '#shared/parse-id.ts';
+import { deleteResource } from '#shared/resources/delete-resource.ts';
+import { writeDeps } from '#shared/runtime/write-deps.ts';
 
 export const handler = apiHandler({ budget: 'write' }, async (request) => {
   await deleteResource(writeDeps(), request.actor, parseId(request.pathParameters.id));

@@ -1,8 +1,8 @@
-import { getCredential } from '../../shared/credentials/read-credentials.ts';
-import { apiHandler } from '../../shared/http/api-handler.ts';
-import { json } from '../../shared/http/responses.ts';
-import { parseId } from '../../shared/parse-id.ts';
-import { table } from '../../shared/runtime/table.ts';
+import { getCredential } from '#shared/credentials/read-credentials.ts';
+import { apiHandler } from '#shared/http/api-handler.ts';
+import { json } from '#shared/http/responses.ts';
+import { parseId } from '#shared/parse-id.ts';
+import { table } from '#shared/runtime/table.ts';
 
 export const handler = apiHandler({ budget: 'read' }, async (request) => {
   const id = parseId(request.pathParameters.id);

@@ -1,8 +1,8 @@
-import { apiHandler } from '../../shared/http/api-handler.ts';
-import { json } from '../../shared/http/responses.ts';
-import { parseId } from '../../shared/parse-id.ts';
-import { getResource } from '../../shared/resources/read-resources.ts';
-import { table } from '../../shared/runtime/table.ts';
+import { apiHandler } from '#shared/http/api-handler.ts';
+import { json } from '#shared/http/responses.ts';
+import { parseId } from '#shared/parse-id.ts';
+import { getResource } from '#shared/resources/read-resources.ts';
+import { table } from '#shared/runtime/table.ts';
 
 export const handler = apiHandler({ budget: 'read' }, async (request) => {
   const id = parseId(request.pathParameters.id);

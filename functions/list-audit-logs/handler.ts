@@ -1,8 +1,8 @@
-import { parseAuditLogQuery } from '../../shared/audit/audit-log-input.ts';
-import { listAuditLogs } from '../../shared/audit/list-audit-logs.ts';
-import { apiHandler } from '../../shared/http/api-handler.ts';
-import { json } from '../../shared/http/responses.ts';
-import { table } from '../../shared/runtime/table.ts';
+import { parseAuditLogQuery } from '#shared/audit/audit-log-input.ts';
+import { listAuditLogs } from '#shared/audit/list-audit-logs.ts';
+import { apiHandler } from '#shared/http/api-handler.ts';
+import { json } from '#shared/http/responses.ts';
+import { table } from '#shared/runtime/table.ts';
 
 export const handler = apiHandler({ budget: 'read', query: true }, async (request) => {
   const query = parseAuditLogQuery(request.query);

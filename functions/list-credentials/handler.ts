@@ -1,8 +1,8 @@
-import { parseListInput } from '../../shared/credentials/list-input.ts';
-import { listCredentials } from '../../shared/credentials/read-credentials.ts';
-import { apiHandler } from '../../shared/http/api-handler.ts';
-import { json } from '../../shared/http/responses.ts';
-import { table } from '../../shared/runtime/table.ts';
+import { parseListInput } from '#shared/credentials/list-input.ts';
+import { listCredentials } from '#shared/credentials/read-credentials.ts';
+import { apiHandler } from '#shared/http/api-handler.ts';
+import { json } from '#shared/http/responses.ts';
+import { table } from '#shared/runtime/table.ts';
 
 export const handler = apiHandler({ budget: 'read', query: true }, async (request) => {
   const input = parseListInput(request.query);

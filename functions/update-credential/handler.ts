@@ -1,8 +1,8 @@
-import { updateCredential } from '../../shared/credentials/update-credential.ts';
-import { apiHandler } from '../../shared/http/api-handler.ts';
-import { json } from '../../shared/http/responses.ts';
-import { parseId } from '../../shared/parse-id.ts';
-import { sealingDeps } from '../../shared/runtime/sealing-deps.ts';
+import { updateCredential } from '#shared/credentials/update-credential.ts';
+import { apiHandler } from '#shared/http/api-handler.ts';
+import { json } from '#shared/http/responses.ts';
+import { parseId } from '#shared/parse-id.ts';
+import { sealingDeps } from '#shared/runtime/sealing-deps.ts';
 
 export const handler = apiHandler({ budget: 'write', jsonBody: true }, async (request) => {
   const id = parseId(request.pathParameters.id);

@@ -1,8 +1,8 @@
-import { apiHandler } from '../../shared/http/api-handler.ts';
-import { json } from '../../shared/http/responses.ts';
-import { parseId } from '../../shared/parse-id.ts';
-import { updateResource } from '../../shared/resources/update-resource.ts';
-import { writeDeps } from '../../shared/runtime/write-deps.ts';
+import { apiHandler } from '#shared/http/api-handler.ts';
+import { json } from '#shared/http/responses.ts';
+import { parseId } from '#shared/parse-id.ts';
+import { updateResource } from '#shared/resources/update-resource.ts';
+import { writeDeps } from '#shared/runtime/write-deps.ts';
 
 export const handler = apiHandler({ budget: 'write', jsonBody: true }, async (request) => {
   const id = parseId(request.pathParameters.id);

@@ -1,16 +1,16 @@
 import middy from '@middy/core';
 import sqsPartialBatchFailure from '@middy/sqs-partial-batch-failure';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { logger } from '../../shared/logger.ts';
-import { verifyDeps } from '../../shared/runtime/verification-deps.ts';
-import { parseVerificationMessage } from '../../shared/verification/verification-message.ts';
+import { logger } from '#shared/logger.ts';
+import { verifyDeps } from '#shared/runtime/verification-deps.ts';
+import { parseVerificationMessage } from '#shared/verification/verification-message.ts';
 import {
   type Delivery,
   FIRST_DELIVERY,
   type VerifyDeps,
   type VerifyOutcome,
   verifyCredential,
-} from '../../shared/verification/verify-credential.ts';
+} from '#shared/verification/verify-credential.ts';
 
 /**
  * One message per credential check; a failing record is reported alone, the others are not re-run. The records of a

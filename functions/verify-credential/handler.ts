@@ -1,9 +1,9 @@
-import { checkAgain } from '../../shared/credentials/check-again.ts';
-import { apiHandler } from '../../shared/http/api-handler.ts';
-import { json } from '../../shared/http/responses.ts';
-import { parseId } from '../../shared/parse-id.ts';
-import { verificationQueue } from '../../shared/runtime/queue.ts';
-import { writeDeps } from '../../shared/runtime/write-deps.ts';
+import { checkAgain } from '#shared/credentials/check-again.ts';
+import { apiHandler } from '#shared/http/api-handler.ts';
+import { json } from '#shared/http/responses.ts';
+import { parseId } from '#shared/parse-id.ts';
+import { verificationQueue } from '#shared/runtime/queue.ts';
+import { writeDeps } from '#shared/runtime/write-deps.ts';
 
 export const handler = apiHandler({ budget: 'write' }, async (request) => {
   const id = parseId(request.pathParameters.id);

@@ -1,8 +1,8 @@
-import { apiHandler } from '../../shared/http/api-handler.ts';
-import { json } from '../../shared/http/responses.ts';
-import { parseId } from '../../shared/parse-id.ts';
-import { verifyResource } from '../../shared/resources/verify-resource.ts';
-import { resourceVerifyDeps } from '../../shared/runtime/resource-verify-deps.ts';
+import { apiHandler } from '#shared/http/api-handler.ts';
+import { json } from '#shared/http/responses.ts';
+import { parseId } from '#shared/parse-id.ts';
+import { verifyResource } from '#shared/resources/verify-resource.ts';
+import { resourceVerifyDeps } from '#shared/runtime/resource-verify-deps.ts';
 
 export const handler = apiHandler({ budget: 'write' }, async (request) => {
   const id = parseId(request.pathParameters.id);

@@ -11,7 +11,7 @@ import {
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import type { HttpMethod, Route } from '../../functions/routes.ts';
+import type { HttpMethod, Route } from '#functions/routes.ts';
 import { ACCESS_LOG_FORMAT } from './access-log-format.ts';
 import { addGatewayErrorResponses } from './gateway-error-responses.ts';
 import type { StackConfig } from './stack-config.ts';

@@ -4,7 +4,7 @@ import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Construct } from 'constructs';
-import { API_PREFIX, routes } from '../../functions/routes.ts';
+import { API_PREFIX, routes } from '#functions/routes.ts';
 import { backgroundFunctions, VERIFICATION_CONSUMER_TIMEOUT } from './background-functions.ts';
 import { CredentialKey } from './credential-key.ts';
 import { CredentialsApi } from './credentials-api.ts';

@@ -1,7 +1,7 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { AttributeType, Billing, ProjectionType, TableEncryptionV2, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
-import { TABLE } from '../../shared/data/table.ts';
+import { TABLE } from '#shared/data/table.ts';
 
 /** The service's one table (shared/data/table.ts): on demand, point-in-time recovery, TTL, never deleted by CloudFormation. */
 export class DataStore extends Construct {

@@ -3,8 +3,8 @@ import type { TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
-import type { Grants } from '../../functions/routes.ts';
-import { TABLE } from '../../shared/data/table.ts';
+import type { Grants } from '#functions/routes.ts';
+import { TABLE } from '#shared/data/table.ts';
 import type { ServiceFunction } from './service-function.ts';
 
 /** A function's grants as the route table states them, plus what only the stack decides. */

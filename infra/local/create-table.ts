@@ -4,7 +4,7 @@ import {
   type DynamoDBClient,
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
-import { TABLE } from '../../shared/data/table.ts';
+import { TABLE } from '#shared/data/table.ts';
 
 /** Creates the service's table (same keys and index as the CDK stack) unless it exists. */
 export async function ensureTable(client: DynamoDBClient, tableName: string): Promise<void> {

@@ -7,10 +7,10 @@ import type {
   APIGatewayTokenAuthorizerEvent,
   Context,
 } from 'aws-lambda';
-import { type Route, routes } from '../../functions/routes.ts';
-import type { ErrorCode } from '../../shared/errors.ts';
-import { errorBody } from '../../shared/http/error-body.ts';
-import { logger } from '../../shared/logger.ts';
+import { type Route, routes } from '#functions/routes.ts';
+import type { ErrorCode } from '#shared/errors.ts';
+import { errorBody } from '#shared/http/error-body.ts';
+import { logger } from '#shared/logger.ts';
 import { type ConsoleSite, isConsoleRequest, serveConsole } from './console-site.ts';
 import { lambdaContext, proxyEvent, tokenAuthorizerEvent } from './gateway-event.ts';
 import { routeMatcher } from './route-matcher.ts';
@@ -53,7 +53,7 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
     }
     return loaded;
   };
-  const authorizer = import('../../functions/authorizer/handler.ts').then((module) => module.handler as Authorizer);
+  const authorizer = import('#functions/authorizer/handler.ts').then((module) => module.handler as Authorizer);
   const invocations = new Map<string, number>();
 
   const server = createServer((request, response) => {

@@ -1,18 +1,18 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { resetAuthSettings } from '../../shared/auth/auth-settings.ts';
-import { mintToken } from '../../shared/auth/mint-token.ts';
-import { config, resetConfig } from '../../shared/config.ts';
-import { createKeyProvider } from '../../shared/crypto/key-provider-factory.ts';
-import { rateLimiter } from '../../shared/http/middleware/rate-limit.ts';
-import { logger } from '../../shared/logger.ts';
-import { resetProviderSettings } from '../../shared/providers/provider-settings.ts';
-import { InProcessQueue } from '../../shared/queue/in-process-queue.ts';
-import { externalIdRepository } from '../../shared/runtime/aws-role-deps.ts';
-import { keyProvider } from '../../shared/runtime/keys.ts';
-import { verificationQueue } from '../../shared/runtime/queue.ts';
-import { table } from '../../shared/runtime/table.ts';
+import { resetAuthSettings } from '#shared/auth/auth-settings.ts';
+import { mintToken } from '#shared/auth/mint-token.ts';
+import { config, resetConfig } from '#shared/config.ts';
+import { createKeyProvider } from '#shared/crypto/key-provider-factory.ts';
+import { rateLimiter } from '#shared/http/middleware/rate-limit.ts';
+import { logger } from '#shared/logger.ts';
+import { resetProviderSettings } from '#shared/providers/provider-settings.ts';
+import { InProcessQueue } from '#shared/queue/in-process-queue.ts';
+import { externalIdRepository } from '#shared/runtime/aws-role-deps.ts';
+import { keyProvider } from '#shared/runtime/keys.ts';
+import { verificationQueue } from '#shared/runtime/queue.ts';
+import { table } from '#shared/runtime/table.ts';
 import { ensureTable } from './create-table.ts';
 import { type DynamoDbLocal, startDynamoDbLocal } from './dynamodb-local.ts';
 import { localJwtSecret } from './jwt-secret.ts';
@@ -111,7 +111,7 @@ const MAX_RECEIVE_COUNT = 5;
 function startSweepTimer(intervalMs: number): NodeJS.Timeout | undefined {
   if (intervalMs <= 0) return undefined;
   const timer = setInterval(() => {
-    void import('../../functions/verification-sweep/handler.ts')
+    void import('#functions/verification-sweep/handler.ts')
       .then((sweep) => sweep.handler())
       .catch((error: unknown) => logger.error('sweep failed', { errorName: (error as Error).name }));
   }, intervalMs);

@@ -1,4 +1,4 @@
-import type { Route } from '../../functions/routes.ts';
+import type { Route } from '#functions/routes.ts';
 
 export interface RouteMatch {
   route: Route;

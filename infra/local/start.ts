@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { mintToken } from '../../shared/auth/mint-token.ts';
+import { mintToken } from '#shared/auth/mint-token.ts';
 import { builtConsole } from './console-build.ts';
 import { DEVELOPMENT_EMAIL, startLocalService } from './local-service.ts';
 

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { mintToken } from '../../shared/auth/mint-token.ts';
+import { mintToken } from '#shared/auth/mint-token.ts';
 import { localJwtSecret } from './jwt-secret.ts';
 
 const { values } = parseArgs({

@@ -1,4 +1,4 @@
-import type { Principal } from '../auth/principal.ts';
+import type { Principal } from '#shared/auth/principal.ts';
 
 export const AUDIT_EVENT_TYPES = [
   'CREDENTIAL_CREATE',

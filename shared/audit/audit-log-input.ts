@@ -1,6 +1,6 @@
 import * as v from 'valibot';
-import { validationError } from '../errors.ts';
-import { parseOrThrow, strictObject } from '../validation.ts';
+import { validationError } from '#shared/errors.ts';
+import { parseOrThrow, strictObject } from '#shared/validation.ts';
 import { AUDIT_EVENT_TYPES, type AuditEventType } from './audit-entry.ts';
 
 /** RFC 3339 with seconds and a zone (Z or ±hh:mm), on a real calendar day: what zod's `iso.datetime({ offset: true })` took. */

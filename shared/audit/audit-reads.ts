@@ -1,5 +1,5 @@
-import { queryPage } from '../data/item-reads.ts';
-import { keys, type Table } from '../data/table.ts';
+import { queryPage } from '#shared/data/item-reads.ts';
+import { keys, type Table } from '#shared/data/table.ts';
 import type { AuditEntry, AuditEventType } from './audit-entry.ts';
 
 export interface AuditFilter {

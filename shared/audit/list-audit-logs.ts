@@ -1,5 +1,5 @@
-import type { Table } from '../data/table.ts';
-import { validationError } from '../errors.ts';
+import type { Table } from '#shared/data/table.ts';
+import { validationError } from '#shared/errors.ts';
 import type { AuditEntry } from './audit-entry.ts';
 import type { AuditLogQuery } from './audit-log-input.ts';
 import { listAuditEntries } from './audit-reads.ts';

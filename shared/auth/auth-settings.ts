@@ -1,5 +1,5 @@
 import type { JWSAlgorithm } from 'jose';
-import { optional } from '../config.ts';
+import { optional } from '#shared/config.ts';
 
 /** Where the token's verification key comes from: a shared HS256 secret or a remote JWKS (RS256/ES256). */
 export type JwtKeySource = { kind: 'secret'; secret: Uint8Array } | { kind: 'jwks'; url: URL };

@@ -1,6 +1,6 @@
 import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { asDependencyError, isConditionalCheckFailure } from '../data/dynamo-errors.ts';
-import { keys } from '../data/table.ts';
+import { asDependencyError, isConditionalCheckFailure } from '#shared/data/dynamo-errors.ts';
+import { keys } from '#shared/data/table.ts';
 import { EXTERNAL_ID_VERSION, newExternalId } from './external-id.ts';
 
 /** Each organization's external ID for AWS role assumption: one settings item under the organization's key. */

@@ -1,8 +1,8 @@
-import { type Actor, auditEntry } from '../audit/audit-entry.ts';
-import { appendAudit } from '../audit/audit-writes.ts';
-import type { WriteDeps } from '../data/write-deps.ts';
-import { credentialNotFound, DependencyError } from '../errors.ts';
-import type { VerificationQueue } from '../queue/verification-queue.ts';
+import { type Actor, auditEntry } from '#shared/audit/audit-entry.ts';
+import { appendAudit } from '#shared/audit/audit-writes.ts';
+import type { WriteDeps } from '#shared/data/write-deps.ts';
+import { credentialNotFound, DependencyError } from '#shared/errors.ts';
+import type { VerificationQueue } from '#shared/queue/verification-queue.ts';
 import { findCredentialSummary } from './credential-reads.ts';
 import { type CredentialView, toView } from './model.ts';
 

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
-import { type Actor, auditEntry } from '../audit/audit-entry.ts';
-import { sealSecret } from '../crypto/envelope.ts';
-import { retryOnConcurrentChange } from '../data/retry-on-concurrent-change.ts';
-import { credentialNameConflict, validationError } from '../errors.ts';
+import { type Actor, auditEntry } from '#shared/audit/audit-entry.ts';
+import { sealSecret } from '#shared/crypto/envelope.ts';
+import { retryOnConcurrentChange } from '#shared/data/retry-on-concurrent-change.ts';
+import { credentialNameConflict, validationError } from '#shared/errors.ts';
 import { parseCreateInput } from './credential-input.ts';
 import type { SealingDeps } from './credential-service-deps.ts';
 import { insertCredential } from './credential-writes.ts';

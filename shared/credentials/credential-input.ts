@@ -1,9 +1,9 @@
 import * as v from 'valibot';
-import { displayName } from '../display-name.ts';
-import { validationError } from '../errors.ts';
-import { findKind, typesOf } from '../providers/index.ts';
-import { type CredentialKind, PROVIDERS, type Provider } from '../providers/provider.ts';
-import { isObject, parseOrThrow, strictObject } from '../validation.ts';
+import { displayName } from '#shared/display-name.ts';
+import { validationError } from '#shared/errors.ts';
+import { findKind, typesOf } from '#shared/providers/index.ts';
+import { type CredentialKind, PROVIDERS, type Provider } from '#shared/providers/provider.ts';
+import { isObject, parseOrThrow, strictObject } from '#shared/validation.ts';
 
 /** A JSON object with any fields: the secret, checked against its provider's own schema next. */
 const record = v.custom<Record<string, unknown>>(isObject, 'Expected record');

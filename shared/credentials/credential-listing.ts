@@ -1,6 +1,6 @@
-import { queryPage } from '../data/item-reads.ts';
-import { keys, type Table } from '../data/table.ts';
-import { ServiceError } from '../errors.ts';
+import { queryPage } from '#shared/data/item-reads.ts';
+import { keys, type Table } from '#shared/data/table.ts';
+import { ServiceError } from '#shared/errors.ts';
 import { fromCredentialItem, SUMMARY_PROJECTION } from './credential-reads.ts';
 import type { CredentialSummary, VerificationStatus } from './model.ts';
 

@@ -1,5 +1,5 @@
-import { getItem } from '../data/item-reads.ts';
-import { keys, type Table } from '../data/table.ts';
+import { getItem } from '#shared/data/item-reads.ts';
+import { keys, type Table } from '#shared/data/table.ts';
 import type { CredentialRecord, CredentialSummary } from './model.ts';
 
 const SUMMARY_FIELDS = [

@@ -1,6 +1,6 @@
-import type { KeyProvider } from '../crypto/key-provider.ts';
-import type { WriteDeps } from '../data/write-deps.ts';
-import type { VerificationQueue } from '../queue/verification-queue.ts';
+import type { KeyProvider } from '#shared/crypto/key-provider.ts';
+import type { WriteDeps } from '#shared/data/write-deps.ts';
+import type { VerificationQueue } from '#shared/queue/verification-queue.ts';
 
 /** For the use cases that seal secrets and queue checks (create, rotate). */
 export interface SealingDeps extends WriteDeps {

@@ -1,11 +1,11 @@
 import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import type { AuditEntry } from '../audit/audit-entry.ts';
-import { auditPut } from '../audit/audit-writes.ts';
-import { ConcurrentChangeError } from '../data/concurrent-change-error.ts';
-import { asDependencyError, cancellationReasons, failedConditionAt } from '../data/dynamo-errors.ts';
-import { keys, type Table } from '../data/table.ts';
-import { type TransactItem, transactWrite } from '../data/transact-write.ts';
-import { credentialNotFound, ServiceError } from '../errors.ts';
+import type { AuditEntry } from '#shared/audit/audit-entry.ts';
+import { auditPut } from '#shared/audit/audit-writes.ts';
+import { ConcurrentChangeError } from '#shared/data/concurrent-change-error.ts';
+import { asDependencyError, cancellationReasons, failedConditionAt } from '#shared/data/dynamo-errors.ts';
+import { keys, type Table } from '#shared/data/table.ts';
+import { type TransactItem, transactWrite } from '#shared/data/transact-write.ts';
+import { credentialNotFound, ServiceError } from '#shared/errors.ts';
 import { findCredentialSummary } from './credential-reads.ts';
 import { type IdempotencyClaim, IdempotencyKeyTakenError, idempotencyPut } from './idempotency-records.ts';
 import type { CredentialRecord, CredentialSummary } from './model.ts';

@@ -1,6 +1,6 @@
-import { getItem } from '../data/item-reads.ts';
-import { keys, type Table } from '../data/table.ts';
-import type { TransactItem } from '../data/transact-write.ts';
+import { getItem } from '#shared/data/item-reads.ts';
+import { keys, type Table } from '#shared/data/table.ts';
+import type { TransactItem } from '#shared/data/transact-write.ts';
 
 /** The first response to a create with an `Idempotency-Key`, written in the create's transaction. */
 export interface IdempotencyClaim {

@@ -1,5 +1,5 @@
-import { matching, oneOf, parseQuery } from '../http/query-parameters.ts';
-import { PROVIDERS, type Provider } from '../providers/provider.ts';
+import { matching, oneOf, parseQuery } from '#shared/http/query-parameters.ts';
+import { PROVIDERS, type Provider } from '#shared/providers/provider.ts';
 import type { VerificationStatus } from './model.ts';
 
 const STATUSES = ['UNVERIFIED', 'VALID', 'INVALID'] as const;

@@ -1,4 +1,4 @@
-import type { Provider } from '../providers/provider.ts';
+import type { Provider } from '#shared/providers/provider.ts';
 
 export type VerificationStatus = 'UNVERIFIED' | 'VALID' | 'INVALID';
 

@@ -1,5 +1,5 @@
-import { keys, type Table } from '../data/table.ts';
-import type { TransactItem } from '../data/transact-write.ts';
+import { keys, type Table } from '#shared/data/table.ts';
+import type { TransactItem } from '#shared/data/transact-write.ts';
 
 /** Another credential of the organization holds the name: the put of its claim (`NAME#<lower-cased name>`) failed. */
 export class NameTakenError extends Error {}

@@ -1,5 +1,5 @@
-import type { Table } from '../data/table.ts';
-import { credentialNotFound, validationError } from '../errors.ts';
+import type { Table } from '#shared/data/table.ts';
+import { credentialNotFound, validationError } from '#shared/errors.ts';
 import { listCredentialSummaries } from './credential-listing.ts';
 import { findCredentialSummary } from './credential-reads.ts';
 import type { ListCredentialsInput } from './list-input.ts';

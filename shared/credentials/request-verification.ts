@@ -1,5 +1,5 @@
-import { logger } from '../logger.ts';
-import type { VerificationQueue } from '../queue/verification-queue.ts';
+import { logger } from '#shared/logger.ts';
+import type { VerificationQueue } from '#shared/queue/verification-queue.ts';
 
 /**
  * Queues a check of the credential's current secret. A failed send is logged, not thrown: the credential is

@@ -1,7 +1,7 @@
-import { type Actor, auditEntry } from '../audit/audit-entry.ts';
-import { sealSecret } from '../crypto/envelope.ts';
-import { retryOnConcurrentChange } from '../data/retry-on-concurrent-change.ts';
-import { credentialNameConflict, credentialNotFound } from '../errors.ts';
+import { type Actor, auditEntry } from '#shared/audit/audit-entry.ts';
+import { sealSecret } from '#shared/crypto/envelope.ts';
+import { retryOnConcurrentChange } from '#shared/data/retry-on-concurrent-change.ts';
+import { credentialNameConflict, credentialNotFound } from '#shared/errors.ts';
 import { parseRotation, parseUpdateInput, type UpdateCredentialInput } from './credential-input.ts';
 import { findCredentialSummary } from './credential-reads.ts';
 import type { SealingDeps } from './credential-service-deps.ts';

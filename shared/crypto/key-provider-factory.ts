@@ -1,4 +1,4 @@
-import type { Config } from '../config.ts';
+import type { Config } from '#shared/config.ts';
 import type { KeyProvider } from './key-provider.ts';
 import { kmsKeyProvider } from './kms-key-provider.ts';
 import { LocalKeyProvider } from './local-key-provider.ts';

@@ -1,5 +1,5 @@
 import { DecryptCommand, GenerateDataKeyCommand, InvalidCiphertextException, KMSClient } from '@aws-sdk/client-kms';
-import { DependencyError } from '../errors.ts';
+import { DependencyError } from '#shared/errors.ts';
 import type { DataKey, EncryptionContext, KeyProvider } from './key-provider.ts';
 import { SecretIntegrityError } from './secret-integrity-error.ts';
 

@@ -1,5 +1,5 @@
 import { BatchGetCommand } from '@aws-sdk/lib-dynamodb';
-import { DependencyError } from '../errors.ts';
+import { DependencyError } from '#shared/errors.ts';
 import { asDependencyError } from './dynamo-errors.ts';
 import type { Table } from './table.ts';
 

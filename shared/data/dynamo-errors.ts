@@ -1,4 +1,4 @@
-import { DependencyError } from '../errors.ts';
+import { DependencyError } from '#shared/errors.ts';
 
 export interface CancellationReason {
   Code?: string;

@@ -1,4 +1,4 @@
-import { DependencyError } from '../errors.ts';
+import { DependencyError } from '#shared/errors.ts';
 import { ConcurrentChangeError } from './concurrent-change-error.ts';
 
 const MAX_ATTEMPTS = 5;

@@ -2,18 +2,18 @@ import middy from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import httpJsonBodyParser from '@middy/http-json-body-parser';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
-import type { Actor } from '../audit/audit-entry.ts';
-import type { Budget } from '../rate-limit/rate-limiter.ts';
-import { bodySizeLimit } from './middleware/body-size-limit.ts';
-import { contractErrorHandler } from './middleware/contract-error-handler.ts';
-import { contractHeaders, requestIdOf } from './middleware/contract-headers.ts';
-import { lowercaseContentType } from './middleware/lowercase-content-type.ts';
-import { rateLimit } from './middleware/rate-limit.ts';
-import { refuseAmbiguousJson } from './middleware/refuse-ambiguous-json.ts';
-import { refuseBody } from './middleware/refuse-body.ts';
-import { refuseDuplicateKeys } from './middleware/refuse-duplicate-keys.ts';
-import { type PrincipalContext, requirePrincipal } from './middleware/require-principal.ts';
-import { strictQuery } from './middleware/strict-query.ts';
+import type { Actor } from '#shared/audit/audit-entry.ts';
+import { bodySizeLimit } from '#shared/http/middleware/body-size-limit.ts';
+import { contractErrorHandler } from '#shared/http/middleware/contract-error-handler.ts';
+import { contractHeaders, requestIdOf } from '#shared/http/middleware/contract-headers.ts';
+import { lowercaseContentType } from '#shared/http/middleware/lowercase-content-type.ts';
+import { rateLimit } from '#shared/http/middleware/rate-limit.ts';
+import { refuseAmbiguousJson } from '#shared/http/middleware/refuse-ambiguous-json.ts';
+import { refuseBody } from '#shared/http/middleware/refuse-body.ts';
+import { refuseDuplicateKeys } from '#shared/http/middleware/refuse-duplicate-keys.ts';
+import { type PrincipalContext, requirePrincipal } from '#shared/http/middleware/require-principal.ts';
+import { strictQuery } from '#shared/http/middleware/strict-query.ts';
+import type { Budget } from '#shared/rate-limit/rate-limiter.ts';
 
 /** What a route's business function sees: the verified caller and the parsed request, no API Gateway shapes. */
 export interface ApiRequest {

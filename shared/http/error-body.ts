@@ -1,4 +1,4 @@
-import type { ErrorCode, ValidationErrors } from '../errors.ts';
+import type { ErrorCode, ValidationErrors } from '#shared/errors.ts';
 
 /** The contract's error body (§1.2), used by handlers, the gateway responses and the local server alike. */
 export interface ErrorBody {

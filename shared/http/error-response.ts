@@ -1,6 +1,6 @@
 import type { APIGatewayProxyResult } from 'aws-lambda';
-import { DependencyError, ServiceError } from '../errors.ts';
-import { logger } from '../logger.ts';
+import { DependencyError, ServiceError } from '#shared/errors.ts';
+import { logger } from '#shared/logger.ts';
 import { errorBody } from './error-body.ts';
 import { ERROR_STATUS } from './error-status.ts';
 

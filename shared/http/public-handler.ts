@@ -1,9 +1,9 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { contractErrorHandler } from './middleware/contract-error-handler.ts';
-import { contractHeaders } from './middleware/contract-headers.ts';
-import { refuseBody } from './middleware/refuse-body.ts';
-import { strictQuery } from './middleware/strict-query.ts';
+import { contractErrorHandler } from '#shared/http/middleware/contract-error-handler.ts';
+import { contractHeaders } from '#shared/http/middleware/contract-headers.ts';
+import { refuseBody } from '#shared/http/middleware/refuse-body.ts';
+import { strictQuery } from '#shared/http/middleware/strict-query.ts';
 
 /**
  * The contract's headers and error mapping for routes without authentication (health, the OpenAPI document), which

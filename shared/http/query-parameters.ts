@@ -1,4 +1,4 @@
-import { validationError } from '../errors.ts';
+import { validationError } from '#shared/errors.ts';
 
 /** The message for a refused value, or undefined for an accepted one. */
 export type ParameterRule = (value: string) => string | undefined;

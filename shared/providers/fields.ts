@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import * as v from 'valibot';
-import { CONTROL_CHARACTERS } from '../control-characters.ts';
+import { CONTROL_CHARACTERS } from '#shared/control-characters.ts';
 
 /** A required, non-blank, single-line string of bounded length. */
 export function text(max = 4096) {

@@ -1,9 +1,9 @@
-import { apisixKinds } from './apisix/kinds.ts';
-import { awsKinds } from './aws/kinds.ts';
-import { azureKinds } from './azure/kinds.ts';
-import { gcpKinds } from './gcp/kinds.ts';
+import { apisixKinds } from '#shared/providers/apisix/kinds.ts';
+import { awsKinds } from '#shared/providers/aws/kinds.ts';
+import { azureKinds } from '#shared/providers/azure/kinds.ts';
+import { gcpKinds } from '#shared/providers/gcp/kinds.ts';
+import { vercelKinds } from '#shared/providers/vercel/kinds.ts';
 import type { CredentialKind, Provider } from './provider.ts';
-import { vercelKinds } from './vercel/kinds.ts';
 
 /** Every provider + credentialType the service accepts. Adding a provider: a folder and one line here. */
 const kinds: readonly CredentialKind<any>[] = [...awsKinds, ...gcpKinds, ...azureKinds, ...apisixKinds, ...vercelKinds];

@@ -1,4 +1,4 @@
-import { optional, positiveInt } from '../config.ts';
+import { optional, positiveInt } from '#shared/config.ts';
 
 /** Operator settings for the providers' endpoints, read from the environment once per process. */
 export interface ProviderSettings {

@@ -1,4 +1,4 @@
-import { OutboundRequestError } from '../net/outbound-request-error.ts';
+import { OutboundRequestError } from '#shared/net/outbound-request-error.ts';
 import type { VerificationOutcome } from './verifier.ts';
 
 /**

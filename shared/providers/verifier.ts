@@ -1,4 +1,4 @@
-import type { VerifiedIdentity } from '../credentials/model.ts';
+import type { VerifiedIdentity } from '#shared/credentials/model.ts';
 
 /**
  * What a provider said about a credential.

@@ -1,10 +1,10 @@
-import { externalIdRepository } from '../runtime/aws-role-deps.ts';
-import { verifyAdminApiKey } from './apisix/verify-admin-api-key.ts';
-import { verifyAccessKey } from './aws/verify-access-key.ts';
-import { roleVerifier } from './aws/verify-role.ts';
-import { verifyServicePrincipal } from './azure/verify-service-principal.ts';
-import { verifyServiceAccount } from './gcp/verify-service-account.ts';
-import { verifyApiToken } from './vercel/verify-api-token.ts';
+import { verifyAdminApiKey } from '#shared/providers/apisix/verify-admin-api-key.ts';
+import { verifyAccessKey } from '#shared/providers/aws/verify-access-key.ts';
+import { roleVerifier } from '#shared/providers/aws/verify-role.ts';
+import { verifyServicePrincipal } from '#shared/providers/azure/verify-service-principal.ts';
+import { verifyServiceAccount } from '#shared/providers/gcp/verify-service-account.ts';
+import { verifyApiToken } from '#shared/providers/vercel/verify-api-token.ts';
+import { externalIdRepository } from '#shared/runtime/aws-role-deps.ts';
 import type { Verifier } from './verifier.ts';
 
 /** `PROVIDER:TYPE` → its check. */

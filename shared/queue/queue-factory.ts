@@ -1,5 +1,5 @@
 import { SQSClient } from '@aws-sdk/client-sqs';
-import type { Config } from '../config.ts';
+import type { Config } from '#shared/config.ts';
 import { SqsVerificationQueue } from './sqs-queue.ts';
 import type { VerificationQueue } from './verification-queue.ts';
 

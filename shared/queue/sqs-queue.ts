@@ -1,5 +1,5 @@
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import { DependencyError } from '../errors.ts';
+import { DependencyError } from '#shared/errors.ts';
 import { toSqsMessage } from './sqs-message.ts';
 import type { SendOptions, VerificationMessage, VerificationQueue } from './verification-queue.ts';
 

@@ -1,7 +1,7 @@
 import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { asDependencyError } from '../data/dynamo-errors.ts';
-import { keys } from '../data/table.ts';
-import { ServiceError } from '../errors.ts';
+import { asDependencyError } from '#shared/data/dynamo-errors.ts';
+import { keys } from '#shared/data/table.ts';
+import { ServiceError } from '#shared/errors.ts';
 
 export type Budget = 'read' | 'write';
 

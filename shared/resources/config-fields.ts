@@ -1,6 +1,6 @@
 import { isIPv4, isIPv6 } from 'node:net';
 import * as v from 'valibot';
-import { text } from '../providers/fields.ts';
+import { text } from '#shared/providers/fields.ts';
 
 export const TRANSPORT_PROTOCOLS = ['tcp', 'udp'] as const;
 

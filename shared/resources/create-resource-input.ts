@@ -1,7 +1,7 @@
 import * as v from 'valibot';
-import { displayName } from '../display-name.ts';
-import { PROVIDERS, type Provider } from '../providers/provider.ts';
-import { parseOrThrow, strictObject } from '../validation.ts';
+import { displayName } from '#shared/display-name.ts';
+import { PROVIDERS, type Provider } from '#shared/providers/provider.ts';
+import { parseOrThrow, strictObject } from '#shared/validation.ts';
 import type { ResourceTarget } from './model.ts';
 import { credentialIdField, parseTarget, resourceKindOf } from './resource-input.ts';
 import type { ResourceKind } from './resource-kind.ts';

@@ -1,6 +1,6 @@
-import { type Actor, auditEntry } from '../audit/audit-entry.ts';
-import { retryOnConcurrentChange } from '../data/retry-on-concurrent-change.ts';
-import type { WriteDeps } from '../data/write-deps.ts';
+import { type Actor, auditEntry } from '#shared/audit/audit-entry.ts';
+import { retryOnConcurrentChange } from '#shared/data/retry-on-concurrent-change.ts';
+import type { WriteDeps } from '#shared/data/write-deps.ts';
 import { parseCreateResourceInput } from './create-resource-input.ts';
 import { linkableCredential } from './linkable-credential.ts';
 import { type ResourceRecord, type ResourceView, toResourceView } from './model.ts';

@@ -1,5 +1,5 @@
-import { keys, type Table } from '../data/table.ts';
-import type { TransactItem } from '../data/transact-write.ts';
+import { keys, type Table } from '#shared/data/table.ts';
+import type { TransactItem } from '#shared/data/transact-write.ts';
 
 /**
  * The transaction items that link a resource to a credential: the link item and `ADD linkCount 1` on the credential,

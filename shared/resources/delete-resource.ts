@@ -1,7 +1,7 @@
-import { type Actor, auditEntry } from '../audit/audit-entry.ts';
-import { retryOnConcurrentChange } from '../data/retry-on-concurrent-change.ts';
-import type { WriteDeps } from '../data/write-deps.ts';
-import { resourceNotFound } from '../errors.ts';
+import { type Actor, auditEntry } from '#shared/audit/audit-entry.ts';
+import { retryOnConcurrentChange } from '#shared/data/retry-on-concurrent-change.ts';
+import type { WriteDeps } from '#shared/data/write-deps.ts';
+import { resourceNotFound } from '#shared/errors.ts';
 import { findResource } from './resource-reads.ts';
 import { removeResource } from './resource-writes.ts';
 

@@ -1,8 +1,8 @@
-import { findCredentialSummary } from '../credentials/credential-reads.ts';
-import type { CredentialSummary } from '../credentials/model.ts';
-import type { Table } from '../data/table.ts';
-import { credentialNotFound, validationError } from '../errors.ts';
-import type { Provider } from '../providers/provider.ts';
+import { findCredentialSummary } from '#shared/credentials/credential-reads.ts';
+import type { CredentialSummary } from '#shared/credentials/model.ts';
+import type { Table } from '#shared/data/table.ts';
+import { credentialNotFound, validationError } from '#shared/errors.ts';
+import type { Provider } from '#shared/providers/provider.ts';
 
 /**
  * The credential a resource is to be linked to: it must exist in the caller's organization and be of the resource's

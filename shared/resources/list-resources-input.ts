@@ -1,5 +1,5 @@
-import { matching, parseQuery } from '../http/query-parameters.ts';
-import { GUID } from '../providers/fields.ts';
+import { matching, parseQuery } from '#shared/http/query-parameters.ts';
+import { GUID } from '#shared/providers/fields.ts';
 
 export function parseListResourcesInput(query: Record<string, string | undefined>): { credentialId?: string } {
   const parsed = parseQuery(query, { credentialId: matching(GUID, 'Must be a UUID') });

@@ -1,4 +1,4 @@
-import type { Provider } from '../providers/provider.ts';
+import type { Provider } from '#shared/providers/provider.ts';
 
 /** What the service stores for a resource: nothing secret, the credential is referenced by id. */
 export interface ResourceRecord {

@@ -1,6 +1,6 @@
-import { findCredentialSummary } from '../credentials/credential-reads.ts';
-import type { Table } from '../data/table.ts';
-import { resourceNotFound } from '../errors.ts';
+import { findCredentialSummary } from '#shared/credentials/credential-reads.ts';
+import type { Table } from '#shared/data/table.ts';
+import { resourceNotFound } from '#shared/errors.ts';
 import { type ResourceRecord, type ResourceView, toResourceView } from './model.ts';
 import { findResource, listResourceRecords } from './resource-reads.ts';
 

@@ -1,9 +1,9 @@
-import { getRoute } from '../providers/apisix/get-route.ts';
-import { describeSecurityGroup } from '../providers/aws/describe-security-group.ts';
-import { verifyServicePrincipal } from '../providers/azure/verify-service-principal.ts';
-import { verifyServiceAccount } from '../providers/gcp/verify-service-account.ts';
-import { verifyApiToken } from '../providers/vercel/verify-api-token.ts';
-import type { Verifier } from '../providers/verifier.ts';
+import { getRoute } from '#shared/providers/apisix/get-route.ts';
+import { describeSecurityGroup } from '#shared/providers/aws/describe-security-group.ts';
+import { verifyServicePrincipal } from '#shared/providers/azure/verify-service-principal.ts';
+import { verifyServiceAccount } from '#shared/providers/gcp/verify-service-account.ts';
+import { verifyApiToken } from '#shared/providers/vercel/verify-api-token.ts';
+import type { Verifier } from '#shared/providers/verifier.ts';
 import type { ResourceTarget } from './model.ts';
 
 /** Builds the check of one resource, run with its credential's decrypted data. */

@@ -1,8 +1,8 @@
 import * as v from 'valibot';
-import { validationError } from '../errors.ts';
-import { GUID, matching } from '../providers/fields.ts';
-import type { Provider } from '../providers/provider.ts';
-import { parseOrThrow } from '../validation.ts';
+import { validationError } from '#shared/errors.ts';
+import { GUID, matching } from '#shared/providers/fields.ts';
+import type { Provider } from '#shared/providers/provider.ts';
+import { parseOrThrow } from '#shared/validation.ts';
 import type { ResourceTarget } from './model.ts';
 import type { ResourceKind } from './resource-kind.ts';
 import { findResourceKind, resourceTypesOf } from './resource-kinds.ts';

@@ -1,5 +1,5 @@
 import type * as v from 'valibot';
-import type { Provider } from '../providers/provider.ts';
+import type { Provider } from '#shared/providers/provider.ts';
 
 /**
  * One provider + resourceType pair: what `resourceIdentifier` names, whether it lives in a `region`, and the

@@ -1,9 +1,9 @@
-import { apisixResourceKinds } from '../providers/apisix/resource-kinds.ts';
-import { awsResourceKinds } from '../providers/aws/resource-kinds.ts';
-import { azureResourceKinds } from '../providers/azure/resource-kinds.ts';
-import { gcpResourceKinds } from '../providers/gcp/resource-kinds.ts';
-import type { Provider } from '../providers/provider.ts';
-import { vercelResourceKinds } from '../providers/vercel/resource-kinds.ts';
+import { apisixResourceKinds } from '#shared/providers/apisix/resource-kinds.ts';
+import { awsResourceKinds } from '#shared/providers/aws/resource-kinds.ts';
+import { azureResourceKinds } from '#shared/providers/azure/resource-kinds.ts';
+import { gcpResourceKinds } from '#shared/providers/gcp/resource-kinds.ts';
+import type { Provider } from '#shared/providers/provider.ts';
+import { vercelResourceKinds } from '#shared/providers/vercel/resource-kinds.ts';
 import type { ResourceKind } from './resource-kind.ts';
 
 /** Every provider + resourceType the service accepts. Adding one: its definition in the provider's folder and a line here. */

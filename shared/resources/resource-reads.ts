@@ -1,6 +1,6 @@
 import type { QueryCommandInput } from '@aws-sdk/lib-dynamodb';
-import { getItem, queryPage } from '../data/item-reads.ts';
-import { keys, type Table } from '../data/table.ts';
+import { getItem, queryPage } from '#shared/data/item-reads.ts';
+import { keys, type Table } from '#shared/data/table.ts';
 import type { ResourceRecord } from './model.ts';
 
 export async function findResource(table: Table, orgId: string, id: string): Promise<ResourceRecord | undefined> {

@@ -1,5 +1,5 @@
-import type { KeyProvider } from '../crypto/key-provider.ts';
-import type { Table } from '../data/table.ts';
+import type { KeyProvider } from '#shared/crypto/key-provider.ts';
+import type { Table } from '#shared/data/table.ts';
 
 /** Verifying a resource opens its credential's secret and records when it was checked. */
 export interface ResourceVerifyDeps {

@@ -1,11 +1,11 @@
-import type { AuditEntry } from '../audit/audit-entry.ts';
-import { auditPut } from '../audit/audit-writes.ts';
-import { ConcurrentChangeError } from '../data/concurrent-change-error.ts';
-import { conditionalUpdate } from '../data/conditional-update.ts';
-import { failedConditionAt } from '../data/dynamo-errors.ts';
-import { keys, type Table } from '../data/table.ts';
-import { type TransactItem, transactWrite } from '../data/transact-write.ts';
-import { credentialNotFound } from '../errors.ts';
+import type { AuditEntry } from '#shared/audit/audit-entry.ts';
+import { auditPut } from '#shared/audit/audit-writes.ts';
+import { ConcurrentChangeError } from '#shared/data/concurrent-change-error.ts';
+import { conditionalUpdate } from '#shared/data/conditional-update.ts';
+import { failedConditionAt } from '#shared/data/dynamo-errors.ts';
+import { keys, type Table } from '#shared/data/table.ts';
+import { type TransactItem, transactWrite } from '#shared/data/transact-write.ts';
+import { credentialNotFound } from '#shared/errors.ts';
 import { linkItems, unlinkItems } from './credential-links.ts';
 import type { ResourceRecord } from './model.ts';
 

@@ -1,7 +1,7 @@
 import * as v from 'valibot';
-import { displayName } from '../display-name.ts';
-import { validationError } from '../errors.ts';
-import { parseOrThrow, strictObject } from '../validation.ts';
+import { displayName } from '#shared/display-name.ts';
+import { validationError } from '#shared/errors.ts';
+import { parseOrThrow, strictObject } from '#shared/validation.ts';
 import { credentialIdField } from './resource-input.ts';
 
 const updateBody = strictObject({

@@ -1,10 +1,10 @@
-import type { Actor } from '../audit/audit-entry.ts';
-import { findCredential } from '../credentials/credential-reads.ts';
-import { openSecret } from '../crypto/envelope.ts';
-import { ConcurrentChangeError } from '../data/concurrent-change-error.ts';
-import { retryOnConcurrentChange } from '../data/retry-on-concurrent-change.ts';
-import { resourceNotFound, verificationFailed } from '../errors.ts';
-import { logger } from '../logger.ts';
+import type { Actor } from '#shared/audit/audit-entry.ts';
+import { findCredential } from '#shared/credentials/credential-reads.ts';
+import { openSecret } from '#shared/crypto/envelope.ts';
+import { ConcurrentChangeError } from '#shared/data/concurrent-change-error.ts';
+import { retryOnConcurrentChange } from '#shared/data/retry-on-concurrent-change.ts';
+import { resourceNotFound, verificationFailed } from '#shared/errors.ts';
+import { logger } from '#shared/logger.ts';
 import { type ResourceView, toResourceView } from './model.ts';
 import { findResourceCheck } from './resource-checks.ts';
 import { findResource } from './resource-reads.ts';

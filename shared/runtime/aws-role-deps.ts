@@ -1,6 +1,6 @@
-import { ExternalIdRepository } from '../aws-roles/external-id-repository.ts';
-import type { RoleSetupDeps } from '../aws-roles/role-setup.ts';
-import { config } from '../config.ts';
+import { ExternalIdRepository } from '#shared/aws-roles/external-id-repository.ts';
+import type { RoleSetupDeps } from '#shared/aws-roles/role-setup.ts';
+import { config } from '#shared/config.ts';
 import { lazy } from './lazy.ts';
 import { table } from './table.ts';
 

@@ -1,6 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { Config } from '../config.ts';
+import type { Config } from '#shared/config.ts';
 
 /** One document client per process; a local endpoint gets fixed dummy credentials (DynamoDB Local ignores them). */
 export function createDocumentClient(settings: Pick<Config, 'region' | 'dynamoDbEndpoint'>): DynamoDBDocumentClient {

@@ -1,6 +1,6 @@
-import { config } from '../config.ts';
-import type { KeyProvider } from '../crypto/key-provider.ts';
-import { kmsKeyProvider } from '../crypto/kms-key-provider.ts';
+import { config } from '#shared/config.ts';
+import type { KeyProvider } from '#shared/crypto/key-provider.ts';
+import { kmsKeyProvider } from '#shared/crypto/kms-key-provider.ts';
 import { lazy } from './lazy.ts';
 
 /** AWS KMS under KMS_KEY_ID. The local server and tests override it (see `createKeyProvider`). */

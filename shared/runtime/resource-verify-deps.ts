@@ -1,4 +1,4 @@
-import type { ResourceVerifyDeps } from '../resources/resource-service-deps.ts';
+import type { ResourceVerifyDeps } from '#shared/resources/resource-service-deps.ts';
 import { keyProvider } from './keys.ts';
 import { table } from './table.ts';
 

@@ -1,5 +1,5 @@
-import { config } from '../config.ts';
-import type { SealingDeps } from '../credentials/credential-service-deps.ts';
+import { config } from '#shared/config.ts';
+import type { SealingDeps } from '#shared/credentials/credential-service-deps.ts';
 import { keyProvider } from './keys.ts';
 import { verificationQueue } from './queue.ts';
 import { writeDeps } from './write-deps.ts';

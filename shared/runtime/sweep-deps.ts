@@ -1,5 +1,5 @@
-import { config } from '../config.ts';
-import type { SweepDeps } from '../verification/sweep.ts';
+import { config } from '#shared/config.ts';
+import type { SweepDeps } from '#shared/verification/sweep.ts';
 import { verificationQueue } from './queue.ts';
 import { table } from './table.ts';
 

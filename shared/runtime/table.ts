@@ -1,5 +1,5 @@
-import { config } from '../config.ts';
-import type { Table } from '../data/table.ts';
+import { config } from '#shared/config.ts';
+import type { Table } from '#shared/data/table.ts';
 import { createDocumentClient } from './dynamodb.ts';
 import { lazy } from './lazy.ts';
 

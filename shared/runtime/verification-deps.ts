@@ -1,7 +1,7 @@
-import { config } from '../config.ts';
-import { findVerifier } from '../providers/verifiers.ts';
-import { batchedCredentialReads } from '../verification/batched-credential-reads.ts';
-import type { VerifyDeps } from '../verification/verify-credential.ts';
+import { config } from '#shared/config.ts';
+import { findVerifier } from '#shared/providers/verifiers.ts';
+import { batchedCredentialReads } from '#shared/verification/batched-credential-reads.ts';
+import type { VerifyDeps } from '#shared/verification/verify-credential.ts';
 import { keyProvider } from './keys.ts';
 import { verificationQueue } from './queue.ts';
 import { table } from './table.ts';

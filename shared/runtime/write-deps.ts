@@ -1,5 +1,5 @@
 import { v7 as uuidv7 } from 'uuid';
-import type { WriteDeps } from '../data/write-deps.ts';
+import type { WriteDeps } from '#shared/data/write-deps.ts';
 import { table } from './table.ts';
 
 /** Time-ordered ids (UUIDv7): newest-first listing is the sort-key order. */

@@ -1,7 +1,7 @@
-import { fromCredentialItem } from '../credentials/credential-reads.ts';
-import type { CredentialRecord } from '../credentials/model.ts';
-import { getItems, type ItemKey, itemKeyOf } from '../data/batch-get.ts';
-import { keys, type Table } from '../data/table.ts';
+import { fromCredentialItem } from '#shared/credentials/credential-reads.ts';
+import type { CredentialRecord } from '#shared/credentials/model.ts';
+import { getItems, type ItemKey, itemKeyOf } from '#shared/data/batch-get.ts';
+import { keys, type Table } from '#shared/data/table.ts';
 
 export type FindCredential = (orgId: string, id: string) => Promise<CredentialRecord | undefined>;
 

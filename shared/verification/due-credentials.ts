@@ -1,7 +1,7 @@
-import { DUE_SHARDS } from '../credentials/verification-due.ts';
-import { conditionalUpdate } from '../data/conditional-update.ts';
-import { queryPage } from '../data/item-reads.ts';
-import { keys, TABLE, type Table } from '../data/table.ts';
+import { DUE_SHARDS } from '#shared/credentials/verification-due.ts';
+import { conditionalUpdate } from '#shared/data/conditional-update.ts';
+import { queryPage } from '#shared/data/item-reads.ts';
+import { keys, TABLE, type Table } from '#shared/data/table.ts';
 
 /** A credential as the sweep's sparse index (`verification-due`) holds it. */
 export interface DueCredential {

@@ -1,6 +1,6 @@
-import type { Table } from '../data/table.ts';
-import { logger } from '../logger.ts';
-import type { VerificationQueue } from '../queue/verification-queue.ts';
+import type { Table } from '#shared/data/table.ts';
+import { logger } from '#shared/logger.ts';
+import type { VerificationQueue } from '#shared/queue/verification-queue.ts';
 import { findDueCredentials, markQueued } from './due-credentials.ts';
 
 export interface SweepDeps {

@@ -1,7 +1,7 @@
-import type { VerificationStatus, VerifiedIdentity } from '../credentials/model.ts';
-import { verificationDueKeys } from '../credentials/verification-due.ts';
-import { conditionalUpdate } from '../data/conditional-update.ts';
-import { keys, type Table } from '../data/table.ts';
+import type { VerificationStatus, VerifiedIdentity } from '#shared/credentials/model.ts';
+import { verificationDueKeys } from '#shared/credentials/verification-due.ts';
+import { conditionalUpdate } from '#shared/data/conditional-update.ts';
+import { keys, type Table } from '#shared/data/table.ts';
 
 export interface VerificationResult {
   status: VerificationStatus;

@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import type { VerificationMessage } from '../queue/verification-queue.ts';
+import type { VerificationMessage } from '#shared/queue/verification-queue.ts';
 
 const positiveInteger = v.pipe(v.number(), v.safeInteger(), v.minValue(1));
 

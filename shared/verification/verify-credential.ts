@@ -1,9 +1,9 @@
-import { openSecret } from '../crypto/envelope.ts';
-import type { KeyProvider } from '../crypto/key-provider.ts';
-import type { Table } from '../data/table.ts';
-import { logger } from '../logger.ts';
-import type { Verifier } from '../providers/verifier.ts';
-import type { VerificationMessage, VerificationQueue } from '../queue/verification-queue.ts';
+import { openSecret } from '#shared/crypto/envelope.ts';
+import type { KeyProvider } from '#shared/crypto/key-provider.ts';
+import type { Table } from '#shared/data/table.ts';
+import { logger } from '#shared/logger.ts';
+import type { Verifier } from '#shared/providers/verifier.ts';
+import type { VerificationMessage, VerificationQueue } from '#shared/queue/verification-queue.ts';
 import type { FindCredential } from './batched-credential-reads.ts';
 import { recordVerdict, type VerificationResult } from './verdict-writes.ts';
 

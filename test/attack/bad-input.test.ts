@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it, type MockInstance, vi } from 'vitest';
-import { routes } from '../../functions/routes.ts';
+import { routes } from '#functions/routes.ts';
 import { awsCredential, vercelCredential } from '../helpers/credential-fixtures.ts';
 import { expectContractError } from '../helpers/expect-contract-error.ts';
 import { type Api, type ApiResponse, startApi } from '../helpers/local-api.ts';

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { type Route, routes } from '../../functions/routes.ts';
+import { type Route, routes } from '#functions/routes.ts';
 import { routeMatcher } from '../../infra/local/route-matcher.ts';
 import document from '../../openapi/openapi.json' with { type: 'json' };
 import { fakePem } from '../helpers/credential-fixtures.ts';

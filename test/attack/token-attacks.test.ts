@@ -11,7 +11,7 @@ import {
   SignJWT,
 } from 'jose';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { type Route, routes } from '../../functions/routes.ts';
+import { type Route, routes } from '#functions/routes.ts';
 import { awsCredential } from '../helpers/credential-fixtures.ts';
 import { type HttpDouble, json, startHttpDouble } from '../helpers/doubles/http-double.ts';
 import { expectContractError } from '../helpers/expect-contract-error.ts';

@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { routes } from '../../functions/routes.ts';
+import { routes } from '#functions/routes.ts';
 import document from '../../openapi/openapi.json' with { type: 'json' };
 import { type Api, startApi } from '../helpers/local-api.ts';
 

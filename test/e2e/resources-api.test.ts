@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { keys } from '../../shared/data/table.ts';
+import { keys } from '#shared/data/table.ts';
 import { awsCredential, fakePem, vercelCredential } from '../helpers/credential-fixtures.ts';
 import { expectContractError } from '../helpers/expect-contract-error.ts';
 import { type Api, startApi } from '../helpers/local-api.ts';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { keys } from '../../shared/data/table.ts';
+import { keys } from '#shared/data/table.ts';
 import { awsCredential, vercelCredential } from '../helpers/credential-fixtures.ts';
 import {
   type Ec2Double,

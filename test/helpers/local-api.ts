@@ -1,6 +1,6 @@
 import { inject } from 'vitest';
+import { mintToken } from '#shared/auth/mint-token.ts';
 import { type LocalService, type LocalServiceOptions, startLocalService } from '../../infra/local/local-service.ts';
-import { mintToken } from '../../shared/auth/mint-token.ts';
 import { openApiViolations } from './openapi-validator.ts';
 
 export interface ApiResponse<T = any> {

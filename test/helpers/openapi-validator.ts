@@ -1,6 +1,6 @@
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
-import { API_PREFIX } from '../../functions/routes.ts';
+import { API_PREFIX } from '#functions/routes.ts';
 import document from '../../openapi/openapi.json' with { type: 'json' };
 
 /** One response as a client saw it. */

@@ -1,7 +1,7 @@
-import type { KeyProvider } from '../../shared/crypto/key-provider.ts';
-import { DependencyError } from '../../shared/errors.ts';
-import { keyProvider } from '../../shared/runtime/keys.ts';
-import { verificationQueue } from '../../shared/runtime/queue.ts';
+import type { KeyProvider } from '#shared/crypto/key-provider.ts';
+import { DependencyError } from '#shared/errors.ts';
+import { keyProvider } from '#shared/runtime/keys.ts';
+import { verificationQueue } from '#shared/runtime/queue.ts';
 
 /** A fault put into one of the service's ports; `remove()` puts the real adapter back. */
 export interface PortFault {

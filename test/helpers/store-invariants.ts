@@ -1,4 +1,4 @@
-import { keys } from '../../shared/data/table.ts';
+import { keys } from '#shared/data/table.ts';
 
 type Item = Record<string, any>;
 

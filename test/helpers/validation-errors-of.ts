@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import { ServiceError } from '../../shared/errors.ts';
+import { ServiceError } from '#shared/errors.ts';
 
 /** The field messages of the 400 VALIDATION_ERROR that `run` throws; fails the test if it throws nothing else. */
 export function validationErrorsOf(run: () => unknown): Record<string, string> {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { routes } from '../../functions/routes.ts';
+import { routes } from '#functions/routes.ts';
 import { logicalIdsOf, testStack } from './test-stack.ts';
 
 const ORIGIN = 'https://console.example.com';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEvent, APIGatewayTokenAuthorizerEvent, ScheduledEvent, SQSEvent } from 'aws-lambda';
-import type { Route } from '../../functions/routes.ts';
+import type { Route } from '#functions/routes.ts';
 
 const ACCOUNT = '000000000000';
 const REGION = 'us-east-1';

@@ -1,7 +1,8 @@
 import { App, type CfnElement, Duration, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { routes } from '../../functions/routes.ts';
+import { routes } from '#functions/routes.ts';
+import { keys, TABLE } from '#shared/data/table.ts';
 import { backgroundFunctions } from '../../infra/aws/background-functions.ts';
 import { CredentialKey } from '../../infra/aws/credential-key.ts';
 import { DataStore } from '../../infra/aws/data-store.ts';
@@ -12,7 +13,6 @@ import {
 } from '../../infra/aws/grant-service-access.ts';
 import { ServiceFunction } from '../../infra/aws/service-function.ts';
 import { VerificationQueue } from '../../infra/aws/verification-queue.ts';
-import { keys, TABLE } from '../../shared/data/table.ts';
 import { logicalIdsOf, testStack } from './test-stack.ts';
 
 const { stack, template } = testStack();

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { BatchGetCommand, type BatchGetCommandInput, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { getItems, itemKeyOf } from '../../shared/data/batch-get.ts';
-import { keys, type Table } from '../../shared/data/table.ts';
-import { DependencyError } from '../../shared/errors.ts';
-import { table } from '../../shared/runtime/table.ts';
-import { batchedCredentialReads } from '../../shared/verification/batched-credential-reads.ts';
+import { getItems, itemKeyOf } from '#shared/data/batch-get.ts';
+import { keys, type Table } from '#shared/data/table.ts';
+import { DependencyError } from '#shared/errors.ts';
+import { table } from '#shared/runtime/table.ts';
+import { batchedCredentialReads } from '#shared/verification/batched-credential-reads.ts';
 import { ensureTestTable } from '../helpers/test-table.ts';
 
 beforeAll(async () => {

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ExternalIdRepository } from '../../shared/aws-roles/external-id-repository.ts';
-import { keys } from '../../shared/data/table.ts';
-import { table } from '../../shared/runtime/table.ts';
+import { ExternalIdRepository } from '#shared/aws-roles/external-id-repository.ts';
+import { keys } from '#shared/data/table.ts';
+import { table } from '#shared/runtime/table.ts';
 import { scanTable } from '../helpers/table-scan.ts';
 import { ensureTestTable } from '../helpers/test-table.ts';
 

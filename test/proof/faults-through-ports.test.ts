@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { keyProvider } from '#shared/runtime/keys.ts';
+import { sweepDeps } from '#shared/runtime/sweep-deps.ts';
+import { sweep } from '#shared/verification/sweep.ts';
 import { invokeConsumer as consumer } from '../../infra/local/queue-consumer.ts';
-import { keyProvider } from '../../shared/runtime/keys.ts';
-import { sweepDeps } from '../../shared/runtime/sweep-deps.ts';
-import { sweep } from '../../shared/verification/sweep.ts';
 import { type Organization, startApiWithVercel } from '../helpers/api-with-vercel.ts';
 import { vercelCredential } from '../helpers/credential-fixtures.ts';
 import type { HttpDouble } from '../helpers/doubles/http-double.ts';

@@ -13,11 +13,11 @@ import {
   SignJWT,
 } from 'jose';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, type MockInstance, test, vi } from 'vitest';
-import { handler } from '../../functions/authorizer/handler.ts';
-import { resetAuthSettings } from '../../shared/auth/auth-settings.ts';
-import { principalFromContext, toAuthorizerContext } from '../../shared/auth/authorizer-context.ts';
-import { mintToken } from '../../shared/auth/mint-token.ts';
-import { type Logger, logger } from '../../shared/logger.ts';
+import { handler } from '#functions/authorizer/handler.ts';
+import { resetAuthSettings } from '#shared/auth/auth-settings.ts';
+import { principalFromContext, toAuthorizerContext } from '#shared/auth/authorizer-context.ts';
+import { mintToken } from '#shared/auth/mint-token.ts';
+import { type Logger, logger } from '#shared/logger.ts';
 
 const JWT_ENV = [
   'JWT_SECRET',

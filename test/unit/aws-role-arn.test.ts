@@ -1,6 +1,6 @@
 import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
-import { assumeRole } from '../../shared/providers/aws/kinds.ts';
+import { assumeRole } from '#shared/providers/aws/kinds.ts';
 
 const valid = (roleArn: string) => v.is(assumeRole.schema, { roleArn });
 

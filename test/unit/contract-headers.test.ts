@@ -1,7 +1,7 @@
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import { afterEach, describe, expect, it } from 'vitest';
-import { handler as health } from '../../functions/health/handler.ts';
-import { resetConfig } from '../../shared/config.ts';
+import { handler as health } from '#functions/health/handler.ts';
+import { resetConfig } from '#shared/config.ts';
 
 const event = {
   httpMethod: 'GET',

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { asDependencyError } from '../../shared/data/dynamo-errors.ts';
-import { DependencyError } from '../../shared/errors.ts';
+import { asDependencyError } from '#shared/data/dynamo-errors.ts';
+import { DependencyError } from '#shared/errors.ts';
 
 const sdkError = (name: string, extra: Record<string, unknown>) =>
   Object.assign(new Error(`${name} happened`), { name, ...extra });

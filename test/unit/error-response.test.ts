@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DependencyError, ServiceError, validationError } from '../../shared/errors.ts';
-import { errorResponse } from '../../shared/http/error-response.ts';
+import { DependencyError, ServiceError, validationError } from '#shared/errors.ts';
+import { errorResponse } from '#shared/http/error-response.ts';
 
 describe('errorResponse', () => {
   it.each([

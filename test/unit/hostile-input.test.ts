@@ -2,10 +2,10 @@ import type { APIGatewayProxyEvent } from 'aws-lambda';
 import fc from 'fast-check';
 import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
-import { refuseAmbiguousJson } from '../../shared/http/middleware/refuse-ambiguous-json.ts';
-import { refuseBody } from '../../shared/http/middleware/refuse-body.ts';
-import { strictQuery } from '../../shared/http/middleware/strict-query.ts';
-import { parseOrThrow, strictObject } from '../../shared/validation.ts';
+import { refuseAmbiguousJson } from '#shared/http/middleware/refuse-ambiguous-json.ts';
+import { refuseBody } from '#shared/http/middleware/refuse-body.ts';
+import { strictQuery } from '#shared/http/middleware/strict-query.ts';
+import { parseOrThrow, strictObject } from '#shared/validation.ts';
 import { validationErrorsOf } from '../helpers/validation-errors-of.ts';
 
 type Before = (request: { event: APIGatewayProxyEvent }) => Promise<void>;

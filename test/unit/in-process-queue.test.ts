@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type DeadLetter, InProcessQueue, type InProcessQueueOptions } from '../../shared/queue/in-process-queue.ts';
-import type { VerificationMessage } from '../../shared/queue/verification-queue.ts';
+import { type DeadLetter, InProcessQueue, type InProcessQueueOptions } from '#shared/queue/in-process-queue.ts';
+import type { VerificationMessage } from '#shared/queue/verification-queue.ts';
 
 const queues: InProcessQueue[] = [];
 

@@ -1,7 +1,7 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
-import { loadJwtSecret } from '../../shared/auth/jwt-secret-source.ts';
+import { loadJwtSecret } from '#shared/auth/jwt-secret-source.ts';
 
 const secretsManager = mockClient(SecretsManagerClient);
 

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { resetConfig } from '../../shared/config.ts';
-import type { Logger } from '../../shared/logger.ts';
+import { resetConfig } from '#shared/config.ts';
+import type { Logger } from '#shared/logger.ts';
 import { captureOutput } from '../helpers/captured-output.ts';
 
 /** The logger reads LOG_LEVEL once, when it is loaded: each case loads a fresh copy under its own level. */
@@ -8,7 +8,7 @@ async function loggerAt(level: string): Promise<Logger> {
   vi.stubEnv('LOG_LEVEL', level);
   resetConfig();
   vi.resetModules();
-  return (await import('../../shared/logger.ts')).logger;
+  return (await import('#shared/logger.ts')).logger;
 }
 
 function printed(write: (logger: Logger) => void, logger: Logger): { stdout: unknown[]; stderr: unknown[] } {

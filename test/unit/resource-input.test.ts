@@ -1,10 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseAuditLogQuery } from '../../shared/audit/audit-log-input.ts';
-import { ServiceError } from '../../shared/errors.ts';
-import { parseCreateResourceInput } from '../../shared/resources/create-resource-input.ts';
-import { parseListResourcesInput } from '../../shared/resources/list-resources-input.ts';
-import { parseUpdateResourceInput } from '../../shared/resources/update-resource-input.ts';
+import { parseAuditLogQuery } from '#shared/audit/audit-log-input.ts';
+import { ServiceError } from '#shared/errors.ts';
+import { parseCreateResourceInput } from '#shared/resources/create-resource-input.ts';
+import { parseListResourcesInput } from '#shared/resources/list-resources-input.ts';
+import { parseUpdateResourceInput } from '#shared/resources/update-resource-input.ts';
 import { validationErrorsOf } from '../helpers/validation-errors-of.ts';
 
 const CREDENTIAL = '0F8FAD5B-D9CB-469F-A165-70867728950E';

@@ -1,6 +1,6 @@
 import type middy from '@middy/core';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import { ServiceError } from '../../errors.ts';
+import { ServiceError } from '#shared/errors.ts';
 
 export const MAX_BODY_BYTES = 64 * 1024;
 

@@ -1,6 +1,6 @@
 import type middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { config } from '../../config.ts';
+import { config } from '#shared/config.ts';
 
 /** The response headers a browser on the console's origin may read. */
 const EXPOSED_HEADERS = 'Location, Retry-After, X-Next-Cursor, X-Request-Id';

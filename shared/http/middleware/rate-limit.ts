@@ -1,9 +1,9 @@
 import type middy from '@middy/core';
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
-import { config } from '../../config.ts';
-import { type Budget, RateLimiter } from '../../rate-limit/rate-limiter.ts';
-import { lazy } from '../../runtime/lazy.ts';
-import { table } from '../../runtime/table.ts';
+import { config } from '#shared/config.ts';
+import { type Budget, RateLimiter } from '#shared/rate-limit/rate-limiter.ts';
+import { lazy } from '#shared/runtime/lazy.ts';
+import { table } from '#shared/runtime/table.ts';
 import type { PrincipalContext } from './require-principal.ts';
 
 export const rateLimiter = lazy(() => {

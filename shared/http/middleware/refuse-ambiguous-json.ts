@@ -1,6 +1,6 @@
 import type middy from '@middy/core';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import { validationError } from '../../errors.ts';
+import { validationError } from '#shared/errors.ts';
 
 // With the `u` flag a surrogate pair is one code point, so only half a pair matches.
 const LONE_SURROGATE = /[\uD800-\uDFFF]/u;

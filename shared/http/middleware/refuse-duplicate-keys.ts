@@ -1,7 +1,7 @@
 import type middy from '@middy/core';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import { validationError } from '../../errors.ts';
-import { duplicateJsonKey } from '../duplicate-json-key.ts';
+import { validationError } from '#shared/errors.ts';
+import { duplicateJsonKey } from '#shared/http/duplicate-json-key.ts';
 
 /** 400 for a JSON body with a key twice in one object (runs on the raw body, before the parser). */
 export function refuseDuplicateKeys(): middy.MiddlewareObj<APIGatewayProxyEvent> {

@@ -1,8 +1,8 @@
 import type middy from '@middy/core';
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
-import { principalFromContext } from '../../auth/authorizer-context.ts';
-import { ORG_ADMIN, type Principal } from '../../auth/principal.ts';
-import { ServiceError } from '../../errors.ts';
+import { principalFromContext } from '#shared/auth/authorizer-context.ts';
+import { ORG_ADMIN, type Principal } from '#shared/auth/principal.ts';
+import { ServiceError } from '#shared/errors.ts';
 
 export interface PrincipalContext {
   principal: Principal;

@@ -1,6 +1,6 @@
 import type middy from '@middy/core';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import { validationError } from '../../errors.ts';
+import { validationError } from '#shared/errors.ts';
 
 /**
  * 400 for query parameters on a route that reads none, and for a parameter given twice (layers disagree on which

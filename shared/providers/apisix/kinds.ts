@@ -1,7 +1,7 @@
 import * as v from 'valibot';
-import { strictObject } from '../../validation.ts';
-import { text } from '../fields.ts';
-import { defineKind } from '../provider.ts';
+import { text } from '#shared/providers/fields.ts';
+import { defineKind } from '#shared/providers/provider.ts';
+import { strictObject } from '#shared/validation.ts';
 
 function isAdminUrl(value: string): boolean {
   if (!URL.canParse(value)) return false;

@@ -1,6 +1,6 @@
-import { defineResourceKind } from '../../resources/resource-kind.ts';
-import { strictObject } from '../../validation.ts';
-import { matching } from '../fields.ts';
+import { matching } from '#shared/providers/fields.ts';
+import { defineResourceKind } from '#shared/resources/resource-kind.ts';
+import { strictObject } from '#shared/validation.ts';
 
 /** A route of the gateway the credential's Admin API manages; the service restricts who may call it. */
 export const route = defineResourceKind({

@@ -1,11 +1,11 @@
 import type * as v from 'valibot';
-import { BlockedAddressError } from '../../net/blocked-address-error.ts';
-import { OutboundRequestError } from '../../net/outbound-request-error.ts';
-import { safeFetch } from '../../net/safe-fetch.ts';
-import { HEADER_SAFE } from '../header-safe.ts';
-import { providerSettings } from '../provider-settings.ts';
-import { scrubbed } from '../scrub.ts';
-import type { VerificationOutcome } from '../verifier.ts';
+import { BlockedAddressError } from '#shared/net/blocked-address-error.ts';
+import { OutboundRequestError } from '#shared/net/outbound-request-error.ts';
+import { safeFetch } from '#shared/net/safe-fetch.ts';
+import { HEADER_SAFE } from '#shared/providers/header-safe.ts';
+import { providerSettings } from '#shared/providers/provider-settings.ts';
+import { scrubbed } from '#shared/providers/scrub.ts';
+import type { VerificationOutcome } from '#shared/providers/verifier.ts';
 import { adminApiUrl } from './admin-api-url.ts';
 import type { adminApiKey } from './kinds.ts';
 

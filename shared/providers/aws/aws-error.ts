@@ -1,4 +1,4 @@
-import type { VerificationOutcome } from '../verifier.ts';
+import type { VerificationOutcome } from '#shared/providers/verifier.ts';
 
 /** What the AWS SDK throws, as far as verification reads it. */
 export interface AwsError {

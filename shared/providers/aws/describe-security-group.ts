@@ -1,9 +1,9 @@
 import { DescribeSecurityGroupsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import type * as v from 'valibot';
-import type { ResourceTarget } from '../../resources/model.ts';
-import { providerSettings } from '../provider-settings.ts';
-import { scrubbed } from '../scrub.ts';
-import type { VerificationOutcome, Verifier } from '../verifier.ts';
+import { providerSettings } from '#shared/providers/provider-settings.ts';
+import { scrubbed } from '#shared/providers/scrub.ts';
+import type { VerificationOutcome, Verifier } from '#shared/providers/verifier.ts';
+import type { ResourceTarget } from '#shared/resources/model.ts';
 import { type AwsError, awsSaid, isTransient } from './aws-error.ts';
 import type { accessKey } from './kinds.ts';
 

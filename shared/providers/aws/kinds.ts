@@ -1,6 +1,6 @@
-import { strictObject } from '../../validation.ts';
-import { abbreviate, matching } from '../fields.ts';
-import { defineKind } from '../provider.ts';
+import { abbreviate, matching } from '#shared/providers/fields.ts';
+import { defineKind } from '#shared/providers/provider.ts';
+import { strictObject } from '#shared/validation.ts';
 
 export const accessKey = defineKind({
   provider: 'AWS',

@@ -1,8 +1,8 @@
 import * as v from 'valibot';
-import { cidr, description, port, transportProtocol } from '../../resources/config-fields.ts';
-import { defineResourceKind } from '../../resources/resource-kind.ts';
-import { crossCheck, strictObject } from '../../validation.ts';
-import { matching } from '../fields.ts';
+import { matching } from '#shared/providers/fields.ts';
+import { cidr, description, port, transportProtocol } from '#shared/resources/config-fields.ts';
+import { defineResourceKind } from '#shared/resources/resource-kind.ts';
+import { crossCheck, strictObject } from '#shared/validation.ts';
 
 /** An EC2 security group; `config` is the ingress rule the service manages on it. */
 export const securityGroup = defineResourceKind({

@@ -1,8 +1,8 @@
 import { STSClient } from '@aws-sdk/client-sts';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { AwsCredentialIdentity } from '@smithy/types';
-import { config } from '../../config.ts';
-import { providerSettings } from '../provider-settings.ts';
+import { config } from '#shared/config.ts';
+import { providerSettings } from '#shared/providers/provider-settings.ts';
 
 const handlers = new Map<number, NodeHttpHandler>();
 

@@ -1,6 +1,6 @@
 import type * as v from 'valibot';
-import { scrubbed } from '../scrub.ts';
-import type { VerificationOutcome } from '../verifier.ts';
+import { scrubbed } from '#shared/providers/scrub.ts';
+import type { VerificationOutcome } from '#shared/providers/verifier.ts';
 import { type AwsError, awsSaid, isTransient, stsAnsweredWithout, stsUnreachable } from './aws-error.ts';
 import { callerIdentity } from './caller-identity.ts';
 import type { accessKey } from './kinds.ts';

@@ -1,8 +1,8 @@
 import type { AwsCredentialIdentity } from '@smithy/types';
 import type * as v from 'valibot';
-import { config } from '../../config.ts';
-import { scrub, scrubbed } from '../scrub.ts';
-import type { VerificationOutcome, VerificationSubject, Verifier } from '../verifier.ts';
+import { config } from '#shared/config.ts';
+import { scrub, scrubbed } from '#shared/providers/scrub.ts';
+import type { VerificationOutcome, VerificationSubject, Verifier } from '#shared/providers/verifier.ts';
 import { type AwsError, awsSaid, isTransient, stsAnsweredWithout, stsUnreachable } from './aws-error.ts';
 import { callerIdentity } from './caller-identity.ts';
 import type { assumeRole } from './kinds.ts';

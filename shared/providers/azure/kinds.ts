@@ -1,6 +1,6 @@
-import { strictObject } from '../../validation.ts';
-import { abbreviate, GUID, matching, text } from '../fields.ts';
-import { defineKind } from '../provider.ts';
+import { abbreviate, GUID, matching, text } from '#shared/providers/fields.ts';
+import { defineKind } from '#shared/providers/provider.ts';
+import { strictObject } from '#shared/validation.ts';
 
 const TENANT =
   /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63})$/i;

@@ -1,8 +1,8 @@
 import * as v from 'valibot';
-import { description, integer, portRanges, transportProtocol } from '../../resources/config-fields.ts';
-import { defineResourceKind } from '../../resources/resource-kind.ts';
-import { strictObject } from '../../validation.ts';
-import { matching } from '../fields.ts';
+import { matching } from '#shared/providers/fields.ts';
+import { description, integer, portRanges, transportProtocol } from '#shared/resources/config-fields.ts';
+import { defineResourceKind } from '#shared/resources/resource-kind.ts';
+import { strictObject } from '#shared/validation.ts';
 
 const NSG_ID =
   /^\/subscriptions\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\/resourceGroups\/[-\w.()]{1,90}\/providers\/Microsoft\.Network\/networkSecurityGroups\/[-\w.]{1,80}$/i;

@@ -1,7 +1,7 @@
 import * as v from 'valibot';
-import { strictObject } from '../../validation.ts';
-import { matching, text } from '../fields.ts';
-import { defineKind } from '../provider.ts';
+import { matching, text } from '#shared/providers/fields.ts';
+import { defineKind } from '#shared/providers/provider.ts';
+import { strictObject } from '#shared/validation.ts';
 
 const PKCS8_PEM = /^\s*-{5}BEGIN PRIVATE KEY-{5}[A-Za-z0-9+/=\s]+-{5}END PRIVATE KEY-{5}\s*$/;
 

@@ -1,8 +1,8 @@
 import * as v from 'valibot';
-import { description, portRanges, transportProtocol } from '../../resources/config-fields.ts';
-import { defineResourceKind } from '../../resources/resource-kind.ts';
-import { strictObject } from '../../validation.ts';
-import { matching } from '../fields.ts';
+import { matching } from '#shared/providers/fields.ts';
+import { description, portRanges, transportProtocol } from '#shared/resources/config-fields.ts';
+import { defineResourceKind } from '#shared/resources/resource-kind.ts';
+import { strictObject } from '#shared/validation.ts';
 
 const NAME = /^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/;
 const NAME_RULE = '1 to 63 lower-case letters, digits or hyphens, starting with a letter';

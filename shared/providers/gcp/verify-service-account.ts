@@ -1,10 +1,10 @@
 import type * as v from 'valibot';
-import { jsonObject } from '../../net/json-object.ts';
-import { safeFetch } from '../../net/safe-fetch.ts';
-import { providerSettings } from '../provider-settings.ts';
-import { scrubbed } from '../scrub.ts';
-import { unreachableUnlessAnswered } from '../unreachable-unless-answered.ts';
-import type { VerificationOutcome } from '../verifier.ts';
+import { jsonObject } from '#shared/net/json-object.ts';
+import { safeFetch } from '#shared/net/safe-fetch.ts';
+import { providerSettings } from '#shared/providers/provider-settings.ts';
+import { scrubbed } from '#shared/providers/scrub.ts';
+import { unreachableUnlessAnswered } from '#shared/providers/unreachable-unless-answered.ts';
+import type { VerificationOutcome } from '#shared/providers/verifier.ts';
 import type { serviceAccount } from './kinds.ts';
 import { rsaSigningKey, signedAssertion } from './signed-assertion.ts';
 

@@ -1,6 +1,6 @@
-import { defineResourceKind } from '../../resources/resource-kind.ts';
-import { strictObject } from '../../validation.ts';
-import { matching } from '../fields.ts';
+import { matching } from '#shared/providers/fields.ts';
+import { defineResourceKind } from '#shared/resources/resource-kind.ts';
+import { strictObject } from '#shared/validation.ts';
 
 /** A project of the token's account or team, by ID (`prj_…`) or name; the service manages its firewall. */
 export const project = defineResourceKind({

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { addressBlockReason } from '../../../shared/net/address-block-reason.ts';
+import { addressBlockReason } from '#shared/net/address-block-reason.ts';
 
 describe('addressBlockReason', () => {
   it.each([

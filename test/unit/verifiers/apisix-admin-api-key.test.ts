@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { verifyAdminApiKey } from '../../../shared/providers/apisix/verify-admin-api-key.ts';
-import { resetProviderSettings } from '../../../shared/providers/provider-settings.ts';
+import { verifyAdminApiKey } from '#shared/providers/apisix/verify-admin-api-key.ts';
+import { resetProviderSettings } from '#shared/providers/provider-settings.ts';
 import { type ApisixDoubleOptions, newApisixAdminKey, startApisixDouble } from '../../helpers/doubles/apisix-double.ts';
 import type { HttpDouble } from '../../helpers/doubles/http-double.ts';
 import { opensslAvailable, startSelfSignedHttpsDouble } from '../../helpers/doubles/self-signed-https-double.ts';

@@ -1,9 +1,9 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { resetConfig } from '../../../shared/config.ts';
-import { callerIdentity } from '../../../shared/providers/aws/caller-identity.ts';
-import { roleSession } from '../../../shared/providers/aws/role-session.ts';
-import { roleVerifier } from '../../../shared/providers/aws/verify-role.ts';
-import { resetProviderSettings } from '../../../shared/providers/provider-settings.ts';
+import { resetConfig } from '#shared/config.ts';
+import { callerIdentity } from '#shared/providers/aws/caller-identity.ts';
+import { roleSession } from '#shared/providers/aws/role-session.ts';
+import { roleVerifier } from '#shared/providers/aws/verify-role.ts';
+import { resetProviderSettings } from '#shared/providers/provider-settings.ts';
 import { newStsIdentity, type StsDouble, startStsDouble } from '../../helpers/doubles/sts-double.ts';
 import { newStsRole, type StsRole } from '../../helpers/doubles/sts-roles.ts';
 

@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import type { VerificationOutcome } from '../../../shared/providers/verifier.ts';
+import type { VerificationOutcome } from '#shared/providers/verifier.ts';
 
 /** The outcome's message holds no secret, nor any 8-character run of one. */
 export function expectNoSecret(outcome: VerificationOutcome, secrets: string[]): void {

@@ -1,7 +1,7 @@
 import { exportPKCS8, generateKeyPair } from 'jose';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { verifyServiceAccount } from '../../../shared/providers/gcp/verify-service-account.ts';
-import { resetProviderSettings } from '../../../shared/providers/provider-settings.ts';
+import { verifyServiceAccount } from '#shared/providers/gcp/verify-service-account.ts';
+import { resetProviderSettings } from '#shared/providers/provider-settings.ts';
 import {
   type GcpServiceAccount,
   type GcpTokenDouble,

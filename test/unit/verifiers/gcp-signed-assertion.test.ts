@@ -1,7 +1,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { jwtVerify } from 'jose';
 import { describe, expect, it } from 'vitest';
-import { rsaSigningKey, signedAssertion } from '../../../shared/providers/gcp/signed-assertion.ts';
+import { rsaSigningKey, signedAssertion } from '#shared/providers/gcp/signed-assertion.ts';
 
 function rsaPem(modulusLength: number, type: 'pkcs8' | 'pkcs1' = 'pkcs8') {
   const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readProviderSettings } from '../../../shared/providers/provider-settings.ts';
+import { readProviderSettings } from '#shared/providers/provider-settings.ts';
 
 describe('readProviderSettings', () => {
   it('defaults to the public endpoints, private addresses refused, 5 s', () => {

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { scrub, scrubbed } from '../../../shared/providers/scrub.ts';
+import { scrub, scrubbed } from '#shared/providers/scrub.ts';
 import { fakePem } from '../../helpers/credential-fixtures.ts';
 
 const secret = randomBytes(30).toString('base64');

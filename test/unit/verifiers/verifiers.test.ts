@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { verifyAdminApiKey } from '../../../shared/providers/apisix/verify-admin-api-key.ts';
-import { verifyAccessKey } from '../../../shared/providers/aws/verify-access-key.ts';
-import { verifyServicePrincipal } from '../../../shared/providers/azure/verify-service-principal.ts';
-import { verifyServiceAccount } from '../../../shared/providers/gcp/verify-service-account.ts';
-import { verifyApiToken } from '../../../shared/providers/vercel/verify-api-token.ts';
-import { findVerifier } from '../../../shared/providers/verifiers.ts';
+import { verifyAdminApiKey } from '#shared/providers/apisix/verify-admin-api-key.ts';
+import { verifyAccessKey } from '#shared/providers/aws/verify-access-key.ts';
+import { verifyServicePrincipal } from '#shared/providers/azure/verify-service-principal.ts';
+import { verifyServiceAccount } from '#shared/providers/gcp/verify-service-account.ts';
+import { verifyApiToken } from '#shared/providers/vercel/verify-api-token.ts';
+import { findVerifier } from '#shared/providers/verifiers.ts';
 
 describe('findVerifier', () => {
   it.each([
