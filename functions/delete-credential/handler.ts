@@ -1,7 +1,7 @@
 import { deleteCredential } from '#shared/credentials/delete-credential.ts';
 import { apiHandler } from '#shared/http/api-handler.ts';
 import { noContent } from '#shared/http/responses.ts';
-import { parseId } from '#shared/parse-id.ts';
+import { parseId } from '#shared/ids.ts';
 import { writeDeps } from '#shared/runtime/write-deps.ts';
 
 export const handler = apiHandler({ budget: 'write' }, async (request) => {

@@ -1,6 +1,6 @@
 import { apiHandler } from '#shared/http/api-handler.ts';
 import { noContent } from '#shared/http/responses.ts';
-import { parseId } from '#shared/parse-id.ts';
+import { parseId } from '#shared/ids.ts';
 import { deleteResource } from '#shared/resources/delete-resource.ts';
 import { writeDeps } from '#shared/runtime/write-deps.ts';
 

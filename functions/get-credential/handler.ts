@@ -1,7 +1,7 @@
 import { getCredential } from '#shared/credentials/read-credentials.ts';
 import { apiHandler } from '#shared/http/api-handler.ts';
 import { json } from '#shared/http/responses.ts';
-import { parseId } from '#shared/parse-id.ts';
+import { parseId } from '#shared/ids.ts';
 import { table } from '#shared/runtime/table.ts';
 
 export const handler = apiHandler({ budget: 'read' }, async (request) => {

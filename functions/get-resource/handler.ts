@@ -1,6 +1,6 @@
 import { apiHandler } from '#shared/http/api-handler.ts';
 import { json } from '#shared/http/responses.ts';
-import { parseId } from '#shared/parse-id.ts';
+import { parseId } from '#shared/ids.ts';
 import { getResource } from '#shared/resources/read-resources.ts';
 import { table } from '#shared/runtime/table.ts';
 

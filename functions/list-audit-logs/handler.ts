@@ -1,5 +1,5 @@
-import { parseAuditLogQuery } from '#shared/audit/audit-log-input.ts';
 import { listAuditLogs } from '#shared/audit/list-audit-logs.ts';
+import { parseAuditLogQuery } from '#shared/audit/list-audit-logs-input.ts';
 import { apiHandler } from '#shared/http/api-handler.ts';
 import { json } from '#shared/http/responses.ts';
 import { table } from '#shared/runtime/table.ts';

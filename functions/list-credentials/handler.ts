@@ -1,4 +1,4 @@
-import { parseListInput } from '#shared/credentials/list-input.ts';
+import { parseListInput } from '#shared/credentials/list-credentials-input.ts';
 import { listCredentials } from '#shared/credentials/read-credentials.ts';
 import { apiHandler } from '#shared/http/api-handler.ts';
 import { json } from '#shared/http/responses.ts';

@@ -1,7 +1,7 @@
 import { updateCredential } from '#shared/credentials/update-credential.ts';
 import { apiHandler } from '#shared/http/api-handler.ts';
 import { json } from '#shared/http/responses.ts';
-import { parseId } from '#shared/parse-id.ts';
+import { parseId } from '#shared/ids.ts';
 import { sealingDeps } from '#shared/runtime/sealing-deps.ts';
 
 export const handler = apiHandler({ budget: 'write', jsonBody: true }, async (request) => {

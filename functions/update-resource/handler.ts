@@ -1,6 +1,6 @@
 import { apiHandler } from '#shared/http/api-handler.ts';
 import { json } from '#shared/http/responses.ts';
-import { parseId } from '#shared/parse-id.ts';
+import { parseId } from '#shared/ids.ts';
 import { updateResource } from '#shared/resources/update-resource.ts';
 import { writeDeps } from '#shared/runtime/write-deps.ts';
 

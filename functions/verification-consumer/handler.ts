@@ -3,25 +3,30 @@ import sqsPartialBatchFailure from '@middy/sqs-partial-batch-failure';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { logger } from '#shared/logger.ts';
 import { verifyDeps } from '#shared/runtime/verification-deps.ts';
-import { parseVerificationMessage } from '#shared/verification/verification-message.ts';
 import {
   type Delivery,
   FIRST_DELIVERY,
-  type VerifyDeps,
-  type VerifyOutcome,
-  verifyCredential,
-} from '#shared/verification/verify-credential.ts';
+  handleVerificationMessage,
+  type VerificationMessageDeps,
+  type VerificationMessageOutcome,
+} from '#shared/verification/handle-verification-message.ts';
+import { parseVerificationMessage } from '#shared/verification/verification-message.ts';
 
 /**
  * One message per credential check; a failing record is reported alone, the others are not re-run. The records of a
  * batch run at once and read their credentials together.
  */
-const checkEachRecord = middy<SQSEvent, PromiseSettledResult<VerifyOutcome>[], Error, Context & { deps: VerifyDeps }>()
+const checkEachRecord = middy<
+  SQSEvent,
+  PromiseSettledResult<VerificationMessageOutcome>[],
+  Error,
+  Context & { deps: VerificationMessageDeps }
+>()
   .use(sqsPartialBatchFailure({ logger: logFailedRecord }))
   .handler(async (event, context) =>
     Promise.allSettled(
       event.Records.map(async (record) =>
-        verifyCredential(context.deps, parseVerificationMessage(record.body), deliveryOf(record)),
+        handleVerificationMessage(context.deps, parseVerificationMessage(record.body), deliveryOf(record)),
       ),
     ),
   );

@@ -1,6 +1,6 @@
 import { apiHandler } from '#shared/http/api-handler.ts';
 import { json } from '#shared/http/responses.ts';
-import { parseId } from '#shared/parse-id.ts';
+import { parseId } from '#shared/ids.ts';
 import { verifyResource } from '#shared/resources/verify-resource.ts';
 import { resourceVerifyDeps } from '#shared/runtime/resource-verify-deps.ts';
 

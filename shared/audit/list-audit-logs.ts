@@ -1,8 +1,8 @@
 import type { Table } from '#shared/data/table.ts';
 import { validationError } from '#shared/errors.ts';
 import type { AuditEntry } from './audit-entry.ts';
-import type { AuditLogQuery } from './audit-log-input.ts';
 import { listAuditEntries } from './audit-reads.ts';
+import type { AuditLogQuery } from './list-audit-logs-input.ts';
 
 export interface AuditLogPage {
   content: AuditEntry[];

@@ -1,7 +1,7 @@
 import * as v from 'valibot';
 import { displayName } from '#shared/display-name.ts';
 import { validationError } from '#shared/errors.ts';
-import { findKind, typesOf } from '#shared/providers/index.ts';
+import { findKind, typesOf } from '#shared/providers/kinds.ts';
 import { type CredentialKind, PROVIDERS, type Provider } from '#shared/providers/provider.ts';
 import { isObject, parseOrThrow, strictObject } from '#shared/validation.ts';
 

@@ -2,7 +2,7 @@ import type { Table } from '#shared/data/table.ts';
 import { credentialNotFound, validationError } from '#shared/errors.ts';
 import { listCredentialSummaries } from './credential-listing.ts';
 import { findCredentialSummary } from './credential-reads.ts';
-import type { ListCredentialsInput } from './list-input.ts';
+import type { ListCredentialsInput } from './list-credentials-input.ts';
 import { type CredentialView, toView } from './model.ts';
 
 export interface CredentialList {

@@ -1,9 +1,9 @@
-import { verifyAdminApiKey } from '#shared/providers/apisix/verify-admin-api-key.ts';
-import { verifyAccessKey } from '#shared/providers/aws/verify-access-key.ts';
+import { verifyAdminApiKey } from '#shared/providers/apisix/verifiers.ts';
+import { verifyAccessKey } from '#shared/providers/aws/verifiers.ts';
 import { roleVerifier } from '#shared/providers/aws/verify-role.ts';
-import { verifyServicePrincipal } from '#shared/providers/azure/verify-service-principal.ts';
-import { verifyServiceAccount } from '#shared/providers/gcp/verify-service-account.ts';
-import { verifyApiToken } from '#shared/providers/vercel/verify-api-token.ts';
+import { verifyServicePrincipal } from '#shared/providers/azure/verifiers.ts';
+import { verifyServiceAccount } from '#shared/providers/gcp/verifiers.ts';
+import { verifyApiToken } from '#shared/providers/vercel/verifiers.ts';
 import { externalIdRepository } from '#shared/runtime/aws-role-deps.ts';
 import type { Verifier } from './verifier.ts';
 

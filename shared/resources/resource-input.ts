@@ -2,10 +2,10 @@ import * as v from 'valibot';
 import { validationError } from '#shared/errors.ts';
 import { GUID, matching } from '#shared/providers/fields.ts';
 import type { Provider } from '#shared/providers/provider.ts';
+import { findResourceKind, resourceTypesOf } from '#shared/providers/resource-kinds.ts';
 import { parseOrThrow } from '#shared/validation.ts';
 import type { ResourceTarget } from './model.ts';
 import type { ResourceKind } from './resource-kind.ts';
-import { findResourceKind, resourceTypesOf } from './resource-kinds.ts';
 
 // What the create and update bodies (each in a module of its own, so a route loads only its own schema) share.
 

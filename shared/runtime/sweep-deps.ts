@@ -1,10 +1,10 @@
 import { config } from '#shared/config.ts';
-import type { SweepDeps } from '#shared/verification/sweep.ts';
+import type { VerificationSweepDeps } from '#shared/verification/verification-sweep.ts';
 import { verificationQueue } from './queue.ts';
 import { table } from './table.ts';
 
 /** Apart from the consumer's deps, so the sweep's bundle carries no verifier, KMS or STS client. */
-export function sweepDeps(): SweepDeps {
+export function sweepDeps(): VerificationSweepDeps {
   const settings = config();
   return {
     table: table.get(),

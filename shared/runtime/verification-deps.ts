@@ -1,13 +1,13 @@
 import { config } from '#shared/config.ts';
 import { findVerifier } from '#shared/providers/verifiers.ts';
-import { batchedCredentialReads } from '#shared/verification/batched-credential-reads.ts';
-import type { VerifyDeps } from '#shared/verification/verify-credential.ts';
+import { batchedCredentialReads } from '#shared/verification/credential-batch-reads.ts';
+import type { VerificationMessageDeps } from '#shared/verification/handle-verification-message.ts';
 import { keyProvider } from './keys.ts';
 import { verificationQueue } from './queue.ts';
 import { table } from './table.ts';
 
 /** The dependencies of one batch of checks (its credential reads are gathered per batch). */
-export function verifyDeps(): VerifyDeps {
+export function verifyDeps(): VerificationMessageDeps {
   const settings = config();
   return {
     table: table.get(),

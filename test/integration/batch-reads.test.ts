@@ -5,7 +5,7 @@ import { getItems, itemKeyOf } from '#shared/data/batch-get.ts';
 import { keys, type Table } from '#shared/data/table.ts';
 import { DependencyError } from '#shared/errors.ts';
 import { table } from '#shared/runtime/table.ts';
-import { batchedCredentialReads } from '#shared/verification/batched-credential-reads.ts';
+import { batchedCredentialReads } from '#shared/verification/credential-batch-reads.ts';
 import { ensureTestTable } from '../helpers/test-table.ts';
 
 beforeAll(async () => {

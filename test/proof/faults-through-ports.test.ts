@@ -3,7 +3,7 @@ import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { keyProvider } from '#shared/runtime/keys.ts';
 import { sweepDeps } from '#shared/runtime/sweep-deps.ts';
-import { sweep } from '#shared/verification/sweep.ts';
+import { runVerificationSweep } from '#shared/verification/verification-sweep.ts';
 import { invokeConsumer as consumer } from '../../infra/local/queue-consumer.ts';
 import { type Organization, startApiWithVercel } from '../helpers/api-with-vercel.ts';
 import { vercelCredential } from '../helpers/credential-fixtures.ts';
@@ -223,7 +223,7 @@ describe('the queue is down', () => {
     expect(await settled(organization, id)).toMatchObject({ status: 'UNVERIFIED' });
     expect(requestsWith(rotatedAccount.token)).toBe(checksBefore);
 
-    const swept = await sweep({ ...sweepDeps(), now: () => new Date(Date.now() + 6 * 60_000) });
+    const swept = await runVerificationSweep({ ...sweepDeps(), now: () => new Date(Date.now() + 6 * 60_000) });
     expect(swept.queued).toBeGreaterThanOrEqual(1);
     expect(await settled(organization, id)).toMatchObject({ status: 'VALID' });
     expect(requestsWith(rotatedAccount.token)).toBe(checksBefore + 1);
@@ -373,7 +373,7 @@ describe('KMS Decrypt fails in the consumer', () => {
       lastVerifiedAt: null,
     });
 
-    await sweep({ ...sweepDeps(), now: () => new Date(Date.now() + 6 * 60_000) });
+    await runVerificationSweep({ ...sweepDeps(), now: () => new Date(Date.now() + 6 * 60_000) });
     expect(await settled(organization, id)).toMatchObject({ status: 'VALID' });
     expect(requestsWith(apiToken)).toBe(1);
   });

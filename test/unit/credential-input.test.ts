@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseCreateInput } from '#shared/credentials/credential-input.ts';
-import { parseListInput } from '#shared/credentials/list-input.ts';
-import { parseId } from '#shared/parse-id.ts';
+import { parseListInput } from '#shared/credentials/list-credentials-input.ts';
+import { parseId } from '#shared/ids.ts';
 import { fakePem } from '../helpers/credential-fixtures.ts';
 import { validationErrorsOf } from '../helpers/validation-errors-of.ts';
 

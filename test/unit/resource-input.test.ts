@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseAuditLogQuery } from '#shared/audit/audit-log-input.ts';
+import { parseAuditLogQuery } from '#shared/audit/list-audit-logs-input.ts';
 import { ServiceError } from '#shared/errors.ts';
 import { parseCreateResourceInput } from '#shared/resources/create-resource-input.ts';
 import { parseListResourcesInput } from '#shared/resources/list-resources-input.ts';

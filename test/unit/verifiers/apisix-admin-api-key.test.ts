@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { verifyAdminApiKey } from '#shared/providers/apisix/verify-admin-api-key.ts';
+import { verifyAdminApiKey } from '#shared/providers/apisix/verifiers.ts';
 import { resetProviderSettings } from '#shared/providers/provider-settings.ts';
 import { type ApisixDoubleOptions, newApisixAdminKey, startApisixDouble } from '../../helpers/doubles/apisix-double.ts';
 import type { HttpDouble } from '../../helpers/doubles/http-double.ts';

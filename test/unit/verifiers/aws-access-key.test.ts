@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { verifyAccessKey } from '#shared/providers/aws/verify-access-key.ts';
+import { verifyAccessKey } from '#shared/providers/aws/verifiers.ts';
 import { resetProviderSettings } from '#shared/providers/provider-settings.ts';
 import { newStsIdentity, type StsDouble, startStsDouble } from '../../helpers/doubles/sts-double.ts';
 import { expectNoSecret } from './expect-no-secret.ts';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { verifyServicePrincipal } from '#shared/providers/azure/verify-service-principal.ts';
+import { verifyServicePrincipal } from '#shared/providers/azure/verifiers.ts';
 import { resetProviderSettings } from '#shared/providers/provider-settings.ts';
 import { newAzureApp, startAzureTokenDouble } from '../../helpers/doubles/azure-token-double.ts';
 import type { HttpDouble } from '../../helpers/doubles/http-double.ts';

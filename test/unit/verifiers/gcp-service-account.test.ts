@@ -1,6 +1,6 @@
 import { exportPKCS8, generateKeyPair } from 'jose';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { verifyServiceAccount } from '#shared/providers/gcp/verify-service-account.ts';
+import { verifyServiceAccount } from '#shared/providers/gcp/verifiers.ts';
 import { resetProviderSettings } from '#shared/providers/provider-settings.ts';
 import {
   type GcpServiceAccount,

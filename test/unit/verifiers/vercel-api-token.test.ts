@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { resetProviderSettings } from '#shared/providers/provider-settings.ts';
-import { verifyApiToken } from '#shared/providers/vercel/verify-api-token.ts';
+import { verifyApiToken } from '#shared/providers/vercel/verifiers.ts';
 import type { HttpDouble } from '../../helpers/doubles/http-double.ts';
 import { newVercelAccount, startVercelDouble } from '../../helpers/doubles/vercel-double.ts';
 import { expectNoSecret } from './expect-no-secret.ts';

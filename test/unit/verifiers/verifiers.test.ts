@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { verifyAdminApiKey } from '#shared/providers/apisix/verify-admin-api-key.ts';
-import { verifyAccessKey } from '#shared/providers/aws/verify-access-key.ts';
-import { verifyServicePrincipal } from '#shared/providers/azure/verify-service-principal.ts';
-import { verifyServiceAccount } from '#shared/providers/gcp/verify-service-account.ts';
-import { verifyApiToken } from '#shared/providers/vercel/verify-api-token.ts';
+import { verifyAdminApiKey } from '#shared/providers/apisix/verifiers.ts';
+import { verifyAccessKey } from '#shared/providers/aws/verifiers.ts';
+import { verifyServicePrincipal } from '#shared/providers/azure/verifiers.ts';
+import { verifyServiceAccount } from '#shared/providers/gcp/verifiers.ts';
+import { verifyApiToken } from '#shared/providers/vercel/verifiers.ts';
 import { findVerifier } from '#shared/providers/verifiers.ts';
 
 describe('findVerifier', () => {

@@ -7,7 +7,7 @@ import { findCredentialSummary } from './credential-reads.ts';
 import { type CredentialView, toView } from './model.ts';
 
 /** "Check again": queues a verification of the credential's current secret and returns it as it stands. */
-export async function checkAgain(
+export async function verifyCredential(
   deps: WriteDeps & { queue: VerificationQueue },
   actor: Actor,
   id: string,

@@ -1,13 +1,13 @@
 import type { ExternalIdRepository } from './external-id-repository.ts';
 
-export interface RoleSetupDeps {
+export interface AwsRoleSetupDeps {
   externalIds: Pick<ExternalIdRepository, 'forOrganization'>;
   /** `AWS_ROLE_PRINCIPAL_ARN`: the identity the verification consumer runs as. */
   principalArn: string | undefined;
 }
 
 /** What an admin needs to create a role for an ASSUME_ROLE credential (`GET /credentials/aws-role-setup`). */
-export interface RoleSetup {
+export interface AwsRoleSetup {
   externalId: string;
   principalArn: string;
   trustPolicy: TrustPolicy;
@@ -30,7 +30,7 @@ export interface TrustPolicy {
  * that ID, assume the role. A deployment without a principal is misconfigured: no trust policy it could give would
  * work, so it fails (500, logged) instead of answering with a placeholder.
  */
-export async function roleSetup(deps: RoleSetupDeps, orgId: string): Promise<RoleSetup> {
+export async function awsRoleSetup(deps: AwsRoleSetupDeps, orgId: string): Promise<AwsRoleSetup> {
   const { principalArn } = deps;
   if (principalArn === undefined) throw new Error('AWS_ROLE_PRINCIPAL_ARN is not set');
   const externalId = await deps.externalIds.forOrganization(orgId);

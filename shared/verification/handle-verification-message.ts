@@ -4,10 +4,10 @@ import type { Table } from '#shared/data/table.ts';
 import { logger } from '#shared/logger.ts';
 import type { Verifier } from '#shared/providers/verifier.ts';
 import type { VerificationMessage, VerificationQueue } from '#shared/queue/verification-queue.ts';
-import type { FindCredential } from './batched-credential-reads.ts';
+import type { FindCredential } from './credential-batch-reads.ts';
 import { recordVerdict, type VerificationResult } from './verdict-writes.ts';
 
-export interface VerifyDeps {
+export interface VerificationMessageDeps {
   table: Table;
   findCredential: FindCredential;
   keys: KeyProvider;
@@ -18,7 +18,7 @@ export interface VerifyDeps {
   retryBaseSeconds: number;
 }
 
-export type VerifyOutcome = 'recorded' | 'retry-queued' | 'gave-up' | 'gone' | 'stale' | 'answered';
+export type VerificationMessageOutcome = 'recorded' | 'retry-queued' | 'gave-up' | 'gone' | 'stale' | 'answered';
 
 /** How the queue delivered the message this time (SQS's `ApproximateReceiveCount` and first receive time). */
 export interface Delivery {
@@ -41,11 +41,11 @@ const MAX_DELAY_SECONDS = 900;
  * A consumer that dies mid-batch gets the whole batch again, records it had finished included: a message seen
  * before whose credential got a verdict after that first receive is done, and is not checked with the provider again.
  */
-export async function verifyCredential(
-  deps: VerifyDeps,
+export async function handleVerificationMessage(
+  deps: VerificationMessageDeps,
   message: VerificationMessage,
   delivery: Delivery,
-): Promise<VerifyOutcome> {
+): Promise<VerificationMessageOutcome> {
   const credential = await deps.findCredential(message.orgId, message.credentialId);
   if (!credential) return 'gone';
   if (credential.secretVersion !== message.secretVersion) return 'stale';

@@ -1,9 +1,9 @@
 import type { Table } from '#shared/data/table.ts';
 import { logger } from '#shared/logger.ts';
 import type { VerificationQueue } from '#shared/queue/verification-queue.ts';
-import { findDueCredentials, markQueued } from './due-credentials.ts';
+import { findDueCredentials, markQueued } from './due-index.ts';
 
-export interface SweepDeps {
+export interface VerificationSweepDeps {
   table: Table;
   queue: VerificationQueue;
   now: () => Date;
@@ -16,7 +16,7 @@ export interface SweepDeps {
  * Re-queues credentials still UNVERIFIED after `unverifiedMinutes` (a lost message, a failed send) and those last
  * verified more than `verifiedHours` ago, at most `maxPerRun` per run.
  */
-export async function sweep(deps: SweepDeps): Promise<{ queued: number }> {
+export async function runVerificationSweep(deps: VerificationSweepDeps): Promise<{ queued: number }> {
   const now = deps.now();
   const unverifiedBefore = new Date(now.getTime() - deps.unverifiedMinutes * 60_000).toISOString();
   const verifiedBefore = new Date(now.getTime() - deps.verifiedHours * 3_600_000).toISOString();

@@ -1,10 +1,10 @@
-import { getRoute } from '#shared/providers/apisix/get-route.ts';
-import { describeSecurityGroup } from '#shared/providers/aws/describe-security-group.ts';
-import { verifyServicePrincipal } from '#shared/providers/azure/verify-service-principal.ts';
-import { verifyServiceAccount } from '#shared/providers/gcp/verify-service-account.ts';
-import { verifyApiToken } from '#shared/providers/vercel/verify-api-token.ts';
-import type { Verifier } from '#shared/providers/verifier.ts';
-import type { ResourceTarget } from './model.ts';
+import { getRoute } from '#shared/providers/apisix/resource-checks.ts';
+import { describeSecurityGroup } from '#shared/providers/aws/resource-checks.ts';
+import { verifyServicePrincipal } from '#shared/providers/azure/verifiers.ts';
+import { verifyServiceAccount } from '#shared/providers/gcp/verifiers.ts';
+import { verifyApiToken } from '#shared/providers/vercel/verifiers.ts';
+import type { ResourceTarget } from '#shared/resources/model.ts';
+import type { Verifier } from './verifier.ts';
 
 /** Builds the check of one resource, run with its credential's decrypted data. */
 export type ResourceCheck = (target: ResourceTarget) => Verifier<any>;
