@@ -9,6 +9,8 @@ export interface Grants {
   table?: 'read' | 'write';
   kms?: 'generateDataKey' | 'decrypt';
   queue?: 'send';
+  /** Calls providers' APIs: gets the provider endpoint settings (`PROVIDER_ENDPOINT_SETTINGS`). */
+  providers?: true;
 }
 
 export interface Route {
@@ -81,7 +83,7 @@ export const routes: readonly Route[] = [
     path: '/api/v1/resources/{id}/verify',
     handler: 'verify-resource',
     auth: true,
-    grants: { table: 'write', kms: 'decrypt' },
+    grants: { table: 'write', kms: 'decrypt', providers: true },
   },
   { method: 'GET', path: '/api/v1/audit-logs', handler: 'list-audit-logs', auth: true, grants: { table: 'read' } },
   { method: 'GET', path: '/api/v1/openapi.json', handler: 'get-openapi-document', auth: false, grants: {} },

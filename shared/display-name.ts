@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import { CONTROL_CHARACTERS } from './control-characters.ts';
+import { CONTROL_CHARACTERS } from './validation.ts';
 
 /**
  * A credential's or resource's name: 1–128 characters after trimming, no control characters. Apart from the

@@ -1,6 +1,9 @@
 import * as v from 'valibot';
 import { type ValidationErrors, validationError } from './errors.ts';
 
+/** C0 and C1 control characters, DEL included: never part of a name, key, token, id or URL. */
+export const CONTROL_CHARACTERS = /\p{Cc}/u;
+
 type Issue = v.BaseIssue<unknown>;
 
 /** Parses `data` or throws 400 VALIDATION_ERROR with one message per field path. Messages never echo input. */

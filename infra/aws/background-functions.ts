@@ -1,5 +1,4 @@
 import { Duration } from 'aws-cdk-lib';
-import { definedOnly } from './defined-only.ts';
 import type { ServiceGrants } from './grant-service-access.ts';
 import type { StackConfig } from './stack-config.ts';
 
@@ -25,12 +24,19 @@ export const backgroundFunctions: readonly BackgroundFunction[] = [
   {
     handler: 'verification-consumer',
     trigger: 'verification-queue',
-    grants: { table: 'write', batchReads: true, kms: 'decrypt', queue: 'send', assumeCustomerRoles: true },
+    grants: {
+      table: 'write',
+      batchReads: true,
+      kms: 'decrypt',
+      queue: 'send',
+      assumeCustomerRoles: true,
+      providers: true,
+    },
     // Customers' trust policies name this role's ARN: a generated name would change if the role were replaced.
     fixedRoleName: 'verifier',
     timeout: VERIFICATION_CONSUMER_TIMEOUT,
     memorySize: 512,
-    environment: (config) => definedOnly(config.providerEndpoints),
+    environment: () => ({}),
   },
   {
     handler: 'verification-sweep',

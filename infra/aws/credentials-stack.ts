@@ -4,7 +4,7 @@ import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Construct } from 'constructs';
-import { API_PREFIX, routes } from '#functions/routes.ts';
+import { API_PREFIX, type Grants, routes } from '#functions/routes.ts';
 import { backgroundFunctions, VERIFICATION_CONSUMER_TIMEOUT } from './background-functions.ts';
 import { CredentialKey } from './credential-key.ts';
 import { CredentialsApi } from './credentials-api.ts';
@@ -53,6 +53,8 @@ export class CredentialsStack extends Stack {
     });
 
     const functions = new Construct(this, 'Functions');
+    // Where each provider's API is (when the operator set it), for the functions that call providers.
+    const providerEnvironment = (grants: Grants) => (grants.providers ? definedOnly(config.providerEndpoints) : {});
     const routeEnvironment = {
       LOG_LEVEL: config.logLevel,
       RATE_LIMIT_READS_PER_MINUTE: String(config.rateLimits.readsPerMinute),
@@ -60,7 +62,10 @@ export class CredentialsStack extends Stack {
       ...definedOnly({ CONSOLE_ORIGIN: config.consoleOrigin }),
     };
     for (const route of routes) {
-      const fn = this.addFunction(functions, route.handler, { ...ROUTE_FUNCTION_SIZE, environment: routeEnvironment });
+      const fn = this.addFunction(functions, route.handler, {
+        ...ROUTE_FUNCTION_SIZE,
+        environment: { ...routeEnvironment, ...providerEnvironment(route.grants) },
+      });
       grantServiceAccess(fn, { ...route.grants, rateLimited: route.auth }, resources);
       api.addRoute(route, fn.function);
     }
@@ -70,7 +75,7 @@ export class CredentialsStack extends Stack {
       const fn = this.addFunction(functions, spec.handler, {
         timeout: spec.timeout,
         memorySize: spec.memorySize,
-        environment: { LOG_LEVEL: config.logLevel, ...spec.environment(config) },
+        environment: { LOG_LEVEL: config.logLevel, ...spec.environment(config), ...providerEnvironment(spec.grants) },
         ...(spec.fixedRoleName && { roleName: `${this.stackName}-${spec.fixedRoleName}` }),
       });
       grantServiceAccess(fn, spec.grants, resources);

@@ -1,3 +1,5 @@
+import { PROVIDER_ENDPOINT_SETTINGS, type ProviderEndpointSetting } from '#shared/providers/provider-settings.ts';
+
 /** Everything an operator can set at deploy time: CDK context (`-c name=value`) first, then the environment. */
 export interface StackConfig {
   stackName: string;
@@ -13,21 +15,12 @@ export interface StackConfig {
   sweep: { unverifiedMinutes: number; verifiedHours: number; intervalMinutes: number };
   consoleOrigin: string | undefined;
   /** Provider endpoint overrides, passed to the functions under these environment variable names. */
-  providerEndpoints: Record<ProviderEndpointVariable, string | undefined>;
+  providerEndpoints: Record<ProviderEndpointSetting, string | undefined>;
   queue: { maxReceiveCount: number; consumerMaxConcurrency: number };
   api: { stageName: string; throttlingRateLimit: number; throttlingBurstLimit: number };
   logLevel: string;
   alarmTopicArn: string | undefined;
 }
-
-export const PROVIDER_ENDPOINT_VARIABLES = [
-  'AWS_ENDPOINT_URL_STS',
-  'GCP_ALLOWED_TOKEN_URIS',
-  'AZURE_AUTHORITY_HOST',
-  'VERCEL_API_URL',
-] as const;
-
-export type ProviderEndpointVariable = (typeof PROVIDER_ENDPOINT_VARIABLES)[number];
 
 /** Reads one setting by its context key; the environment variable is the key in UPPER_SNAKE_CASE. */
 export type SettingReader = (contextKey: string) => unknown;
@@ -69,7 +62,7 @@ export function readStackConfig(tryGetContext: SettingReader, env: NodeJS.Proces
     },
     consoleOrigin: origin(text('consoleOrigin')),
     providerEndpoints: Object.fromEntries(
-      PROVIDER_ENDPOINT_VARIABLES.map((name) => [name, text(camelCase(name), name)]),
+      PROVIDER_ENDPOINT_SETTINGS.map((name) => [name, text(camelCase(name), name)]),
     ) as StackConfig['providerEndpoints'],
     queue: {
       maxReceiveCount: integer('dlqMaxReceiveCount', 5),

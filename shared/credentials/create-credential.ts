@@ -3,7 +3,7 @@ import { type Actor, auditEntry } from '#shared/audit/audit-entry.ts';
 import { sealSecret } from '#shared/crypto/envelope.ts';
 import { retryOnConcurrentChange } from '#shared/data/retry-on-concurrent-change.ts';
 import { credentialNameConflict, validationError } from '#shared/errors.ts';
-import { parseCreateInput } from './credential-input.ts';
+import { parseCreateInput } from './create-credential-input.ts';
 import type { SealingDeps } from './credential-service-deps.ts';
 import { insertCredential } from './credential-writes.ts';
 import { findIdempotency, IdempotencyKeyTakenError } from './idempotency-records.ts';

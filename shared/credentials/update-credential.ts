@@ -2,13 +2,13 @@ import { type Actor, auditEntry } from '#shared/audit/audit-entry.ts';
 import { sealSecret } from '#shared/crypto/envelope.ts';
 import { retryOnConcurrentChange } from '#shared/data/retry-on-concurrent-change.ts';
 import { credentialNameConflict, credentialNotFound } from '#shared/errors.ts';
-import { parseRotation, parseUpdateInput, type UpdateCredentialInput } from './credential-input.ts';
 import { findCredentialSummary } from './credential-reads.ts';
 import type { SealingDeps } from './credential-service-deps.ts';
 import { writeCredentialUpdate } from './credential-writes.ts';
 import { type CredentialSummary, type CredentialView, toView } from './model.ts';
 import { NameTakenError } from './name-claims.ts';
 import { requestVerification } from './request-verification.ts';
+import { parseRotation, parseUpdateInput, type UpdateCredentialInput } from './update-credential-input.ts';
 
 /**
  * PATCH: rename and/or rotate in place. A rotation seals the new secret under a fresh data key and bumps

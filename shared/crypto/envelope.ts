@@ -81,3 +81,14 @@ function decodeBase64Url(text: string): Buffer {
   if (!BASE64URL.test(text) || bytes.toString('base64url') !== text) throw new SecretIntegrityError('malformed');
   return bytes;
 }
+
+/** A credential's sealed credentialData, opened: always an object, since only such objects are sealed. */
+export async function openCredentialData(
+  keys: KeyProvider,
+  sealed: string,
+  context: EncryptionContext,
+): Promise<Record<string, unknown>> {
+  const data = await openSecret(keys, sealed, context);
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) throw new SecretIntegrityError('malformed');
+  return data as Record<string, unknown>;
+}

@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import * as v from 'valibot';
-import { CONTROL_CHARACTERS } from '#shared/control-characters.ts';
+import { CONTROL_CHARACTERS } from '#shared/validation.ts';
+
+// The field schemas the provider folders build their credential kinds from (and resource identifiers).
 
 /** A required, non-blank, single-line string of bounded length. */
 export function text(max = 4096) {
@@ -18,8 +20,6 @@ export function matching(pattern: RegExp, error: string) {
     v.check((value) => pattern.test(value), error),
   );
 }
-
-export const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** A short fingerprint of a secret that has no public part: names a key without revealing any of it. */
 export function fingerprint(secret: string): string {

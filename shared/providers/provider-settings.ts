@@ -1,5 +1,20 @@
 import { optional, positiveInt } from '#shared/config.ts';
 
+/**
+ * Every environment variable that points the service at a provider's API (test doubles, sovereign clouds): read
+ * below or by the AWS SDK itself (`AWS_ENDPOINT_URL_<SERVICE>`). The stack passes each one, when configured, to every
+ * function that calls providers.
+ */
+export const PROVIDER_ENDPOINT_SETTINGS = [
+  'AWS_ENDPOINT_URL_STS',
+  'AWS_ENDPOINT_URL_EC2',
+  'GCP_ALLOWED_TOKEN_URIS',
+  'AZURE_AUTHORITY_HOST',
+  'VERCEL_API_URL',
+] as const;
+
+export type ProviderEndpointSetting = (typeof PROVIDER_ENDPOINT_SETTINGS)[number];
+
 /** Operator settings for the providers' endpoints, read from the environment once per process. */
 export interface ProviderSettings {
   /** Normalised (`URL.href`) token endpoints a GCP key file may name; the first is used when it names none. */

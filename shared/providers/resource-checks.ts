@@ -1,36 +1,34 @@
-import { getRoute } from '#shared/providers/apisix/resource-checks.ts';
-import { describeSecurityGroup } from '#shared/providers/aws/resource-checks.ts';
-import { verifyServicePrincipal } from '#shared/providers/azure/verifiers.ts';
-import { verifyServiceAccount } from '#shared/providers/gcp/verifiers.ts';
-import { verifyApiToken } from '#shared/providers/vercel/verifiers.ts';
-import type { ResourceTarget } from '#shared/resources/model.ts';
-import type { Verifier } from './verifier.ts';
+import { apisixResourceChecks } from './apisix/resource-checks.ts';
+import { awsResourceChecks } from './aws/resource-checks.ts';
+import { azureResourceChecks } from './azure/resource-checks.ts';
+import { gcpResourceChecks } from './gcp/resource-checks.ts';
+import type { Provider } from './provider.ts';
+import { vercelResourceChecks } from './vercel/resource-checks.ts';
+import type { ProviderResourceChecks, ResourceCheck } from './verifier.ts';
 
-/** Builds the check of one resource, run with its credential's decrypted data. */
-export type ResourceCheck = (target: ResourceTarget) => Verifier<any>;
-
-/** Where the provider's management API cannot be reached with what the credential holds, only the credential is checked. */
-const credentialOnly =
-  (verifier: Verifier<any>): ResourceCheck =>
-  () =>
-    verifier;
+/** What "verify" checks for every resource type with every credential type of its provider (docs/api.md). */
+export const RESOURCE_CHECKS: { [P in Provider]: ProviderResourceChecks<P> } = {
+  AWS: awsResourceChecks,
+  GCP: gcpResourceChecks,
+  AZURE: azureResourceChecks,
+  APISIX: apisixResourceChecks,
+  VERCEL: vercelResourceChecks,
+};
 
 /**
- * `PROVIDER:RESOURCE_TYPE:CREDENTIAL_TYPE` → what "verify" checks (the README's table). A pair without an entry
- * (an AWS ASSUME_ROLE credential, for now) cannot be verified.
+ * The check of a resource with a stored credential of `credentialType`; `null` for a pair that cannot be checked,
+ * `undefined` for a pair the service does not know.
  */
-const checks = new Map<string, ResourceCheck>([
-  ['AWS:SECURITY_GROUP:ACCESS_KEY', describeSecurityGroup],
-  ['APISIX:ROUTE:ADMIN_API_KEY', getRoute],
-  ['GCP:FIREWALL_RULE:SERVICE_ACCOUNT', credentialOnly(verifyServiceAccount)],
-  ['AZURE:NETWORK_SECURITY_GROUP:SERVICE_PRINCIPAL', credentialOnly(verifyServicePrincipal)],
-  ['VERCEL:PROJECT:API_TOKEN', credentialOnly(verifyApiToken)],
-]);
-
-export function findResourceCheck(
+export function resourceCheckOf(
   provider: string,
   resourceType: string,
   credentialType: string,
-): ResourceCheck | undefined {
-  return checks.get(`${provider}:${resourceType}:${credentialType}`);
+): ResourceCheck<Record<string, unknown>> | null | undefined {
+  if (!Object.hasOwn(RESOURCE_CHECKS, provider)) return undefined;
+  const byResource: Partial<Record<string, Partial<Record<string, ResourceCheck<never> | null>>>> =
+    RESOURCE_CHECKS[provider as Provider];
+  const byCredential = Object.hasOwn(byResource, resourceType) ? byResource[resourceType] : undefined;
+  if (byCredential === undefined || !Object.hasOwn(byCredential, credentialType)) return undefined;
+  // The sealed data passed its kind's schema when it was stored, so it is that kind's data.
+  return byCredential[credentialType] as ResourceCheck<Record<string, unknown>> | null;
 }

@@ -1,4 +1,8 @@
 import type { VerifiedIdentity } from '#shared/credentials/model.ts';
+import { OutboundRequestError } from '#shared/net/outbound-request-error.ts';
+import type { CredentialType, KindData } from './kinds.ts';
+import type { Provider, ResourceTarget } from './provider.ts';
+import type { ResourceType } from './resource-kinds.ts';
 
 /**
  * What a provider said about a credential.
@@ -20,6 +24,49 @@ export interface VerificationSubject {
    * lets a verifier take a rejection this soon for the provider's propagation delay.
    */
   uncheckedSince?: string;
+  /** The organization's external ID for AWS role assumption (created on first use). */
+  externalId(): Promise<string>;
 }
 
+/** Visible ASCII only: a secret that must travel in an HTTP header (a key, a bearer token) can be sent as is. */
+export const HEADER_SAFE = /^[\x21-\x7e]+$/;
+
 export type Verifier<TData> = (data: TData, subject: VerificationSubject) => Promise<VerificationOutcome>;
+
+/** Every credential type of a provider has its check: a type without one does not compile. */
+export type ProviderVerifiers<P extends Provider> = { [T in CredentialType<P>]: Verifier<KindData<P, T>> };
+
+/** Builds the check of one resource, run with its credential's decrypted data. */
+export type ResourceCheck<TData> = (target: ResourceTarget) => Verifier<TData>;
+
+/**
+ * For every resource type of a provider, its check with each credential type of the provider; `null` where that
+ * pair cannot be checked (said so to the caller, never guessed).
+ */
+export type ProviderResourceChecks<P extends Provider> = {
+  [R in ResourceType<P>]: { [T in CredentialType<P>]: ResourceCheck<KindData<P, T>> | null };
+};
+
+/** Where the provider's management API cannot be reached with what the credential holds, only the credential is checked. */
+export function credentialOnly<TData>(verifier: Verifier<TData>): ResourceCheck<TData> {
+  return () => verifier;
+}
+
+/**
+ * Runs a provider call; when the provider gives no HTTP answer at all (timeout, DNS, connection), that is not a
+ * verdict but `unreachable`, and the check is retried.
+ */
+export async function unreachableUnlessAnswered(
+  providerName: string,
+  call: () => Promise<VerificationOutcome>,
+): Promise<VerificationOutcome> {
+  try {
+    return await call();
+  } catch (error) {
+    if (!(error instanceof OutboundRequestError)) throw error;
+    return {
+      kind: 'unreachable',
+      message: `${providerName} could not be reached (${error.message}); the check will be retried`,
+    };
+  }
+}

@@ -1,23 +1,29 @@
-import { verifyAdminApiKey } from '#shared/providers/apisix/verifiers.ts';
-import { verifyAccessKey } from '#shared/providers/aws/verifiers.ts';
-import { roleVerifier } from '#shared/providers/aws/verify-role.ts';
-import { verifyServicePrincipal } from '#shared/providers/azure/verifiers.ts';
-import { verifyServiceAccount } from '#shared/providers/gcp/verifiers.ts';
-import { verifyApiToken } from '#shared/providers/vercel/verifiers.ts';
-import { externalIdRepository } from '#shared/runtime/aws-role-deps.ts';
-import type { Verifier } from './verifier.ts';
+import { apisixVerifiers } from './apisix/verifiers.ts';
+import { awsVerifiers } from './aws/verifiers.ts';
+import { azureVerifiers } from './azure/verifiers.ts';
+import { gcpVerifiers } from './gcp/verifiers.ts';
+import type { Provider } from './provider.ts';
+import { vercelVerifiers } from './vercel/verifiers.ts';
+import type { ProviderVerifiers, Verifier } from './verifier.ts';
 
-/** `PROVIDER:TYPE` → its check. */
-const verifiers = new Map<string, Verifier<any>>([
-  ['AWS:ACCESS_KEY', verifyAccessKey],
-  ['AWS:ASSUME_ROLE', roleVerifier((orgId) => externalIdRepository.get().forOrganization(orgId))],
-  ['GCP:SERVICE_ACCOUNT', verifyServiceAccount],
-  ['AZURE:SERVICE_PRINCIPAL', verifyServicePrincipal],
-  ['APISIX:ADMIN_API_KEY', verifyAdminApiKey],
-  ['VERCEL:API_TOKEN', verifyApiToken],
-]);
+/** The check of every credential kind; a kind without one does not compile. */
+export const VERIFIERS: { [P in Provider]: ProviderVerifiers<P> } = {
+  AWS: awsVerifiers,
+  GCP: gcpVerifiers,
+  AZURE: azureVerifiers,
+  APISIX: apisixVerifiers,
+  VERCEL: vercelVerifiers,
+};
 
-/** The verifier for credentialData already validated against the kind's schema, or `undefined` if none exists. */
-export function findVerifier(provider: string, credentialType: string): Verifier<Record<string, unknown>> | undefined {
-  return verifiers.get(`${provider}:${credentialType}`);
+/** A check of a stored secret: the data it opens to, which its kind's schema validated before it was sealed. */
+export type StoredSecretVerifier = Verifier<Record<string, unknown>>;
+
+/** The check of a stored credential's kind, or `undefined` for a kind the service does not know (an old record). */
+export function verifierOf(provider: string, credentialType: string): StoredSecretVerifier | undefined {
+  if (!Object.hasOwn(VERIFIERS, provider)) return undefined;
+  const byType: Partial<Record<string, Verifier<never>>> = VERIFIERS[provider as Provider];
+  // The sealed data passed its kind's schema when it was stored, so it is that kind's data.
+  return Object.hasOwn(byType, credentialType)
+    ? (byType[credentialType] as StoredSecretVerifier | undefined)
+    : undefined;
 }

@@ -1,10 +1,9 @@
 import * as v from 'valibot';
 import { displayName } from '#shared/display-name.ts';
-import { PROVIDERS, type Provider } from '#shared/providers/provider.ts';
+import { PROVIDERS, type Provider, type ResourceKind, type ResourceTarget } from '#shared/providers/provider.ts';
+import { resourceKindOf } from '#shared/providers/resource-kinds.ts';
 import { parseOrThrow, strictObject } from '#shared/validation.ts';
-import type { ResourceTarget } from './model.ts';
-import { credentialIdField, parseTarget, resourceKindOf } from './resource-input.ts';
-import type { ResourceKind } from './resource-kind.ts';
+import { credentialIdField, parseTarget } from './resource-input.ts';
 
 const createBody = strictObject({
   name: displayName,

@@ -19,9 +19,6 @@ export interface ResourceRecord {
   revision: number;
 }
 
-/** What a resource check looks at. */
-export type ResourceTarget = Pick<ResourceRecord, 'resourceIdentifier' | 'region' | 'config'>;
-
 /** The only shape a route returns: the record without its bookkeeping, with the linked credential's current name. */
 export type ResourceView = Omit<ResourceRecord, 'orgId' | 'revision'> & {
   /** `null` only when the credential was deleted between reading the resource and reading its credential. */

@@ -1,26 +1,13 @@
 import * as v from 'valibot';
-import { validationError } from '#shared/errors.ts';
-import { GUID, matching } from '#shared/providers/fields.ts';
-import type { Provider } from '#shared/providers/provider.ts';
-import { findResourceKind, resourceTypesOf } from '#shared/providers/resource-kinds.ts';
+import { UUID } from '#shared/ids.ts';
+import { matching } from '#shared/providers/fields.ts';
+import type { ResourceKind, ResourceTarget } from '#shared/providers/provider.ts';
 import { parseOrThrow } from '#shared/validation.ts';
-import type { ResourceTarget } from './model.ts';
-import type { ResourceKind } from './resource-kind.ts';
 
 // What the create and update bodies (each in a module of its own, so a route loads only its own schema) share.
 
 /** The id of the credential a resource uses, as a body names it. */
-export const credentialIdField = matching(GUID, 'Must be a UUID');
-
-export function resourceKindOf(provider: Provider, resourceType: string): ResourceKind {
-  const kind = findResourceKind(provider, resourceType);
-  if (!kind) {
-    throw validationError({
-      resourceType: `Must be one of: ${resourceTypesOf(provider).join(', ')} for provider ${provider}`,
-    });
-  }
-  return kind;
-}
+export const credentialIdField = matching(UUID, 'Must be a UUID');
 
 /** Identifier, region and config checked together, so one answer names every wrong field. */
 export function parseTarget(

@@ -6,4 +6,6 @@ export interface ResourceVerifyDeps {
   table: Table;
   now: () => Date;
   keys: KeyProvider;
+  /** The organization's external ID for AWS role assumption, created on first use. */
+  externalIdOf: (orgId: string) => Promise<string>;
 }

@@ -1,11 +1,11 @@
 import type { Actor } from '#shared/audit/audit-entry.ts';
 import { findCredential } from '#shared/credentials/credential-reads.ts';
-import { openSecret } from '#shared/crypto/envelope.ts';
+import { openCredentialData } from '#shared/crypto/envelope.ts';
 import { ConcurrentChangeError } from '#shared/data/concurrent-change-error.ts';
 import { retryOnConcurrentChange } from '#shared/data/retry-on-concurrent-change.ts';
 import { resourceNotFound, verificationFailed } from '#shared/errors.ts';
 import { logger } from '#shared/logger.ts';
-import { findResourceCheck } from '#shared/providers/resource-checks.ts';
+import { resourceCheckOf } from '#shared/providers/resource-checks.ts';
 import { type ResourceView, toResourceView } from './model.ts';
 import { findResource } from './resource-reads.ts';
 import type { ResourceVerifyDeps } from './resource-service-deps.ts';
@@ -24,14 +24,18 @@ export async function verifyResource(deps: ResourceVerifyDeps, actor: Actor, id:
     const credential = await findCredential(deps.table, orgId, resource.credentialId);
     // A linked credential cannot be deleted, so the resource was moved between the two reads.
     if (!credential) throw new ConcurrentChangeError();
-    const check = findResourceCheck(resource.provider, resource.resourceType, credential.credentialType);
+    const check = resourceCheckOf(resource.provider, resource.resourceType, credential.credentialType);
     if (!check) {
       throw verificationFailed(
         `Verifying ${resource.provider} ${resource.resourceType} resources with ${credential.credentialType} credentials is not supported`,
       );
     }
-    const data = await openSecret(deps.keys, credential.sealedSecret, { orgId, credentialId: credential.id });
-    const outcome = await check(resource)(data, { orgId, credentialId: credential.id });
+    const data = await openCredentialData(deps.keys, credential.sealedSecret, { orgId, credentialId: credential.id });
+    const outcome = await check(resource)(data, {
+      orgId,
+      credentialId: credential.id,
+      externalId: () => deps.externalIdOf(orgId),
+    });
     logger.info('resource verified', { orgId, resourceId: id, credentialId: credential.id, outcome: outcome.kind });
     if (outcome.kind === 'unreachable') throw verificationFailed(outcome.message);
     const checked = await recordResourceCheck(deps.table, resource, outcome.kind === 'valid', deps.now().toISOString());

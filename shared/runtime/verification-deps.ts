@@ -1,7 +1,8 @@
 import { config } from '#shared/config.ts';
-import { findVerifier } from '#shared/providers/verifiers.ts';
+import { verifierOf } from '#shared/providers/verifiers.ts';
 import { batchedCredentialReads } from '#shared/verification/credential-batch-reads.ts';
 import type { VerificationMessageDeps } from '#shared/verification/handle-verification-message.ts';
+import { externalIdRepository } from './aws-role-deps.ts';
 import { keyProvider } from './keys.ts';
 import { verificationQueue } from './queue.ts';
 import { table } from './table.ts';
@@ -14,7 +15,8 @@ export function verifyDeps(): VerificationMessageDeps {
     findCredential: batchedCredentialReads(table.get()),
     keys: keyProvider.get(),
     queue: verificationQueue.get(),
-    findVerifier,
+    findVerifier: verifierOf,
+    externalIdOf: (orgId) => externalIdRepository.get().forOrganization(orgId),
     now: () => new Date(),
     maxAttempts: settings.verifyMaxAttempts,
     retryBaseSeconds: settings.verifyRetryBaseSeconds,

@@ -1,8 +1,8 @@
-import { openSecret } from '#shared/crypto/envelope.ts';
+import { openCredentialData } from '#shared/crypto/envelope.ts';
 import type { KeyProvider } from '#shared/crypto/key-provider.ts';
 import type { Table } from '#shared/data/table.ts';
 import { logger } from '#shared/logger.ts';
-import type { Verifier } from '#shared/providers/verifier.ts';
+import type { verifierOf } from '#shared/providers/verifiers.ts';
 import type { VerificationMessage, VerificationQueue } from '#shared/queue/verification-queue.ts';
 import type { FindCredential } from './credential-batch-reads.ts';
 import { recordVerdict, type VerificationResult } from './verdict-writes.ts';
@@ -12,7 +12,9 @@ export interface VerificationMessageDeps {
   findCredential: FindCredential;
   keys: KeyProvider;
   queue: VerificationQueue;
-  findVerifier: (provider: string, credentialType: string) => Verifier<any> | undefined;
+  findVerifier: typeof verifierOf;
+  /** The organization's external ID for AWS role assumption, created on first use. */
+  externalIdOf: (orgId: string) => Promise<string>;
   now: () => Date;
   maxAttempts: number;
   retryBaseSeconds: number;
@@ -59,14 +61,19 @@ export async function handleVerificationMessage(
   const attempt = message.attempt ?? 1;
 
   const verifier = deps.findVerifier(credential.provider, credential.credentialType);
-  const data = await openSecret(deps.keys, credential.sealedSecret, {
+  const data = await openCredentialData(deps.keys, credential.sealedSecret, {
     orgId: credential.orgId,
     credentialId: credential.id,
   });
   // Creation and rotation leave lastVerifiedAt null and set updatedAt: the secret has waited for a verdict since then.
   const uncheckedSince = credential.lastVerifiedAt === null ? credential.updatedAt : undefined;
   const outcome = verifier
-    ? await verifier(data, { orgId: credential.orgId, credentialId: credential.id, uncheckedSince })
+    ? await verifier(data, {
+        orgId: credential.orgId,
+        credentialId: credential.id,
+        uncheckedSince,
+        externalId: () => deps.externalIdOf(credential.orgId),
+      })
     : ({
         kind: 'invalid',
         message: `Verification of ${credential.provider} ${credential.credentialType} credentials is not supported`,

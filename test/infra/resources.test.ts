@@ -85,10 +85,11 @@ describe('configuration', () => {
     }
   });
 
-  it('gives the provider endpoint overrides to the consumer, which calls the providers', () => {
-    expect(variablesOf('verification-consumer')).toMatchObject(providerEndpoints);
+  it('gives the provider endpoint overrides to the functions that call the providers: the consumer and verify-resource', () => {
+    const callers = ['verification-consumer', 'verify-resource'];
+    for (const handler of callers) expect(variablesOf(handler), handler).toMatchObject(providerEndpoints);
     for (const handler of configured.stack.functions.keys()) {
-      if (handler !== 'verification-consumer') expect(variablesOf(handler)).not.toHaveProperty('VERCEL_API_URL');
+      if (!callers.includes(handler)) expect(variablesOf(handler)).not.toHaveProperty('VERCEL_API_URL');
     }
   });
 

@@ -1,8 +1,8 @@
 import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
-import { assumeRole } from '#shared/providers/aws/kinds.ts';
+import { awsKinds } from '#shared/providers/aws/kinds.ts';
 
-const valid = (roleArn: string) => v.is(assumeRole.schema, { roleArn });
+const valid = (roleArn: string) => v.is(awsKinds.ASSUME_ROLE.schema, { roleArn });
 
 describe('the ASSUME_ROLE roleArn', () => {
   it.each([

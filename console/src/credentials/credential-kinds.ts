@@ -1,5 +1,5 @@
 import type { Provider } from '../../../shared/providers/provider.ts';
-import type { FieldOptions } from '../ui/form-field.ts';
+import type { FieldOptions } from '../ui/field-options.ts';
 
 /** How the form asks for one provider + credentialType's credentialData (contract §2.2). */
 export interface KindForm {

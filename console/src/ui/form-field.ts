@@ -1,4 +1,7 @@
 import { h, uniqueId } from './dom.ts';
+import type { FieldOptions } from './field-options.ts';
+
+export type { FieldOptions };
 
 type Control = HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement;
 
@@ -6,18 +9,6 @@ export interface FormField<C extends Control = HTMLInputElement | HTMLTextAreaEl
   root: HTMLElement;
   control: C;
   setError(message: string | null): void;
-}
-
-export interface FieldOptions {
-  label: string;
-  name: string;
-  required?: boolean;
-  /** Masked on screen and never autofilled or spell-checked. */
-  secret?: boolean;
-  multiline?: boolean;
-  type?: 'text' | 'url';
-  help?: string;
-  placeholder?: string;
 }
 
 /** A labelled input with its help text and an error message tied to it through `aria-describedby`. */

@@ -1,7 +1,6 @@
 import * as v from 'valibot';
 import { text } from '#shared/providers/fields.ts';
 import { defineKind } from '#shared/providers/provider.ts';
-import { strictObject } from '#shared/validation.ts';
 
 function isAdminUrl(value: string): boolean {
   if (!URL.canParse(value)) return false;
@@ -9,14 +8,15 @@ function isAdminUrl(value: string): boolean {
   return (url.protocol === 'http:' || url.protocol === 'https:') && url.username === '' && url.password === '';
 }
 
-export const adminApiKey = defineKind({
-  provider: 'APISIX',
-  credentialType: 'ADMIN_API_KEY',
-  schema: strictObject({
-    endpointUrl: v.pipe(text(2048), v.check(isAdminUrl, 'Must be an http(s) URL without credentials in it')),
-    adminApiKey: text(1024),
+export const apisixKinds = {
+  ADMIN_API_KEY: defineKind({
+    provider: 'APISIX',
+    credentialType: 'ADMIN_API_KEY',
+    fields: {
+      endpointUrl: v.pipe(text(2048), v.check(isAdminUrl, 'Must be an http(s) URL without credentials in it')),
+      adminApiKey: text(1024),
+    },
+    secretFields: ['adminApiKey'],
+    hint: (data) => new URL(data.endpointUrl).host,
   }),
-  hint: (data) => new URL(data.endpointUrl).host,
-});
-
-export const apisixKinds = [adminApiKey];
+};

@@ -1,16 +1,19 @@
-import type * as v from 'valibot';
 import { BlockedAddressError } from '#shared/net/blocked-address-error.ts';
 import { OutboundRequestError } from '#shared/net/outbound-request-error.ts';
 import { safeFetch } from '#shared/net/safe-fetch.ts';
-import { HEADER_SAFE } from '#shared/providers/header-safe.ts';
+import type { KindData } from '#shared/providers/kinds.ts';
+import type { ResourceTarget } from '#shared/providers/provider.ts';
 import { providerSettings } from '#shared/providers/provider-settings.ts';
 import { scrubbed } from '#shared/providers/scrub.ts';
-import type { VerificationOutcome, Verifier } from '#shared/providers/verifier.ts';
-import type { ResourceTarget } from '#shared/resources/model.ts';
+import {
+  HEADER_SAFE,
+  type ProviderResourceChecks,
+  type VerificationOutcome,
+  type Verifier,
+} from '#shared/providers/verifier.ts';
 import { adminApiUrl } from './admin-api-url.ts';
-import type { adminApiKey } from './kinds.ts';
 
-type AdminApiKeyData = v.InferOutput<typeof adminApiKey.schema>;
+type AdminApiKeyData = KindData<'APISIX', 'ADMIN_API_KEY'>;
 
 /** `GET {endpointUrl}/apisix/admin/routes/{id}` with the linked key, through the address guard (the URL is the user's). */
 export function getRoute(target: ResourceTarget): Verifier<AdminApiKeyData> {
@@ -74,3 +77,5 @@ function verdict(status: number, routeId: string, host: string): VerificationOut
     message: `HTTP ${status}: the endpoint did not answer like an APISIX Admin API. Check the credential's endpointUrl`,
   };
 }
+
+export const apisixResourceChecks: ProviderResourceChecks<'APISIX'> = { ROUTE: { ADMIN_API_KEY: getRoute } };

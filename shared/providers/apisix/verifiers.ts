@@ -1,15 +1,13 @@
-import type * as v from 'valibot';
 import { BlockedAddressError } from '#shared/net/blocked-address-error.ts';
 import { OutboundRequestError } from '#shared/net/outbound-request-error.ts';
 import { safeFetch } from '#shared/net/safe-fetch.ts';
-import { HEADER_SAFE } from '#shared/providers/header-safe.ts';
+import type { KindData } from '#shared/providers/kinds.ts';
 import { providerSettings } from '#shared/providers/provider-settings.ts';
 import { scrubbed } from '#shared/providers/scrub.ts';
-import type { VerificationOutcome } from '#shared/providers/verifier.ts';
+import { HEADER_SAFE, type ProviderVerifiers, type VerificationOutcome } from '#shared/providers/verifier.ts';
 import { adminApiUrl } from './admin-api-url.ts';
-import type { adminApiKey } from './kinds.ts';
 
-type AdminApiKeyData = v.InferOutput<typeof adminApiKey.schema>;
+type AdminApiKeyData = KindData<'APISIX', 'ADMIN_API_KEY'>;
 
 /** Lists routes through the Admin API with the key; the URL is the user's, so it goes through the address guard. */
 export const verifyAdminApiKey = scrubbed<AdminApiKeyData>(
@@ -75,3 +73,5 @@ function refusal(error: unknown, host: string): VerificationOutcome {
     message: `the APISIX Admin API at ${host} could not be reached (${error.message}); the check will be retried`,
   };
 }
+
+export const apisixVerifiers: ProviderVerifiers<'APISIX'> = { ADMIN_API_KEY: verifyAdminApiKey };

@@ -1,13 +1,12 @@
 import { DescribeSecurityGroupsCommand, EC2Client } from '@aws-sdk/client-ec2';
-import type * as v from 'valibot';
+import type { KindData } from '#shared/providers/kinds.ts';
+import type { ResourceTarget } from '#shared/providers/provider.ts';
 import { providerSettings } from '#shared/providers/provider-settings.ts';
 import { scrubbed } from '#shared/providers/scrub.ts';
-import type { VerificationOutcome, Verifier } from '#shared/providers/verifier.ts';
-import type { ResourceTarget } from '#shared/resources/model.ts';
+import type { ProviderResourceChecks, VerificationOutcome, Verifier } from '#shared/providers/verifier.ts';
 import { type AwsError, awsSaid, isTransient } from './aws-error.ts';
-import type { accessKey } from './kinds.ts';
 
-type AccessKeyData = v.InferOutput<typeof accessKey.schema>;
+type AccessKeyData = KindData<'AWS', 'ACCESS_KEY'>;
 
 const REJECTED_KEY =
   'AWS rejected the linked credential. Check it (its status and "check again") or move the resource to a working credential';
@@ -87,3 +86,8 @@ function notFound(groupId: string, region: string): VerificationOutcome {
     message: `InvalidGroup.NotFound: security group ${groupId} does not exist in ${region} for the linked credential's account. Check resourceIdentifier, region and the credential`,
   };
 }
+
+export const awsResourceChecks: ProviderResourceChecks<'AWS'> = {
+  // Role credentials: not supported yet (the resource check answers so).
+  SECURITY_GROUP: { ACCESS_KEY: describeSecurityGroup, ASSUME_ROLE: null },
+};

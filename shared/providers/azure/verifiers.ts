@@ -1,13 +1,12 @@
-import type * as v from 'valibot';
 import { jsonObject } from '#shared/net/json-object.ts';
 import { safeFetch } from '#shared/net/safe-fetch.ts';
+import type { KindData } from '#shared/providers/kinds.ts';
 import { providerSettings } from '#shared/providers/provider-settings.ts';
 import { scrubbed } from '#shared/providers/scrub.ts';
-import { unreachableUnlessAnswered } from '#shared/providers/unreachable-unless-answered.ts';
-import type { VerificationOutcome } from '#shared/providers/verifier.ts';
-import type { servicePrincipal } from './kinds.ts';
+import type { ProviderVerifiers, VerificationOutcome } from '#shared/providers/verifier.ts';
+import { unreachableUnlessAnswered } from '#shared/providers/verifier.ts';
 
-type ServicePrincipalData = v.InferOutput<typeof servicePrincipal.schema>;
+type ServicePrincipalData = KindData<'AZURE', 'SERVICE_PRINCIPAL'>;
 
 const SCOPE = 'https://management.azure.com/.default';
 
@@ -77,3 +76,5 @@ function aadstsCode(body: Record<string, unknown> | undefined, description: stri
   const match = /AADSTS(\d+)/.exec(description);
   return match ? Number(match[1]) : undefined;
 }
+
+export const azureVerifiers: ProviderVerifiers<'AZURE'> = { SERVICE_PRINCIPAL: verifyServicePrincipal };

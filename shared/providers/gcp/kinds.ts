@@ -1,30 +1,33 @@
 import * as v from 'valibot';
 import { matching, text } from '#shared/providers/fields.ts';
 import { defineKind } from '#shared/providers/provider.ts';
-import { strictObject } from '#shared/validation.ts';
 
 const PKCS8_PEM = /^\s*-{5}BEGIN PRIVATE KEY-{5}[A-Za-z0-9+/=\s]+-{5}END PRIVATE KEY-{5}\s*$/;
 
-export const serviceAccount = defineKind({
-  provider: 'GCP',
-  credentialType: 'SERVICE_ACCOUNT',
-  schema: strictObject({
-    type: v.literal('service_account', 'Must be "service_account"'),
-    project_id: text(128),
-    private_key_id: text(128),
-    private_key: v.pipe(
-      matching(PKCS8_PEM, 'Must be a PEM PKCS#8 private key (BEGIN PRIVATE KEY block)'),
-      v.maxLength(16384, 'Must be at most 16384 characters'),
-    ),
-    client_email: matching(/^[^\s@\p{Cc}]{1,128}@[^\s@\p{Cc}]{1,256}$/u, 'Must be the service account e-mail address'),
-    client_id: v.optional(text(128)),
-    auth_uri: v.optional(text(512)),
-    token_uri: v.optional(text(512)),
-    auth_provider_x509_cert_url: v.optional(text(512)),
-    client_x509_cert_url: v.optional(text(1024)),
-    universe_domain: v.optional(text(256)),
+export const gcpKinds = {
+  SERVICE_ACCOUNT: defineKind({
+    provider: 'GCP',
+    credentialType: 'SERVICE_ACCOUNT',
+    fields: {
+      type: v.literal('service_account', 'Must be "service_account"'),
+      project_id: text(128),
+      private_key_id: text(128),
+      private_key: v.pipe(
+        matching(PKCS8_PEM, 'Must be a PEM PKCS#8 private key (BEGIN PRIVATE KEY block)'),
+        v.maxLength(16384, 'Must be at most 16384 characters'),
+      ),
+      client_email: matching(
+        /^[^\s@\p{Cc}]{1,128}@[^\s@\p{Cc}]{1,256}$/u,
+        'Must be the service account e-mail address',
+      ),
+      client_id: v.optional(text(128)),
+      auth_uri: v.optional(text(512)),
+      token_uri: v.optional(text(512)),
+      auth_provider_x509_cert_url: v.optional(text(512)),
+      client_x509_cert_url: v.optional(text(1024)),
+      universe_domain: v.optional(text(256)),
+    },
+    secretFields: ['private_key'],
+    hint: (data) => data.client_email,
   }),
-  hint: (data) => data.client_email,
-});
-
-export const gcpKinds = [serviceAccount];
+};

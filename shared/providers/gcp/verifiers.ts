@@ -1,14 +1,13 @@
-import type * as v from 'valibot';
 import { jsonObject } from '#shared/net/json-object.ts';
 import { safeFetch } from '#shared/net/safe-fetch.ts';
+import type { KindData } from '#shared/providers/kinds.ts';
 import { providerSettings } from '#shared/providers/provider-settings.ts';
 import { scrubbed } from '#shared/providers/scrub.ts';
-import { unreachableUnlessAnswered } from '#shared/providers/unreachable-unless-answered.ts';
-import type { VerificationOutcome } from '#shared/providers/verifier.ts';
-import type { serviceAccount } from './kinds.ts';
+import type { ProviderVerifiers, VerificationOutcome } from '#shared/providers/verifier.ts';
+import { unreachableUnlessAnswered } from '#shared/providers/verifier.ts';
 import { rsaSigningKey, signedAssertion } from './signed-assertion.ts';
 
-type ServiceAccountData = v.InferOutput<typeof serviceAccount.schema>;
+type ServiceAccountData = KindData<'GCP', 'SERVICE_ACCOUNT'>;
 
 const SCOPE = 'https://www.googleapis.com/auth/cloud-platform';
 const GRANT_TYPE = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
@@ -100,3 +99,5 @@ function verdict(
     'Google rejected the key. Check the key file or create a new key for the service account';
   return { kind: 'invalid', message: `${error}: ${advice}${said}` };
 }
+
+export const gcpVerifiers: ProviderVerifiers<'GCP'> = { SERVICE_ACCOUNT: verifyServiceAccount };

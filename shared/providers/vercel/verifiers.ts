@@ -1,14 +1,16 @@
-import type * as v from 'valibot';
 import { jsonObject } from '#shared/net/json-object.ts';
 import { safeFetch } from '#shared/net/safe-fetch.ts';
-import { HEADER_SAFE } from '#shared/providers/header-safe.ts';
+import type { KindData } from '#shared/providers/kinds.ts';
 import { providerSettings } from '#shared/providers/provider-settings.ts';
 import { scrubbed } from '#shared/providers/scrub.ts';
-import { unreachableUnlessAnswered } from '#shared/providers/unreachable-unless-answered.ts';
-import type { VerificationOutcome } from '#shared/providers/verifier.ts';
-import type { apiToken } from './kinds.ts';
+import {
+  HEADER_SAFE,
+  type ProviderVerifiers,
+  unreachableUnlessAnswered,
+  type VerificationOutcome,
+} from '#shared/providers/verifier.ts';
 
-type ApiTokenData = v.InferOutput<typeof apiToken.schema>;
+type ApiTokenData = KindData<'VERCEL', 'API_TOKEN'>;
 
 /** Reads the token's user (`GET /v2/user`), within the team when one is given. */
 export const verifyApiToken = scrubbed<ApiTokenData>(
@@ -68,3 +70,5 @@ function identity(user: unknown): VerificationOutcome | undefined {
   if (typeof id !== 'string' || typeof username !== 'string') return undefined;
   return { kind: 'valid', identity: { userId: id, username, ...(typeof email === 'string' ? { email } : {}) } };
 }
+
+export const vercelVerifiers: ProviderVerifiers<'VERCEL'> = { API_TOKEN: verifyApiToken };

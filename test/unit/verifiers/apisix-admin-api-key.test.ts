@@ -4,9 +4,10 @@ import { resetProviderSettings } from '#shared/providers/provider-settings.ts';
 import { type ApisixDoubleOptions, newApisixAdminKey, startApisixDouble } from '../../helpers/doubles/apisix-double.ts';
 import type { HttpDouble } from '../../helpers/doubles/http-double.ts';
 import { opensslAvailable, startSelfSignedHttpsDouble } from '../../helpers/doubles/self-signed-https-double.ts';
+import { verificationSubject } from '../../helpers/verification-subject.ts';
 import { expectNoSecret } from './expect-no-secret.ts';
 
-const subject = { orgId: 'org-1', credentialId: 'cred-1' };
+const subject = verificationSubject();
 const adminKey = newApisixAdminKey();
 const doubles: HttpDouble[] = [];
 

@@ -2,9 +2,10 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } 
 import { verifyAccessKey } from '#shared/providers/aws/verifiers.ts';
 import { resetProviderSettings } from '#shared/providers/provider-settings.ts';
 import { newStsIdentity, type StsDouble, startStsDouble } from '../../helpers/doubles/sts-double.ts';
+import { verificationSubject } from '../../helpers/verification-subject.ts';
 import { expectNoSecret } from './expect-no-secret.ts';
 
-const subject = { orgId: 'org-1', credentialId: 'cred-1' };
+const subject = verificationSubject();
 const alice = newStsIdentity('alice');
 const key = { accessKeyId: alice.accessKeyId, secretAccessKey: alice.secretAccessKey };
 let sts: StsDouble;

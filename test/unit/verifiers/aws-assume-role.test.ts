@@ -1,16 +1,15 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { resetConfig } from '#shared/config.ts';
-import { callerIdentity } from '#shared/providers/aws/caller-identity.ts';
-import { roleSession } from '#shared/providers/aws/role-session.ts';
-import { roleVerifier } from '#shared/providers/aws/verify-role.ts';
+import { callerIdentity, roleSession } from '#shared/providers/aws/sts.ts';
+import { verifyRole } from '#shared/providers/aws/verifiers.ts';
 import { resetProviderSettings } from '#shared/providers/provider-settings.ts';
 import { newStsIdentity, type StsDouble, startStsDouble } from '../../helpers/doubles/sts-double.ts';
 import { newStsRole, type StsRole } from '../../helpers/doubles/sts-roles.ts';
+import { verificationSubject } from '../../helpers/verification-subject.ts';
 
 const service = newStsIdentity('entryguard-service');
 const externalId = 'eg1-unit-test-external-id';
-const subject = { orgId: 'org-1', credentialId: 'cred-1' };
-const verifyRole = roleVerifier(async () => externalId);
+const subject = verificationSubject({ externalId: async () => externalId });
 let sts: StsDouble;
 
 beforeAll(async () => {
@@ -47,7 +46,7 @@ function role(overrides: Partial<StsRole> = {}): StsRole {
 
 const accountOf = (arn: string) => arn.split(':')[4];
 
-describe('roleVerifier', () => {
+describe('verifyRole', () => {
   it('assumes the role as the service with the external ID, then reads the identity with the session', async () => {
     const trusted = role();
     const before = sts.requests.length;
@@ -178,10 +177,12 @@ describe('roleVerifier', () => {
   });
 
   it('fails (for the queue to retry) when the external ID cannot be read', async () => {
-    const failing = roleVerifier(async () => {
-      throw new Error('DynamoDB request failed');
+    const failing = verificationSubject({
+      externalId: async () => {
+        throw new Error('DynamoDB request failed');
+      },
     });
-    await expect(failing({ roleArn: role().arn }, subject)).rejects.toThrow('DynamoDB request failed');
+    await expect(verifyRole({ roleArn: role().arn }, failing)).rejects.toThrow('DynamoDB request failed');
   });
 });
 

@@ -4,9 +4,10 @@ import { verifyServicePrincipal } from '#shared/providers/azure/verifiers.ts';
 import { resetProviderSettings } from '#shared/providers/provider-settings.ts';
 import { newAzureApp, startAzureTokenDouble } from '../../helpers/doubles/azure-token-double.ts';
 import type { HttpDouble } from '../../helpers/doubles/http-double.ts';
+import { verificationSubject } from '../../helpers/verification-subject.ts';
 import { expectNoSecret } from './expect-no-secret.ts';
 
-const subject = { orgId: 'org-1', credentialId: 'cred-1' };
+const subject = verificationSubject();
 const app = newAzureApp();
 const expired = newAzureApp(app.tenantId);
 let entra: HttpDouble;

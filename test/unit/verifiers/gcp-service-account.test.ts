@@ -8,9 +8,10 @@ import {
   newServiceAccountKey,
   startGcpTokenDouble,
 } from '../../helpers/doubles/gcp-token-double.ts';
+import { verificationSubject } from '../../helpers/verification-subject.ts';
 import { expectNoSecret } from './expect-no-secret.ts';
 
-const subject = { orgId: 'org-1', credentialId: 'cred-1' };
+const subject = verificationSubject();
 const accounts: GcpServiceAccount[] = [];
 let google: GcpTokenDouble;
 

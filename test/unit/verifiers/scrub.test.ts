@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { scrub, scrubbed } from '#shared/providers/scrub.ts';
 import { fakePem } from '../../helpers/credential-fixtures.ts';
+import { verificationSubject } from '../../helpers/verification-subject.ts';
 
 const secret = randomBytes(30).toString('base64');
 
@@ -60,7 +61,7 @@ describe('scrub', () => {
 
 describe('scrubbed', () => {
   it('scrubs the messages a verifier returns, and leaves a valid identity as it is', async () => {
-    const subject = { orgId: 'o', credentialId: 'c' };
+    const subject = verificationSubject({ orgId: 'o', credentialId: 'c' });
     const data = { key: 'k-1234567890' };
     const secretsOf = (input: typeof data) => [input.key];
     const echo = scrubbed<typeof data>(

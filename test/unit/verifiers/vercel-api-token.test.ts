@@ -3,9 +3,10 @@ import { resetProviderSettings } from '#shared/providers/provider-settings.ts';
 import { verifyApiToken } from '#shared/providers/vercel/verifiers.ts';
 import type { HttpDouble } from '../../helpers/doubles/http-double.ts';
 import { newVercelAccount, startVercelDouble } from '../../helpers/doubles/vercel-double.ts';
+import { verificationSubject } from '../../helpers/verification-subject.ts';
 import { expectNoSecret } from './expect-no-secret.ts';
 
-const subject = { orgId: 'org-1', credentialId: 'cred-1' };
+const subject = verificationSubject();
 const account = newVercelAccount(['team_entryguard']);
 let vercel: HttpDouble;
 

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { verifyAdminApiKey } from '#shared/providers/apisix/verifiers.ts';
-import { verifyAccessKey } from '#shared/providers/aws/verifiers.ts';
+import { verifyAccessKey, verifyRole } from '#shared/providers/aws/verifiers.ts';
 import { verifyServicePrincipal } from '#shared/providers/azure/verifiers.ts';
 import { verifyServiceAccount } from '#shared/providers/gcp/verifiers.ts';
 import { verifyApiToken } from '#shared/providers/vercel/verifiers.ts';
-import { findVerifier } from '#shared/providers/verifiers.ts';
+import { verifierOf } from '#shared/providers/verifiers.ts';
 
-describe('findVerifier', () => {
+describe('verifierOf', () => {
   it.each([
     ['AWS', 'ACCESS_KEY', verifyAccessKey],
     ['GCP', 'SERVICE_ACCOUNT', verifyServiceAccount],
@@ -14,11 +14,11 @@ describe('findVerifier', () => {
     ['APISIX', 'ADMIN_API_KEY', verifyAdminApiKey],
     ['VERCEL', 'API_TOKEN', verifyApiToken],
   ])('finds the %s %s verifier', (provider, type, verifier) => {
-    expect(findVerifier(provider, type)).toBe(verifier);
+    expect(verifierOf(provider, type)).toBe(verifier);
   });
 
-  it('finds the AWS ASSUME_ROLE verifier (bound to the external IDs in the table)', () => {
-    expect(findVerifier('AWS', 'ASSUME_ROLE')).toEqual(expect.any(Function));
+  it('finds the AWS ASSUME_ROLE verifier (the external ID comes with the subject)', () => {
+    expect(verifierOf('AWS', 'ASSUME_ROLE')).toBe(verifyRole);
   });
 
   it.each([
@@ -26,6 +26,6 @@ describe('findVerifier', () => {
     ['NOPE', 'ACCESS_KEY'],
     ['constructor', ''],
   ])('has none for %s %s', (provider, type) => {
-    expect(findVerifier(provider, type)).toBeUndefined();
+    expect(verifierOf(provider, type)).toBeUndefined();
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseCreateInput } from '#shared/credentials/credential-input.ts';
+import { parseCreateInput } from '#shared/credentials/create-credential-input.ts';
 import { parseListInput } from '#shared/credentials/list-credentials-input.ts';
 import { parseId } from '#shared/ids.ts';
 import { fakePem } from '../helpers/credential-fixtures.ts';

@@ -1,42 +1,15 @@
 import * as v from 'valibot';
 import { displayName } from '#shared/display-name.ts';
 import { validationError } from '#shared/errors.ts';
-import { findKind, typesOf } from '#shared/providers/kinds.ts';
-import { type CredentialKind, PROVIDERS, type Provider } from '#shared/providers/provider.ts';
-import { isObject, parseOrThrow, strictObject } from '#shared/validation.ts';
-
-/** A JSON object with any fields: the secret, checked against its provider's own schema next. */
-const record = v.custom<Record<string, unknown>>(isObject, 'Expected record');
-
-const createBody = strictObject({
-  name: displayName,
-  provider: v.picklist(PROVIDERS, `Must be one of: ${PROVIDERS.join(', ')}`),
-  credentialType: v.string(),
-  credentialData: record,
-});
-
-export interface CreateCredentialInput {
-  name: string;
-  kind: CredentialKind;
-  credentialData: Record<string, unknown>;
-}
-
-/** Validates a create body: the envelope first, then credentialData against its provider's schema. */
-export function parseCreateInput(body: unknown): CreateCredentialInput {
-  const envelope = parseOrThrow(createBody, body);
-  const kind = kindOf(envelope.provider, envelope.credentialType);
-  const credentialData = parseOrThrow(kind.schema, envelope.credentialData, 'credentialData') as Record<
-    string,
-    unknown
-  >;
-  return { name: envelope.name, kind, credentialData };
-}
+import { credentialDataField, kindOf } from '#shared/providers/kinds.ts';
+import type { CredentialKind, Provider } from '#shared/providers/provider.ts';
+import { parseOrThrow, strictObject } from '#shared/validation.ts';
 
 const updateBody = strictObject({
   name: v.optional(displayName),
   provider: v.optional(v.string()),
   credentialType: v.optional(v.string()),
-  credentialData: v.optional(record),
+  credentialData: v.optional(credentialDataField),
 });
 
 export type UpdateCredentialInput = v.InferOutput<typeof updateBody>;
@@ -71,14 +44,4 @@ export function parseRotation(
     kind,
     credentialData: parseOrThrow(kind.schema, input.credentialData, 'credentialData') as Record<string, unknown>,
   };
-}
-
-export function kindOf(provider: Provider, credentialType: string): CredentialKind {
-  const kind = findKind(provider, credentialType);
-  if (!kind) {
-    throw validationError({
-      credentialType: `Must be one of: ${typesOf(provider).join(', ')} for provider ${provider}`,
-    });
-  }
-  return kind;
 }

@@ -1,6 +1,8 @@
 import { isIPv4, isIPv6 } from 'node:net';
 import * as v from 'valibot';
-import { text } from '#shared/providers/fields.ts';
+import { text } from './fields.ts';
+
+// The schemas resource kinds build their `config` from: apart from fields.ts, so credential routes do not load them.
 
 export const TRANSPORT_PROTOCOLS = ['tcp', 'udp'] as const;
 
