@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { listCredentialSummaries } from '#shared/credentials/credential-listing.ts';
+import { listCredentialSummaries } from '#shared/credentials/credential-reads.ts';
 import { InProcessQueue } from '#shared/queue/in-process-queue.ts';
-import { table } from '#shared/runtime/table.ts';
+import { table } from '#shared/runtime/clients.ts';
 import { awsCredential } from '../test/helpers/credential-fixtures.ts';
 import { type CallCounts, takeCounts } from './aws-calls.ts';
 import { callRoute, invoke, principalOf } from './in-process.ts';

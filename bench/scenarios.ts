@@ -3,7 +3,7 @@ import { routes } from '#functions/routes.ts';
 import { mintToken } from '#shared/auth/mint-token.ts';
 import type { Principal } from '#shared/auth/principal.ts';
 import { findCredentialSummary } from '#shared/credentials/credential-reads.ts';
-import { table } from '#shared/runtime/table.ts';
+import { table } from '#shared/runtime/clients.ts';
 import { awsCredential } from '../test/helpers/credential-fixtures.ts';
 import { securityGroupResource } from '../test/helpers/resource-fixtures.ts';
 import { lambdaEvents } from '../test/infra/lambda-events.ts';

@@ -1,11 +1,11 @@
 import { createCredential } from '#shared/credentials/create-credential.ts';
 import { apiHandler } from '#shared/http/api-handler.ts';
 import { json } from '#shared/http/responses.ts';
-import { sealingDeps } from '#shared/runtime/sealing-deps.ts';
+import { createCredentialDeps } from '#shared/runtime/deps.ts';
 
 export const handler = apiHandler({ budget: 'write', jsonBody: true }, async (request) => {
   const { view } = await createCredential(
-    sealingDeps(),
+    createCredentialDeps(),
     request.actor,
     request.body,
     request.headers['idempotency-key'],

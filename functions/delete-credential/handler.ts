@@ -2,7 +2,7 @@ import { deleteCredential } from '#shared/credentials/delete-credential.ts';
 import { apiHandler } from '#shared/http/api-handler.ts';
 import { noContent } from '#shared/http/responses.ts';
 import { parseId } from '#shared/ids.ts';
-import { writeDeps } from '#shared/runtime/write-deps.ts';
+import { writeDeps } from '#shared/runtime/deps.ts';
 
 export const handler = apiHandler({ budget: 'write' }, async (request) => {
   await deleteCredential(writeDeps(), request.actor, parseId(request.pathParameters.id));

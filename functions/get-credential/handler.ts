@@ -1,10 +1,10 @@
-import { getCredential } from '#shared/credentials/read-credentials.ts';
+import { getCredential } from '#shared/credentials/get-credential.ts';
 import { apiHandler } from '#shared/http/api-handler.ts';
 import { json } from '#shared/http/responses.ts';
 import { parseId } from '#shared/ids.ts';
-import { table } from '#shared/runtime/table.ts';
+import { readDeps } from '#shared/runtime/deps.ts';
 
 export const handler = apiHandler({ budget: 'read' }, async (request) => {
   const id = parseId(request.pathParameters.id);
-  return json(200, await getCredential(table.get(), request.actor.principal.orgId, id));
+  return json(200, await getCredential(readDeps(), request.actor.principal.orgId, id));
 });

@@ -1,10 +1,10 @@
 import { apiHandler } from '#shared/http/api-handler.ts';
 import { json } from '#shared/http/responses.ts';
 import { parseId } from '#shared/ids.ts';
-import { getResource } from '#shared/resources/read-resources.ts';
-import { table } from '#shared/runtime/table.ts';
+import { getResource } from '#shared/resources/get-resource.ts';
+import { readDeps } from '#shared/runtime/deps.ts';
 
 export const handler = apiHandler({ budget: 'read' }, async (request) => {
   const id = parseId(request.pathParameters.id);
-  return json(200, await getResource(table.get(), request.actor.principal.orgId, id));
+  return json(200, await getResource(readDeps(), request.actor.principal.orgId, id));
 });

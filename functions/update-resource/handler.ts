@@ -2,7 +2,7 @@ import { apiHandler } from '#shared/http/api-handler.ts';
 import { json } from '#shared/http/responses.ts';
 import { parseId } from '#shared/ids.ts';
 import { updateResource } from '#shared/resources/update-resource.ts';
-import { writeDeps } from '#shared/runtime/write-deps.ts';
+import { writeDeps } from '#shared/runtime/deps.ts';
 
 export const handler = apiHandler({ budget: 'write', jsonBody: true }, async (request) => {
   const id = parseId(request.pathParameters.id);

@@ -1,5 +1,5 @@
-import { sweepDeps } from '#shared/runtime/sweep-deps.ts';
+import { verificationSweepDeps } from '#shared/runtime/deps.ts';
 import { runVerificationSweep } from '#shared/verification/verification-sweep.ts';
 
 /** Runs on a schedule: re-queues credentials left UNVERIFIED and those verified too long ago. */
-export const handler = async () => runVerificationSweep(sweepDeps());
+export const handler = async () => runVerificationSweep(verificationSweepDeps());

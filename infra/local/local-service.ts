@@ -5,14 +5,10 @@ import { resetAuthSettings } from '#shared/auth/auth-settings.ts';
 import { mintToken } from '#shared/auth/mint-token.ts';
 import { config, resetConfig } from '#shared/config.ts';
 import { createKeyProvider } from '#shared/crypto/key-provider-factory.ts';
-import { rateLimiter } from '#shared/http/middleware/rate-limit.ts';
 import { logger } from '#shared/logger.ts';
 import { resetProviderSettings } from '#shared/providers/provider-settings.ts';
 import { InProcessQueue } from '#shared/queue/in-process-queue.ts';
-import { externalIdRepository } from '#shared/runtime/aws-role-deps.ts';
-import { keyProvider } from '#shared/runtime/keys.ts';
-import { verificationQueue } from '#shared/runtime/queue.ts';
-import { table } from '#shared/runtime/table.ts';
+import { keyProvider, resetClients, verificationQueue } from '#shared/runtime/clients.ts';
 import { ensureTable } from './create-table.ts';
 import { type DynamoDbLocal, startDynamoDbLocal } from './dynamodb-local.ts';
 import { localJwtSecret } from './jwt-secret.ts';
@@ -124,7 +120,6 @@ function resetProcessState(): void {
   resetConfig();
   resetAuthSettings();
   resetProviderSettings();
-  const instances = [table, externalIdRepository, rateLimiter, verificationQueue];
-  for (const instance of instances) instance.reset();
+  resetClients();
   keyProvider.override(createKeyProvider(config()));
 }

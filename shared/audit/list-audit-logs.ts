@@ -1,5 +1,6 @@
-import type { Table } from '#shared/data/table.ts';
-import { validationError } from '#shared/errors.ts';
+import { decodeCursor, encodeCursor } from '#shared/data/cursor.ts';
+import type { ReadDeps } from '#shared/data/table.ts';
+import { uuidKeyPattern } from '#shared/ids.ts';
 import type { AuditEntry } from './audit-entry.ts';
 import { listAuditEntries } from './audit-reads.ts';
 import type { AuditLogQuery } from './list-audit-logs-input.ts';
@@ -9,25 +10,16 @@ export interface AuditLogPage {
   nextCursor: string | null;
 }
 
-const AUDIT_SORT_KEY = /^AUDIT#[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const AUDIT_SORT_KEY = uuidKeyPattern('AUDIT#');
 
 /** One page of the organization's audit log, newest first; the cursor is opaque to clients. */
-export async function listAuditLogs(table: Table, orgId: string, query: AuditLogQuery): Promise<AuditLogPage> {
-  const page = await listAuditEntries(table, orgId, {
+export async function listAuditLogs(deps: ReadDeps, orgId: string, query: AuditLogQuery): Promise<AuditLogPage> {
+  const page = await listAuditEntries(deps.table, orgId, {
     ...(query.eventType && { eventType: query.eventType }),
     ...(query.from !== undefined && { from: query.from }),
     ...(query.to !== undefined && { to: query.to }),
     limit: query.limit,
-    ...(query.cursor !== undefined && { before: decodeCursor(query.cursor) }),
+    ...(query.cursor !== undefined && { before: decodeCursor(query.cursor, AUDIT_SORT_KEY) }),
   });
-  return {
-    content: page.entries,
-    nextCursor: page.next === undefined ? null : Buffer.from(page.next).toString('base64url'),
-  };
-}
-
-function decodeCursor(cursor: string): string {
-  const sortKey = Buffer.from(cursor, 'base64url').toString('utf8');
-  if (!AUDIT_SORT_KEY.test(sortKey)) throw validationError({ cursor: 'Invalid cursor' });
-  return sortKey;
+  return { content: page.entries, nextCursor: page.next === undefined ? null : encodeCursor(page.next) };
 }

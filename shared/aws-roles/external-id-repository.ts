@@ -1,14 +1,22 @@
-import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { randomBytes } from 'node:crypto';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { asDependencyError, isConditionalCheckFailure } from '#shared/data/dynamo-errors.ts';
-import { keys } from '#shared/data/table.ts';
-import { EXTERNAL_ID_VERSION, newExternalId } from './external-id.ts';
+import { keys, type Table } from '#shared/data/table.ts';
+
+/**
+ * The scheme new external IDs are made with. A stored ID keeps the scheme it was made with (its `version`), since
+ * customers' trust policies hold it verbatim: a new scheme applies to organizations that have none yet.
+ */
+export const EXTERNAL_ID_VERSION = 1;
+
+/** `eg1-` and 192 random bits in base64url: unguessable, and only characters STS accepts in an external ID. */
+export function newExternalId(): string {
+  return `eg${EXTERNAL_ID_VERSION}-${randomBytes(24).toString('base64url')}`;
+}
 
 /** Each organization's external ID for AWS role assumption: one settings item under the organization's key. */
 export class ExternalIdRepository {
-  constructor(
-    private readonly db: DynamoDBDocumentClient,
-    private readonly tableName: string,
-  ) {}
+  constructor(private readonly table: Table) {}
 
   /**
    * The organization's external ID, created on first use. The create is conditional on the item being absent, so
@@ -19,9 +27,9 @@ export class ExternalIdRepository {
     if (stored !== undefined) return stored;
     const externalId = newExternalId();
     try {
-      await this.db.send(
+      await this.table.client.send(
         new PutCommand({
-          TableName: this.tableName,
+          TableName: this.table.name,
           Item: {
             pk: keys.org(orgId),
             sk: keys.awsRoleSettings,
@@ -44,9 +52,9 @@ export class ExternalIdRepository {
 
   private async read(orgId: string): Promise<string | undefined> {
     try {
-      const { Item } = await this.db.send(
+      const { Item } = await this.table.client.send(
         new GetCommand({
-          TableName: this.tableName,
+          TableName: this.table.name,
           Key: { pk: keys.org(orgId), sk: keys.awsRoleSettings },
           ProjectionExpression: 'externalId',
           ConsistentRead: true,

@@ -4,12 +4,17 @@ import { sealSecret } from '#shared/crypto/envelope.ts';
 import { retryOnConcurrentChange } from '#shared/data/retry-on-concurrent-change.ts';
 import { credentialNameConflict, validationError } from '#shared/errors.ts';
 import { parseCreateInput } from './create-credential-input.ts';
-import type { SealingDeps } from './credential-service-deps.ts';
 import { insertCredential } from './credential-writes.ts';
 import { findIdempotency, IdempotencyKeyTakenError } from './idempotency-records.ts';
 import { type CredentialRecord, type CredentialView, toView } from './model.ts';
 import { NameTakenError } from './name-claims.ts';
 import { requestVerification } from './request-verification.ts';
+import type { UpdateCredentialDeps } from './update-credential.ts';
+
+/** Creating seals the secret (a data key from the key provider) and queues its first check. */
+export interface CreateCredentialDeps extends UpdateCredentialDeps {
+  idempotencyTtlHours: number;
+}
 
 export interface CreateResult {
   view: CredentialView;
@@ -20,7 +25,7 @@ export interface CreateResult {
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 
 export async function createCredential(
-  deps: SealingDeps,
+  deps: CreateCredentialDeps,
   actor: Actor,
   body: unknown,
   idempotencyKey?: string,
@@ -97,7 +102,7 @@ export async function createCredential(
 }
 
 async function replayOf(
-  deps: SealingDeps,
+  deps: CreateCredentialDeps,
   orgId: string,
   key: string,
   fingerprint: string,

@@ -1,5 +1,5 @@
 import { type Actor, auditEntry } from '#shared/audit/audit-entry.ts';
-import type { WriteDeps } from '#shared/data/write-deps.ts';
+import type { WriteDeps } from '#shared/data/table.ts';
 import { deleteUnlinkedCredential } from './credential-writes.ts';
 
 /** Permanent; refused while a resource links the credential. Its audit history stays. */

@@ -1,14 +1,22 @@
 import { type Actor, auditEntry } from '#shared/audit/audit-entry.ts';
 import { sealSecret } from '#shared/crypto/envelope.ts';
+import type { KeyProvider } from '#shared/crypto/key-provider.ts';
 import { retryOnConcurrentChange } from '#shared/data/retry-on-concurrent-change.ts';
+import type { WriteDeps } from '#shared/data/table.ts';
 import { credentialNameConflict, credentialNotFound } from '#shared/errors.ts';
+import type { VerificationQueue } from '#shared/queue/verification-queue.ts';
 import { findCredentialSummary } from './credential-reads.ts';
-import type { SealingDeps } from './credential-service-deps.ts';
 import { writeCredentialUpdate } from './credential-writes.ts';
 import { type CredentialSummary, type CredentialView, toView } from './model.ts';
 import { NameTakenError } from './name-claims.ts';
 import { requestVerification } from './request-verification.ts';
 import { parseRotation, parseUpdateInput, type UpdateCredentialInput } from './update-credential-input.ts';
+
+/** A rotation seals the new secret and queues its check. */
+export interface UpdateCredentialDeps extends WriteDeps {
+  keys: KeyProvider;
+  queue: VerificationQueue;
+}
 
 /**
  * PATCH: rename and/or rotate in place. A rotation seals the new secret under a fresh data key and bumps
@@ -17,7 +25,7 @@ import { parseRotation, parseUpdateInput, type UpdateCredentialInput } from './u
  * version read and retried on a concurrent change, so two racing rotations both land, one after the other.
  */
 export async function updateCredential(
-  deps: SealingDeps,
+  deps: UpdateCredentialDeps,
   actor: Actor,
   id: string,
   body: unknown,
@@ -45,7 +53,7 @@ interface SealedOnce {
 }
 
 async function applyUpdate(
-  deps: SealingDeps,
+  deps: UpdateCredentialDeps,
   actor: Actor,
   id: string,
   input: UpdateCredentialInput,

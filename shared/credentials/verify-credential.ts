@@ -1,17 +1,18 @@
 import { type Actor, auditEntry } from '#shared/audit/audit-entry.ts';
 import { appendAudit } from '#shared/audit/audit-writes.ts';
-import type { WriteDeps } from '#shared/data/write-deps.ts';
+import type { WriteDeps } from '#shared/data/table.ts';
 import { credentialNotFound, DependencyError } from '#shared/errors.ts';
 import type { VerificationQueue } from '#shared/queue/verification-queue.ts';
 import { findCredentialSummary } from './credential-reads.ts';
 import { type CredentialView, toView } from './model.ts';
 
 /** "Check again": queues a verification of the credential's current secret and returns it as it stands. */
-export async function verifyCredential(
-  deps: WriteDeps & { queue: VerificationQueue },
-  actor: Actor,
-  id: string,
-): Promise<CredentialView> {
+/** "Check again" queues a check. */
+export interface VerifyCredentialDeps extends WriteDeps {
+  queue: VerificationQueue;
+}
+
+export async function verifyCredential(deps: VerifyCredentialDeps, actor: Actor, id: string): Promise<CredentialView> {
   const orgId = actor.principal.orgId;
   const credential = await findCredentialSummary(deps.table, orgId, id);
   if (!credential) throw credentialNotFound(id);

@@ -37,3 +37,18 @@ export interface Table {
   client: DynamoDBDocumentClient;
   name: string;
 }
+
+/** What a use case that only reads needs: the table. */
+export interface ReadDeps {
+  table: Table;
+}
+
+/**
+ * What a use case that writes needs: the table, the clock and new ids (for what it creates and for its audit
+ * entry). Handlers pass in process-wide instances, tests their own.
+ */
+export interface WriteDeps {
+  table: Table;
+  now: () => Date;
+  newId: () => string;
+}

@@ -13,7 +13,7 @@ import { refuseBody } from '#shared/http/middleware/refuse-body.ts';
 import { refuseDuplicateKeys } from '#shared/http/middleware/refuse-duplicate-keys.ts';
 import { type PrincipalContext, requirePrincipal } from '#shared/http/middleware/require-principal.ts';
 import { strictQuery } from '#shared/http/middleware/strict-query.ts';
-import type { Budget } from '#shared/rate-limit/rate-limiter.ts';
+import type { Budget } from './rate-limiter.ts';
 
 /** What a route's business function sees: the verified caller and the parsed request, no API Gateway shapes. */
 export interface ApiRequest {

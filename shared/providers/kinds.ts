@@ -1,12 +1,12 @@
 import * as v from 'valibot';
 import { validationError } from '#shared/errors.ts';
+import { apisixKinds } from '#shared/providers/apisix/kinds.ts';
+import { awsKinds } from '#shared/providers/aws/kinds.ts';
+import { azureKinds } from '#shared/providers/azure/kinds.ts';
+import { gcpKinds } from '#shared/providers/gcp/kinds.ts';
+import { vercelKinds } from '#shared/providers/vercel/kinds.ts';
 import { isObject } from '#shared/validation.ts';
-import { apisixKinds } from './apisix/kinds.ts';
-import { awsKinds } from './aws/kinds.ts';
-import { azureKinds } from './azure/kinds.ts';
-import { gcpKinds } from './gcp/kinds.ts';
 import type { AnyCredentialKind, CredentialKind, Provider } from './provider.ts';
-import { vercelKinds } from './vercel/kinds.ts';
 
 /**
  * Every provider's credential types: THE list the API accepts. Adding a provider is its folder and one line here;

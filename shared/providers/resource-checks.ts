@@ -1,9 +1,9 @@
-import { apisixResourceChecks } from './apisix/resource-checks.ts';
-import { awsResourceChecks } from './aws/resource-checks.ts';
-import { azureResourceChecks } from './azure/resource-checks.ts';
-import { gcpResourceChecks } from './gcp/resource-checks.ts';
+import { apisixResourceChecks } from '#shared/providers/apisix/resource-checks.ts';
+import { awsResourceChecks } from '#shared/providers/aws/resource-checks.ts';
+import { azureResourceChecks } from '#shared/providers/azure/resource-checks.ts';
+import { gcpResourceChecks } from '#shared/providers/gcp/resource-checks.ts';
+import { vercelResourceChecks } from '#shared/providers/vercel/resource-checks.ts';
 import type { Provider } from './provider.ts';
-import { vercelResourceChecks } from './vercel/resource-checks.ts';
 import type { ProviderResourceChecks, ResourceCheck } from './verifier.ts';
 
 /** What "verify" checks for every resource type with every credential type of its provider (docs/api.md). */

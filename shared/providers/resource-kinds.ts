@@ -1,10 +1,10 @@
 import { validationError } from '#shared/errors.ts';
-import { apisixResourceKinds } from './apisix/resource-kinds.ts';
-import { awsResourceKinds } from './aws/resource-kinds.ts';
-import { azureResourceKinds } from './azure/resource-kinds.ts';
-import { gcpResourceKinds } from './gcp/resource-kinds.ts';
+import { apisixResourceKinds } from '#shared/providers/apisix/resource-kinds.ts';
+import { awsResourceKinds } from '#shared/providers/aws/resource-kinds.ts';
+import { azureResourceKinds } from '#shared/providers/azure/resource-kinds.ts';
+import { gcpResourceKinds } from '#shared/providers/gcp/resource-kinds.ts';
+import { vercelResourceKinds } from '#shared/providers/vercel/resource-kinds.ts';
 import type { Provider, ResourceKind } from './provider.ts';
-import { vercelResourceKinds } from './vercel/resource-kinds.ts';
 
 /**
  * Every provider's resource types: THE list the API accepts. Adding one: its definition in the provider's folder;

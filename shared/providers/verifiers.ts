@@ -1,9 +1,9 @@
-import { apisixVerifiers } from './apisix/verifiers.ts';
-import { awsVerifiers } from './aws/verifiers.ts';
-import { azureVerifiers } from './azure/verifiers.ts';
-import { gcpVerifiers } from './gcp/verifiers.ts';
+import { apisixVerifiers } from '#shared/providers/apisix/verifiers.ts';
+import { awsVerifiers } from '#shared/providers/aws/verifiers.ts';
+import { azureVerifiers } from '#shared/providers/azure/verifiers.ts';
+import { gcpVerifiers } from '#shared/providers/gcp/verifiers.ts';
+import { vercelVerifiers } from '#shared/providers/vercel/verifiers.ts';
 import type { Provider } from './provider.ts';
-import { vercelVerifiers } from './vercel/verifiers.ts';
 import type { ProviderVerifiers, Verifier } from './verifier.ts';
 
 /** The check of every credential kind; a kind without one does not compile. */

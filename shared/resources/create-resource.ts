@@ -1,9 +1,9 @@
 import { type Actor, auditEntry } from '#shared/audit/audit-entry.ts';
 import { retryOnConcurrentChange } from '#shared/data/retry-on-concurrent-change.ts';
-import type { WriteDeps } from '#shared/data/write-deps.ts';
+import type { WriteDeps } from '#shared/data/table.ts';
 import { parseCreateResourceInput } from './create-resource-input.ts';
-import { linkableCredential } from './linkable-credential.ts';
 import { type ResourceRecord, type ResourceView, toResourceView } from './model.ts';
+import { linkableCredential } from './resource-reads.ts';
 import { insertResource } from './resource-writes.ts';
 
 /** A new resource, linked to its credential in the same transaction; not verified yet (`isActive: false`). */

@@ -1,6 +1,6 @@
 import { type Actor, auditEntry } from '#shared/audit/audit-entry.ts';
 import { retryOnConcurrentChange } from '#shared/data/retry-on-concurrent-change.ts';
-import type { WriteDeps } from '#shared/data/write-deps.ts';
+import type { WriteDeps } from '#shared/data/table.ts';
 import { resourceNotFound } from '#shared/errors.ts';
 import { findResource } from './resource-reads.ts';
 import { removeResource } from './resource-writes.ts';

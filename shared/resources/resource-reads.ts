@@ -1,7 +1,11 @@
 import type { QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { findCredentialSummary } from '#shared/credentials/credential-reads.ts';
+import type { CredentialSummary } from '#shared/credentials/model.ts';
 import { getItem, queryPage } from '#shared/data/item-reads.ts';
 import { keys, type Table } from '#shared/data/table.ts';
-import type { ResourceRecord } from './model.ts';
+import { credentialNotFound, validationError } from '#shared/errors.ts';
+import type { Provider } from '#shared/providers/provider.ts';
+import { type ResourceRecord, type ResourceView, toResourceView } from './model.ts';
 
 export async function findResource(table: Table, orgId: string, id: string): Promise<ResourceRecord | undefined> {
   const item = await getItem(table, keys.org(orgId), keys.resource(id));
@@ -36,4 +40,34 @@ export async function listResourceRecords(
 function fromResourceItem(item: Record<string, unknown>): ResourceRecord {
   const { pk: _pk, sk: _sk, ...record } = item;
   return record as unknown as ResourceRecord;
+}
+
+/** Views with each credential's current name, reading each credential once. */
+export async function withCredentialNames(
+  table: Table,
+  orgId: string,
+  records: ResourceRecord[],
+): Promise<ResourceView[]> {
+  const ids = [...new Set(records.map((record) => record.credentialId))];
+  const credentials = await Promise.all(ids.map((id) => findCredentialSummary(table, orgId, id)));
+  const names = new Map(ids.map((id, i) => [id, credentials[i]?.name ?? null]));
+  return records.map((record) => toResourceView(record, names.get(record.credentialId) ?? null));
+}
+
+/**
+ * The credential a resource is to be linked to: it must exist in the caller's organization and be of the resource's
+ * provider. The link transaction checks again that it still exists.
+ */
+export async function linkableCredential(
+  table: Table,
+  orgId: string,
+  credentialId: string,
+  provider: Provider,
+): Promise<CredentialSummary> {
+  const credential = await findCredentialSummary(table, orgId, credentialId);
+  if (!credential) throw credentialNotFound(credentialId);
+  if (credential.provider !== provider) {
+    throw validationError({ credentialId: `Must be a ${provider} credential; this one is ${credential.provider}` });
+  }
+  return credential;
 }

@@ -1,12 +1,11 @@
 import { type Actor, auditEntry } from '#shared/audit/audit-entry.ts';
 import { retryOnConcurrentChange } from '#shared/data/retry-on-concurrent-change.ts';
-import type { WriteDeps } from '#shared/data/write-deps.ts';
+import type { WriteDeps } from '#shared/data/table.ts';
 import { resourceNotFound } from '#shared/errors.ts';
 import { resourceKindOf } from '#shared/providers/resource-kinds.ts';
-import { linkableCredential } from './linkable-credential.ts';
 import { type ResourceRecord, type ResourceView, toResourceView } from './model.ts';
 import { parseTarget } from './resource-input.ts';
-import { findResource } from './resource-reads.ts';
+import { findResource, linkableCredential } from './resource-reads.ts';
 import { writeResourceUpdate } from './resource-writes.ts';
 import { checkSameKind, parseUpdateResourceInput } from './update-resource-input.ts';
 

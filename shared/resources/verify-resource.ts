@@ -1,22 +1,32 @@
 import type { Actor } from '#shared/audit/audit-entry.ts';
 import { findCredential } from '#shared/credentials/credential-reads.ts';
 import { openCredentialData } from '#shared/crypto/envelope.ts';
+import type { KeyProvider } from '#shared/crypto/key-provider.ts';
 import { ConcurrentChangeError } from '#shared/data/concurrent-change-error.ts';
 import { retryOnConcurrentChange } from '#shared/data/retry-on-concurrent-change.ts';
+import type { Table } from '#shared/data/table.ts';
 import { resourceNotFound, verificationFailed } from '#shared/errors.ts';
 import { logger } from '#shared/logger.ts';
 import { resourceCheckOf } from '#shared/providers/resource-checks.ts';
 import { type ResourceView, toResourceView } from './model.ts';
 import { findResource } from './resource-reads.ts';
-import type { ResourceVerifyDeps } from './resource-service-deps.ts';
 import { recordResourceCheck } from './resource-writes.ts';
+
+/** Verifying a resource opens its credential's secret and records when it was checked. */
+export interface VerifyResourceDeps {
+  table: Table;
+  now: () => Date;
+  keys: KeyProvider;
+  /** The organization's external ID for AWS role assumption, created on first use. */
+  externalIdOf: (orgId: string) => Promise<string>;
+}
 
 /**
  * Checks the resource with its linked credential, now. A pass sets `isActive: true`; a definitive failure sets
  * `isActive: false` and answers 400 VERIFICATION_FAILED with the reason; both record `lastVerifiedAt`. An
  * unreachable provider records nothing. A resource changed during the check is checked again as it now stands.
  */
-export async function verifyResource(deps: ResourceVerifyDeps, actor: Actor, id: string): Promise<ResourceView> {
+export async function verifyResource(deps: VerifyResourceDeps, actor: Actor, id: string): Promise<ResourceView> {
   const orgId = actor.principal.orgId;
   return retryOnConcurrentChange(async () => {
     const resource = await findResource(deps.table, orgId, id);

@@ -16,7 +16,7 @@ interface PendingRead {
  * a batch start together) go out as one BatchGetItem instead of a GetItem each. A failed read fails each record
  * that asked for it, as a GetItem would. Make one per batch: it keeps nothing, so no check sees another batch's data.
  */
-export function batchedCredentialReads(table: Table): FindCredential {
+export function credentialBatchReads(table: Table): FindCredential {
   let pending: PendingRead[] = [];
 
   async function flush(): Promise<void> {

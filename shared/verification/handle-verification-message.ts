@@ -1,18 +1,17 @@
 import { openCredentialData } from '#shared/crypto/envelope.ts';
 import type { KeyProvider } from '#shared/crypto/key-provider.ts';
-import type { Table } from '#shared/data/table.ts';
 import { logger } from '#shared/logger.ts';
 import type { verifierOf } from '#shared/providers/verifiers.ts';
 import type { VerificationMessage, VerificationQueue } from '#shared/queue/verification-queue.ts';
 import type { FindCredential } from './credential-batch-reads.ts';
-import { recordVerdict, type VerificationResult } from './verdict-writes.ts';
+import type { RecordVerdict, VerificationResult } from './verdict-writes.ts';
 
 export interface VerificationMessageDeps {
-  table: Table;
   findCredential: FindCredential;
+  recordVerdict: RecordVerdict;
   keys: KeyProvider;
   queue: VerificationQueue;
-  findVerifier: typeof verifierOf;
+  verifierOf: typeof verifierOf;
   /** The organization's external ID for AWS role assumption, created on first use. */
   externalIdOf: (orgId: string) => Promise<string>;
   now: () => Date;
@@ -60,7 +59,7 @@ export async function handleVerificationMessage(
   }
   const attempt = message.attempt ?? 1;
 
-  const verifier = deps.findVerifier(credential.provider, credential.credentialType);
+  const verifier = deps.verifierOf(credential.provider, credential.credentialType);
   const data = await openCredentialData(deps.keys, credential.sealedSecret, {
     orgId: credential.orgId,
     credentialId: credential.id,
@@ -103,7 +102,7 @@ export async function handleVerificationMessage(
       };
       break;
   }
-  const written = await recordVerdict(deps.table, credential.orgId, credential.id, credential.secretVersion, result);
+  const written = await deps.recordVerdict(credential.orgId, credential.id, credential.secretVersion, result);
   logger.info('verification finished', { ...messageIds(message), status: result.status, written });
   if (!written) return 'stale';
   return result.status === 'UNVERIFIED' ? 'gave-up' : 'recorded';

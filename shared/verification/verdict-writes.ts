@@ -10,6 +10,14 @@ export interface VerificationResult {
   verifiedIdentity: VerifiedIdentity | null;
 }
 
+/** `recordVerdict` bound to the table: how the consumer's use case writes. */
+export type RecordVerdict = (
+  orgId: string,
+  id: string,
+  secretVersion: number,
+  result: VerificationResult,
+) => Promise<boolean>;
+
 /**
  * Writes a verdict only if the credential still exists and still holds the secret that was checked; returns
  * false when it was deleted or rotated meanwhile (the result is dropped, nothing is resurrected).

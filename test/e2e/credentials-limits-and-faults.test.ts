@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DependencyError } from '#shared/errors.ts';
-import { keyProvider } from '#shared/runtime/keys.ts';
-import { verificationQueue } from '#shared/runtime/queue.ts';
+import { keyProvider, verificationQueue } from '#shared/runtime/clients.ts';
 import { awsCredential } from '../helpers/credential-fixtures.ts';
 import { type Api, startApi } from '../helpers/local-api.ts';
 import { scanTable } from '../helpers/table-scan.ts';

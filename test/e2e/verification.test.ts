@@ -5,10 +5,8 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { keys } from '#shared/data/table.ts';
 import { DependencyError } from '#shared/errors.ts';
 import { logger } from '#shared/logger.ts';
-import { keyProvider } from '#shared/runtime/keys.ts';
-import { verificationQueue } from '#shared/runtime/queue.ts';
-import { sweepDeps } from '#shared/runtime/sweep-deps.ts';
-import { table } from '#shared/runtime/table.ts';
+import { keyProvider, table, verificationQueue } from '#shared/runtime/clients.ts';
+import { verificationSweepDeps } from '#shared/runtime/deps.ts';
 import { runVerificationSweep } from '#shared/verification/verification-sweep.ts';
 import { invokeConsumer as consumer } from '../../infra/local/queue-consumer.ts';
 import { awsCredential, vercelCredential } from '../helpers/credential-fixtures.ts';
@@ -166,12 +164,18 @@ describe('background verification through the local server and provider doubles'
     await api.service.queue.idle();
     expect((await api.call('GET', `/api/v1/credentials/${id}`, { token })).body.status).toBe('UNVERIFIED');
 
-    const early = await runVerificationSweep({ ...sweepDeps(), now: () => new Date() });
+    const early = await runVerificationSweep({ ...verificationSweepDeps(), now: () => new Date() });
     expect(early.queued).toBe(0);
-    const later = await runVerificationSweep({ ...sweepDeps(), now: () => new Date(Date.now() + 6 * 60_000) });
+    const later = await runVerificationSweep({
+      ...verificationSweepDeps(),
+      now: () => new Date(Date.now() + 6 * 60_000),
+    });
     expect(later.queued).toBeGreaterThanOrEqual(1);
     expect((await settled(id)).status).toBe('VALID');
-    const again = await runVerificationSweep({ ...sweepDeps(), now: () => new Date(Date.now() + 7 * 60_000) });
+    const again = await runVerificationSweep({
+      ...verificationSweepDeps(),
+      now: () => new Date(Date.now() + 7 * 60_000),
+    });
     expect(again.queued).toBe(0);
   });
 });

@@ -3,7 +3,7 @@ import {
   ProvisionedThroughputExceededException,
   TransactionCanceledException,
 } from '@aws-sdk/client-dynamodb';
-import { table } from '#shared/runtime/table.ts';
+import { table } from '#shared/runtime/clients.ts';
 
 /** One attempt of a DynamoDB call as the SDK is about to send it (the input is in DynamoDB's wire types). */
 export interface DynamoDbCall {

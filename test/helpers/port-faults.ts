@@ -1,7 +1,6 @@
 import type { KeyProvider } from '#shared/crypto/key-provider.ts';
 import { DependencyError } from '#shared/errors.ts';
-import { keyProvider } from '#shared/runtime/keys.ts';
-import { verificationQueue } from '#shared/runtime/queue.ts';
+import { keyProvider, verificationQueue } from '#shared/runtime/clients.ts';
 
 /** A fault put into one of the service's ports; `remove()` puts the real adapter back. */
 export interface PortFault {

@@ -1,5 +1,5 @@
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { table } from '#shared/runtime/table.ts';
+import { table } from '#shared/runtime/clients.ts';
 
 /** Every item of this test file's table, raw: for "nothing was written" and "no secret stored" assertions. */
 export async function scanTable(): Promise<Record<string, any>[]> {

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { inject } from 'vitest';
 import { readConfig, resetConfig } from '#shared/config.ts';
 import { createKeyProvider } from '#shared/crypto/key-provider-factory.ts';
-import { keyProvider } from '#shared/runtime/keys.ts';
+import { keyProvider } from '#shared/runtime/clients.ts';
 
 /** Every test file gets its own table in the shared DynamoDB Local and its own data folder. */
 process.env.AWS_REGION = 'us-east-1';

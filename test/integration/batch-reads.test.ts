@@ -4,8 +4,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { getItems, itemKeyOf } from '#shared/data/batch-get.ts';
 import { keys, type Table } from '#shared/data/table.ts';
 import { DependencyError } from '#shared/errors.ts';
-import { table } from '#shared/runtime/table.ts';
-import { batchedCredentialReads } from '#shared/verification/credential-batch-reads.ts';
+import { table } from '#shared/runtime/clients.ts';
+import { credentialBatchReads } from '#shared/verification/credential-batch-reads.ts';
 import { ensureTestTable } from '../helpers/test-table.ts';
 
 beforeAll(async () => {
@@ -98,12 +98,12 @@ describe('getItems', () => {
   });
 });
 
-describe('batchedCredentialReads', () => {
+describe('credentialBatchReads', () => {
   it('answers the reads asked for together with one request, each with its own credential', async () => {
     const orgId = `org-${randomUUID()}`;
     const ids = await Promise.all(Array.from({ length: 10 }, () => putCredential(orgId)));
     const observed = observedTable();
-    const find = batchedCredentialReads(observed);
+    const find = credentialBatchReads(observed);
 
     const found = await Promise.all([...ids, randomUUID()].map((id) => find(orgId, id)));
 
@@ -115,7 +115,7 @@ describe('batchedCredentialReads', () => {
 
   it('keeps organizations apart: a credential is found only under its own organization', async () => {
     const id = await putCredential(`org-${randomUUID()}`);
-    const find = batchedCredentialReads(table.get());
+    const find = credentialBatchReads(table.get());
 
     expect(await find(`org-${randomUUID()}`, id)).toBeUndefined();
   });
@@ -124,12 +124,12 @@ describe('batchedCredentialReads', () => {
     const orgId = `org-${randomUUID()}`;
     const id = await putCredential(orgId);
     const observed = observedTable();
-    const find = batchedCredentialReads(observed);
+    const find = credentialBatchReads(observed);
     expect((await find(orgId, id))?.id).toBe(id);
     expect((await find(orgId, id))?.id).toBe(id);
     expect(observed.requests).toHaveLength(2);
 
-    const failing = batchedCredentialReads({
+    const failing = credentialBatchReads({
       ...observed,
       client: {
         send: async () => Promise.reject(Object.assign(new Error('down'), { name: 'ServiceUnavailable' })),

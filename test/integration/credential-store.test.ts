@@ -1,8 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type Actor, auditEntry } from '#shared/audit/audit-entry.ts';
-import { listCredentialSummaries } from '#shared/credentials/credential-listing.ts';
-import { findCredential, findCredentialSummary } from '#shared/credentials/credential-reads.ts';
+import {
+  findCredential,
+  findCredentialSummary,
+  listCredentialSummaries,
+} from '#shared/credentials/credential-reads.ts';
 import { deleteUnlinkedCredential, insertCredential } from '#shared/credentials/credential-writes.ts';
 import type { CredentialRecord } from '#shared/credentials/model.ts';
 import { NameTakenError } from '#shared/credentials/name-claims.ts';
@@ -10,8 +13,8 @@ import { failedConditionAt } from '#shared/data/dynamo-errors.ts';
 import { transactWrite } from '#shared/data/transact-write.ts';
 import { credentialNotFound } from '#shared/errors.ts';
 import { linkItems } from '#shared/resources/credential-links.ts';
-import { table } from '#shared/runtime/table.ts';
-import { newId } from '#shared/runtime/write-deps.ts';
+import { table } from '#shared/runtime/clients.ts';
+import { newId } from '#shared/runtime/deps.ts';
 import { scanTable } from '../helpers/table-scan.ts';
 import { ensureTestTable } from '../helpers/test-table.ts';
 

@@ -3,7 +3,7 @@ import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ExternalIdRepository } from '#shared/aws-roles/external-id-repository.ts';
 import { keys } from '#shared/data/table.ts';
-import { table } from '#shared/runtime/table.ts';
+import { table } from '#shared/runtime/clients.ts';
 import { scanTable } from '../helpers/table-scan.ts';
 import { ensureTestTable } from '../helpers/test-table.ts';
 
@@ -11,7 +11,7 @@ let repository: ExternalIdRepository;
 
 beforeAll(async () => {
   await ensureTestTable();
-  repository = new ExternalIdRepository(table.get().client, table.get().name);
+  repository = new ExternalIdRepository(table.get());
 });
 
 const settingsOf = async (orgId: string) =>

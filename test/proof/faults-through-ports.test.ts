@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { keyProvider } from '#shared/runtime/keys.ts';
-import { sweepDeps } from '#shared/runtime/sweep-deps.ts';
+import { keyProvider } from '#shared/runtime/clients.ts';
+import { verificationSweepDeps } from '#shared/runtime/deps.ts';
 import { runVerificationSweep } from '#shared/verification/verification-sweep.ts';
 import { invokeConsumer as consumer } from '../../infra/local/queue-consumer.ts';
 import { type Organization, startApiWithVercel } from '../helpers/api-with-vercel.ts';
@@ -223,7 +223,10 @@ describe('the queue is down', () => {
     expect(await settled(organization, id)).toMatchObject({ status: 'UNVERIFIED' });
     expect(requestsWith(rotatedAccount.token)).toBe(checksBefore);
 
-    const swept = await runVerificationSweep({ ...sweepDeps(), now: () => new Date(Date.now() + 6 * 60_000) });
+    const swept = await runVerificationSweep({
+      ...verificationSweepDeps(),
+      now: () => new Date(Date.now() + 6 * 60_000),
+    });
     expect(swept.queued).toBeGreaterThanOrEqual(1);
     expect(await settled(organization, id)).toMatchObject({ status: 'VALID' });
     expect(requestsWith(rotatedAccount.token)).toBe(checksBefore + 1);
@@ -373,7 +376,7 @@ describe('KMS Decrypt fails in the consumer', () => {
       lastVerifiedAt: null,
     });
 
-    await runVerificationSweep({ ...sweepDeps(), now: () => new Date(Date.now() + 6 * 60_000) });
+    await runVerificationSweep({ ...verificationSweepDeps(), now: () => new Date(Date.now() + 6 * 60_000) });
     expect(await settled(organization, id)).toMatchObject({ status: 'VALID' });
     expect(requestsWith(apiToken)).toBe(1);
   });

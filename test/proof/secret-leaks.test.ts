@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { verificationQueue } from '#shared/runtime/queue.ts';
+import { verificationQueue } from '#shared/runtime/clients.ts';
 import { auditLog } from '../helpers/audit-log.ts';
 import { captureOutput } from '../helpers/captured-output.ts';
 import { startApisixDouble } from '../helpers/doubles/apisix-double.ts';

@@ -19,7 +19,7 @@ import { KmsKeyProvider } from '#shared/crypto/kms-key-provider.ts';
 import { LocalKeyProvider } from '#shared/crypto/local-key-provider.ts';
 import { SecretIntegrityError } from '#shared/crypto/secret-integrity-error.ts';
 import { DependencyError } from '#shared/errors.ts';
-import { keyProvider } from '#shared/runtime/keys.ts';
+import { keyProvider } from '#shared/runtime/clients.ts';
 
 const KEY_ID = 'arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
 const DATA_KEY = Buffer.alloc(32, 0x5a);

@@ -1,6 +1,6 @@
 import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { asDependencyError } from '#shared/data/dynamo-errors.ts';
-import { keys } from '#shared/data/table.ts';
+import { keys, type Table } from '#shared/data/table.ts';
 import { ServiceError } from '#shared/errors.ts';
 
 export type Budget = 'read' | 'write';
@@ -11,8 +11,7 @@ export type Budget = 'read' | 'write';
  */
 export class RateLimiter {
   constructor(
-    private readonly db: DynamoDBDocumentClient,
-    private readonly tableName: string,
+    private readonly table: Table,
     private readonly limits: Record<Budget, number>,
   ) {}
 
@@ -21,9 +20,9 @@ export class RateLimiter {
     const minute = Math.floor(epochSeconds / 60);
     let count: number;
     try {
-      const result = await this.db.send(
+      const result = await this.table.client.send(
         new UpdateCommand({
-          TableName: this.tableName,
+          TableName: this.table.name,
           Key: { pk: keys.rateLimit(orgId, budget, minute), sk: 'RATE' },
           UpdateExpression: 'ADD #count :one SET expiresAt = if_not_exists(expiresAt, :expiresAt)',
           ExpressionAttributeNames: { '#count': 'count' },
