@@ -1,7 +1,7 @@
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { asDependencyError } from '#shared/data/dynamo-errors.ts';
+import type { TransactItem } from '#shared/data/item-writes.ts';
 import { keys, type Table } from '#shared/data/table.ts';
-import type { TransactItem } from '#shared/data/transact-write.ts';
 import type { AuditEntry } from './audit-entry.ts';
 
 /** The put of an audit entry, for the transaction of the change it records. */

@@ -1,13 +1,12 @@
 import { createHash } from 'node:crypto';
 import { type Actor, auditEntry } from '#shared/audit/audit-entry.ts';
 import { sealSecret } from '#shared/crypto/envelope.ts';
-import { retryOnConcurrentChange } from '#shared/data/retry-on-concurrent-change.ts';
+import { retryOnConcurrentChange } from '#shared/data/item-writes.ts';
 import { credentialNameConflict, validationError } from '#shared/errors.ts';
 import { parseCreateInput } from './create-credential-input.ts';
-import { insertCredential } from './credential-writes.ts';
-import { findIdempotency, IdempotencyKeyTakenError } from './idempotency-records.ts';
+import { findIdempotency } from './credential-reads.ts';
+import { IdempotencyKeyTakenError, insertCredential, NameTakenError } from './credential-writes.ts';
 import { type CredentialRecord, type CredentialView, toView } from './model.ts';
-import { NameTakenError } from './name-claims.ts';
 import { requestVerification } from './request-verification.ts';
 import type { UpdateCredentialDeps } from './update-credential.ts';
 

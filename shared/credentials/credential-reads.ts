@@ -101,3 +101,20 @@ export async function listCredentialSummaries(
   const pageItems = items.slice(0, limit);
   return { items: pageItems, next: keys.credential(pageItems[pageItems.length - 1]!.id) };
 }
+
+export interface StoredIdempotency {
+  fingerprint: string;
+  response: string;
+}
+
+/** The record of a key still within its time to live (DynamoDB's TTL deletes expired items only eventually). */
+export async function findIdempotency(
+  table: Table,
+  orgId: string,
+  key: string,
+  now: Date,
+): Promise<StoredIdempotency | undefined> {
+  const item = await getItem(table, keys.org(orgId), keys.idempotency(key));
+  if (!item || (item.expiresAt as number) * 1000 <= now.getTime()) return undefined;
+  return { fingerprint: item.fingerprint as string, response: item.response as string };
+}

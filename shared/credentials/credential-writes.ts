@@ -1,16 +1,17 @@
-import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { AuditEntry } from '#shared/audit/audit-entry.ts';
 import { auditPut } from '#shared/audit/audit-writes.ts';
-import { ConcurrentChangeError } from '#shared/data/concurrent-change-error.ts';
-import { asDependencyError, cancellationReasons, failedConditionAt } from '#shared/data/dynamo-errors.ts';
+import {
+  ConcurrentChangeError,
+  retryOnConcurrentChange,
+  step,
+  type TransactItem,
+  transactWrite,
+} from '#shared/data/item-writes.ts';
 import { keys, type Table } from '#shared/data/table.ts';
-import { type TransactItem, transactWrite } from '#shared/data/transact-write.ts';
 import { credentialNotFound, ServiceError } from '#shared/errors.ts';
+import { verificationDueKeys } from '#shared/verification/due-index.ts';
 import { findCredentialSummary } from './credential-reads.ts';
-import { type IdempotencyClaim, IdempotencyKeyTakenError, idempotencyPut } from './idempotency-records.ts';
 import type { CredentialRecord, CredentialSummary } from './model.ts';
-import { NameTakenError, nameClaimDelete, nameClaimPut } from './name-claims.ts';
-import { verificationDueKeys } from './verification-due.ts';
 
 /** A rename and/or rotation of a credential as read (`current`): the new name, and the new secret if rotated. */
 export interface CredentialUpdate {
@@ -29,17 +30,17 @@ export async function insertCredential(
   audit: AuditEntry,
   idempotency?: IdempotencyClaim,
 ): Promise<void> {
-  const items: TransactItem[] = [
-    { Put: { TableName: table.name, Item: credentialItem(record), ConditionExpression: 'attribute_not_exists(pk)' } },
-    nameClaimPut(table, record.orgId, record.name, record.id),
-    auditPut(table, record.orgId, audit),
-  ];
-  if (idempotency) items.push(idempotencyPut(table, record.orgId, idempotency));
-  await transactWrite(table.client, items, (reasons) => {
-    if (idempotency && failedConditionAt(reasons, 3)) return new IdempotencyKeyTakenError();
-    if (failedConditionAt(reasons, 1)) return new NameTakenError();
-    return undefined;
-  });
+  await transactWrite(table.client, [
+    // A key already used wins over a name already taken: the retry is answered with the first response.
+    ...(idempotency
+      ? [step(idempotencyPut(table, record.orgId, idempotency), () => new IdempotencyKeyTakenError())]
+      : []),
+    step(nameClaimPut(table, record.orgId, record.name, record.id), () => new NameTakenError()),
+    step({
+      Put: { TableName: table.name, Item: credentialItem(record), ConditionExpression: 'attribute_not_exists(pk)' },
+    }),
+    step(auditPut(table, record.orgId, audit)),
+  ]);
 }
 
 /**
@@ -84,31 +85,29 @@ export async function writeCredentialUpdate(
       ':dueAt': due.dueAt,
     });
   }
-  const items: TransactItem[] = [
-    {
-      Update: {
-        TableName: table.name,
-        Key: { pk: keys.org(current.orgId), sk: keys.credential(current.id) },
-        UpdateExpression: `SET ${sets.join(', ')}`,
-        ConditionExpression: 'attribute_exists(pk) AND secretVersion = :seenVersion AND #name = :seenName',
-        ExpressionAttributeNames: { '#name': 'name', ...(update.rotation && { '#status': 'status' }) },
-        ExpressionAttributeValues: values,
-      },
-    },
-  ];
+  const concurrent = () => new ConcurrentChangeError();
   const movesClaim = keys.nameClaim(update.name) !== keys.nameClaim(current.name);
-  if (movesClaim) {
-    items.push(
-      nameClaimDelete(table, current.orgId, current.name, current.id),
-      nameClaimPut(table, current.orgId, update.name, current.id),
-    );
-  }
-  items.push(auditPut(table, current.orgId, audit));
-  await transactWrite(table.client, items, (reasons) => {
-    if (movesClaim && failedConditionAt(reasons, 2)) return new NameTakenError();
-    if (failedConditionAt(reasons, 0) || failedConditionAt(reasons, 1)) return new ConcurrentChangeError();
-    return undefined;
-  });
+  await transactWrite(table.client, [
+    // A name another credential holds wins over a concurrent change: it is what the caller can act on.
+    ...(movesClaim
+      ? [step(nameClaimPut(table, current.orgId, update.name, current.id), () => new NameTakenError())]
+      : []),
+    step(
+      {
+        Update: {
+          TableName: table.name,
+          Key: { pk: keys.org(current.orgId), sk: keys.credential(current.id) },
+          UpdateExpression: `SET ${sets.join(', ')}`,
+          ConditionExpression: 'attribute_exists(pk) AND secretVersion = :seenVersion AND #name = :seenName',
+          ExpressionAttributeNames: { '#name': 'name', ...(update.rotation && { '#status': 'status' }) },
+          ExpressionAttributeValues: values,
+        },
+      },
+      concurrent,
+    ),
+    ...(movesClaim ? [step(nameClaimDelete(table, current.orgId, current.name, current.id), concurrent)] : []),
+    step(auditPut(table, current.orgId, audit)),
+  ]);
 }
 
 /**
@@ -121,36 +120,28 @@ export async function deleteUnlinkedCredential(
   id: string,
   audit: (record: CredentialSummary) => AuditEntry,
 ): Promise<void> {
-  for (let attempt = 1; ; attempt++) {
+  await retryOnConcurrentChange(async () => {
     const current = await findCredentialSummary(table, orgId, id);
     if (!current) throw credentialNotFound(id);
     if (current.linkCount > 0) throw inUse(current.linkCount);
-    try {
-      await table.client.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Delete: {
-                TableName: table.name,
-                Key: { pk: keys.org(orgId), sk: keys.credential(id) },
-                ConditionExpression: 'attribute_exists(pk) AND linkCount = :zero AND #name = :name',
-                ExpressionAttributeNames: { '#name': 'name' },
-                ExpressionAttributeValues: { ':zero': 0, ':name': current.name },
-              },
-            },
-            nameClaimDelete(table, orgId, current.name),
-            auditPut(table, orgId, audit(current)),
-          ],
-        }),
-      );
-      return;
-    } catch (error) {
-      const reasons = cancellationReasons(error);
-      const retriable =
-        reasons && (failedConditionAt(reasons, 0) || reasons.some((r) => r.Code === 'TransactionConflict'));
-      if (!retriable || attempt >= 5) throw asDependencyError(error);
-    }
-  }
+    // A failed condition: linked, renamed or deleted since the read; the next attempt reads what it is now.
+    await transactWrite(table.client, [
+      step(
+        {
+          Delete: {
+            TableName: table.name,
+            Key: { pk: keys.org(orgId), sk: keys.credential(id) },
+            ConditionExpression: 'attribute_exists(pk) AND linkCount = :zero AND #name = :name',
+            ExpressionAttributeNames: { '#name': 'name' },
+            ExpressionAttributeValues: { ':zero': 0, ':name': current.name },
+          },
+        },
+        () => new ConcurrentChangeError(),
+      ),
+      step(nameClaimDelete(table, orgId, current.name)),
+      step(auditPut(table, orgId, audit(current))),
+    ]);
+  });
 }
 
 function inUse(count: number): ServiceError {
@@ -168,5 +159,60 @@ function credentialItem(record: CredentialRecord): Record<string, unknown> {
     sk: keys.credential(record.id),
     ...record,
     ...verificationDueKeys(record.id, record.status, since),
+  };
+}
+
+/** Another credential of the organization holds the name: the put of its claim (`NAME#<lower-cased name>`) failed. */
+export class NameTakenError extends Error {}
+
+/** The put that claims a name for a credential; its condition fails when another credential holds the name. */
+export function nameClaimPut(table: Table, orgId: string, name: string, credentialId: string): TransactItem {
+  return {
+    Put: {
+      TableName: table.name,
+      Item: { pk: keys.org(orgId), sk: keys.nameClaim(name), credentialId },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    },
+  };
+}
+
+/** The delete of a name claim; with `heldBy`, conditioned on the claim still being that credential's. */
+export function nameClaimDelete(table: Table, orgId: string, name: string, heldBy?: string): TransactItem {
+  const key = { pk: keys.org(orgId), sk: keys.nameClaim(name) };
+  if (heldBy === undefined) return { Delete: { TableName: table.name, Key: key } };
+  return {
+    Delete: {
+      TableName: table.name,
+      Key: key,
+      ConditionExpression: 'credentialId = :id',
+      ExpressionAttributeValues: { ':id': heldBy },
+    },
+  };
+}
+
+/** The first response to a create with an `Idempotency-Key`, written in the create's transaction. */
+export interface IdempotencyClaim {
+  key: string;
+  fingerprint: string;
+  response: string;
+  expiresAt: number;
+}
+
+export class IdempotencyKeyTakenError extends Error {}
+
+/** Its condition fails when the key was already used (`IdempotencyKeyTakenError`). */
+export function idempotencyPut(table: Table, orgId: string, claim: IdempotencyClaim): TransactItem {
+  return {
+    Put: {
+      TableName: table.name,
+      Item: {
+        pk: keys.org(orgId),
+        sk: keys.idempotency(claim.key),
+        fingerprint: claim.fingerprint,
+        response: claim.response,
+        expiresAt: claim.expiresAt,
+      },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    },
   };
 }

@@ -1,14 +1,13 @@
 import { type Actor, auditEntry } from '#shared/audit/audit-entry.ts';
 import { sealSecret } from '#shared/crypto/envelope.ts';
 import type { KeyProvider } from '#shared/crypto/key-provider.ts';
-import { retryOnConcurrentChange } from '#shared/data/retry-on-concurrent-change.ts';
+import { retryOnConcurrentChange } from '#shared/data/item-writes.ts';
 import type { WriteDeps } from '#shared/data/table.ts';
 import { credentialNameConflict, credentialNotFound } from '#shared/errors.ts';
 import type { VerificationQueue } from '#shared/queue/verification-queue.ts';
 import { findCredentialSummary } from './credential-reads.ts';
-import { writeCredentialUpdate } from './credential-writes.ts';
+import { NameTakenError, writeCredentialUpdate } from './credential-writes.ts';
 import { type CredentialSummary, type CredentialView, toView } from './model.ts';
-import { NameTakenError } from './name-claims.ts';
 import { requestVerification } from './request-verification.ts';
 import { parseRotation, parseUpdateInput, type UpdateCredentialInput } from './update-credential-input.ts';
 

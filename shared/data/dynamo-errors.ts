@@ -10,10 +10,6 @@ export function cancellationReasons(error: unknown): CancellationReason[] | unde
   return ((error as { CancellationReasons?: CancellationReason[] }).CancellationReasons ?? []) as CancellationReason[];
 }
 
-export function failedConditionAt(reasons: CancellationReason[], index: number): boolean {
-  return reasons[index]?.Code === 'ConditionalCheckFailed';
-}
-
 export function isConditionalCheckFailure(error: unknown): boolean {
   return (error as Error)?.name === 'ConditionalCheckFailedException';
 }

@@ -1,5 +1,5 @@
 import { type Actor, auditEntry } from '#shared/audit/audit-entry.ts';
-import { retryOnConcurrentChange } from '#shared/data/retry-on-concurrent-change.ts';
+import { retryOnConcurrentChange } from '#shared/data/item-writes.ts';
 import type { WriteDeps } from '#shared/data/table.ts';
 import { parseCreateResourceInput } from './create-resource-input.ts';
 import { type ResourceRecord, type ResourceView, toResourceView } from './model.ts';

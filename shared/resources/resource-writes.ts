@@ -1,24 +1,27 @@
 import type { AuditEntry } from '#shared/audit/audit-entry.ts';
 import { auditPut } from '#shared/audit/audit-writes.ts';
-import { ConcurrentChangeError } from '#shared/data/concurrent-change-error.ts';
-import { conditionalUpdate } from '#shared/data/conditional-update.ts';
-import { failedConditionAt } from '#shared/data/dynamo-errors.ts';
+import {
+  ConcurrentChangeError,
+  conditionalUpdate,
+  step,
+  type TransactStep,
+  transactWrite,
+} from '#shared/data/item-writes.ts';
 import { keys, type Table } from '#shared/data/table.ts';
-import { type TransactItem, transactWrite } from '#shared/data/transact-write.ts';
 import { credentialNotFound } from '#shared/errors.ts';
-import { linkItems, unlinkItems } from './credential-links.ts';
 import type { ResourceRecord } from './model.ts';
+
+const concurrent = () => new ConcurrentChangeError();
 
 /** The resource, its link to the credential (refused if the credential is gone) and the audit entry. */
 export async function insertResource(table: Table, record: ResourceRecord, audit: AuditEntry): Promise<void> {
-  const items: TransactItem[] = [
-    { Put: { TableName: table.name, Item: resourceItem(record), ConditionExpression: 'attribute_not_exists(pk)' } },
-    ...linkItems(table, record.orgId, record.credentialId, record.id),
-    auditPut(table, record.orgId, audit),
-  ];
-  await transactWrite(table.client, items, (reasons) =>
-    failedConditionAt(reasons, 2) ? credentialNotFound(record.credentialId) : undefined,
-  );
+  await transactWrite(table.client, [
+    step({
+      Put: { TableName: table.name, Item: resourceItem(record), ConditionExpression: 'attribute_not_exists(pk)' },
+    }),
+    ...linkSteps(table, record.orgId, record.credentialId, record.id),
+    step(auditPut(table, record.orgId, audit)),
+  ]);
 }
 
 /** Replaces the resource as read; a move unlinks the old credential and links the new one in the same transaction. */
@@ -29,47 +32,45 @@ export async function writeResourceUpdate(
   audit: AuditEntry,
 ): Promise<void> {
   const moved = next.credentialId !== current.credentialId;
-  const items: TransactItem[] = [
-    {
-      Put: {
-        TableName: table.name,
-        Item: resourceItem(next),
-        ConditionExpression: 'revision = :seen',
-        ExpressionAttributeValues: { ':seen': current.revision },
+  await transactWrite(table.client, [
+    step(
+      {
+        Put: {
+          TableName: table.name,
+          Item: resourceItem(next),
+          ConditionExpression: 'revision = :seen',
+          ExpressionAttributeValues: { ':seen': current.revision },
+        },
       },
-    },
+      concurrent,
+    ),
     ...(moved
       ? [
-          ...unlinkItems(table, current.orgId, current.credentialId, current.id),
-          ...linkItems(table, next.orgId, next.credentialId, next.id),
+          ...unlinkSteps(table, current.orgId, current.credentialId, current.id),
+          ...linkSteps(table, next.orgId, next.credentialId, next.id),
         ]
       : []),
-    auditPut(table, current.orgId, audit),
-  ];
-  await transactWrite(table.client, items, (reasons) => {
-    if (failedConditionAt(reasons, 0)) return new ConcurrentChangeError();
-    if (moved && failedConditionAt(reasons, 4)) return credentialNotFound(next.credentialId);
-    return undefined;
-  });
+    step(auditPut(table, current.orgId, audit)),
+  ]);
 }
 
 /** Deletes the resource as read, unlinks its credential and writes the audit entry. */
 export async function removeResource(table: Table, current: ResourceRecord, audit: AuditEntry): Promise<void> {
-  const items: TransactItem[] = [
-    {
-      Delete: {
-        TableName: table.name,
-        Key: { pk: keys.org(current.orgId), sk: keys.resource(current.id) },
-        ConditionExpression: 'revision = :seen',
-        ExpressionAttributeValues: { ':seen': current.revision },
+  await transactWrite(table.client, [
+    step(
+      {
+        Delete: {
+          TableName: table.name,
+          Key: { pk: keys.org(current.orgId), sk: keys.resource(current.id) },
+          ConditionExpression: 'revision = :seen',
+          ExpressionAttributeValues: { ':seen': current.revision },
+        },
       },
-    },
-    ...unlinkItems(table, current.orgId, current.credentialId, current.id),
-    auditPut(table, current.orgId, audit),
-  ];
-  await transactWrite(table.client, items, (reasons) =>
-    failedConditionAt(reasons, 0) ? new ConcurrentChangeError() : undefined,
-  );
+      concurrent,
+    ),
+    ...unlinkSteps(table, current.orgId, current.credentialId, current.id),
+    step(auditPut(table, current.orgId, audit)),
+  ]);
 }
 
 /** Records a verification of the resource as read; `ConcurrentChangeError` if it changed during the check. */
@@ -92,6 +93,57 @@ export async function recordResourceCheck(
   });
   if (!written) throw new ConcurrentChangeError();
   return { ...current, isActive, lastVerifiedAt: verifiedAt, revision: current.revision + 1 };
+}
+
+/**
+ * The steps that link a resource to a credential: the link item and `ADD linkCount 1` on the credential, whose
+ * condition fails if the credential is gone (`CREDENTIAL_NOT_FOUND`). They go in the resource's own transaction, so
+ * a credential delete (conditioned on `linkCount = 0`) and a link to that credential can never both succeed.
+ */
+export function linkSteps(table: Table, orgId: string, credentialId: string, resourceId: string): TransactStep[] {
+  return [
+    step({
+      Put: {
+        TableName: table.name,
+        Item: { pk: keys.org(orgId), sk: keys.link(credentialId, resourceId), credentialId, resourceId },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      },
+    }),
+    step(
+      {
+        Update: {
+          TableName: table.name,
+          Key: { pk: keys.org(orgId), sk: keys.credential(credentialId) },
+          UpdateExpression: 'ADD linkCount :one',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeValues: { ':one': 1 },
+        },
+      },
+      () => credentialNotFound(credentialId),
+    ),
+  ];
+}
+
+/** The reverse of `linkSteps`: a linked credential cannot be deleted, so its conditions hold. */
+export function unlinkSteps(table: Table, orgId: string, credentialId: string, resourceId: string): TransactStep[] {
+  return [
+    step({
+      Delete: {
+        TableName: table.name,
+        Key: { pk: keys.org(orgId), sk: keys.link(credentialId, resourceId) },
+        ConditionExpression: 'attribute_exists(pk)',
+      },
+    }),
+    step({
+      Update: {
+        TableName: table.name,
+        Key: { pk: keys.org(orgId), sk: keys.credential(credentialId) },
+        UpdateExpression: 'ADD linkCount :minusOne',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: { ':minusOne': -1 },
+      },
+    }),
+  ];
 }
 
 function resourceItem(record: ResourceRecord): Record<string, unknown> {

@@ -1,5 +1,5 @@
 import { type Actor, auditEntry } from '#shared/audit/audit-entry.ts';
-import { retryOnConcurrentChange } from '#shared/data/retry-on-concurrent-change.ts';
+import { retryOnConcurrentChange } from '#shared/data/item-writes.ts';
 import type { WriteDeps } from '#shared/data/table.ts';
 import { resourceNotFound } from '#shared/errors.ts';
 import { resourceKindOf } from '#shared/providers/resource-kinds.ts';

@@ -1,6 +1,6 @@
 import { fromCredentialItem } from '#shared/credentials/credential-reads.ts';
 import type { CredentialRecord } from '#shared/credentials/model.ts';
-import { getItems, type ItemKey, itemKeyOf } from '#shared/data/batch-get.ts';
+import { getItems, type ItemKey, itemKeyOf } from '#shared/data/item-reads.ts';
 import { keys, type Table } from '#shared/data/table.ts';
 
 export type FindCredential = (orgId: string, id: string) => Promise<CredentialRecord | undefined>;

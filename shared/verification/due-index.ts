@@ -1,7 +1,20 @@
-import { DUE_SHARDS } from '#shared/credentials/verification-due.ts';
-import { conditionalUpdate } from '#shared/data/conditional-update.ts';
+import { createHash } from 'node:crypto';
+import type { VerificationStatus } from '#shared/credentials/model.ts';
 import { queryPage } from '#shared/data/item-reads.ts';
+import { conditionalUpdate } from '#shared/data/item-writes.ts';
 import { keys, TABLE, type Table } from '#shared/data/table.ts';
+
+/** Spreads the sweep's index over a few partitions so no single key gets every credential. */
+export const DUE_SHARDS = 8;
+
+/**
+ * The sweep index keys of a credential: `dueAt` sorts unverified credentials by when they were queued (`U#…`) and
+ * verified ones by when they were last checked (`V#…`), so the sweep finds both with two range queries per shard.
+ */
+export function verificationDueKeys(id: string, status: VerificationStatus, since: string) {
+  const shard = createHash('sha256').update(id).digest()[0]! % DUE_SHARDS;
+  return { dueShard: `DUE#${shard}`, dueAt: `${status === 'UNVERIFIED' ? 'U' : 'V'}#${since}` };
+}
 
 /** A credential as the sweep's sparse index (`verification-due`) holds it. */
 export interface DueCredential {

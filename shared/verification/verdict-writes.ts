@@ -1,7 +1,7 @@
 import type { VerificationStatus, VerifiedIdentity } from '#shared/credentials/model.ts';
-import { verificationDueKeys } from '#shared/credentials/verification-due.ts';
-import { conditionalUpdate } from '#shared/data/conditional-update.ts';
+import { conditionalUpdate } from '#shared/data/item-writes.ts';
 import { keys, type Table } from '#shared/data/table.ts';
+import { verificationDueKeys } from './due-index.ts';
 
 export interface VerificationResult {
   status: VerificationStatus;

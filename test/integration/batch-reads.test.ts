@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { BatchGetCommand, type BatchGetCommandInput, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { getItems, itemKeyOf } from '#shared/data/batch-get.ts';
+import { getItems, itemKeyOf } from '#shared/data/item-reads.ts';
 import { keys, type Table } from '#shared/data/table.ts';
 import { DependencyError } from '#shared/errors.ts';
 import { table } from '#shared/runtime/clients.ts';

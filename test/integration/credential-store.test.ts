@@ -6,13 +6,10 @@ import {
   findCredentialSummary,
   listCredentialSummaries,
 } from '#shared/credentials/credential-reads.ts';
-import { deleteUnlinkedCredential, insertCredential } from '#shared/credentials/credential-writes.ts';
+import { deleteUnlinkedCredential, insertCredential, NameTakenError } from '#shared/credentials/credential-writes.ts';
 import type { CredentialRecord } from '#shared/credentials/model.ts';
-import { NameTakenError } from '#shared/credentials/name-claims.ts';
-import { failedConditionAt } from '#shared/data/dynamo-errors.ts';
-import { transactWrite } from '#shared/data/transact-write.ts';
-import { credentialNotFound } from '#shared/errors.ts';
-import { linkItems } from '#shared/resources/credential-links.ts';
+import { transactWrite } from '#shared/data/item-writes.ts';
+import { linkSteps } from '#shared/resources/resource-writes.ts';
 import { table } from '#shared/runtime/clients.ts';
 import { newId } from '#shared/runtime/deps.ts';
 import { scanTable } from '../helpers/table-scan.ts';
@@ -67,11 +64,9 @@ async function create(orgId: string, name: string): Promise<CredentialRecord> {
   return credential;
 }
 
-/** The link items alone, as a resource write transacts them; a missing credential fails the link's condition. */
+/** The link steps alone, as a resource write transacts them; a missing credential fails the link's condition. */
 const link = (orgId: string, credentialId: string, resourceId: string) =>
-  transactWrite(table.get().client, linkItems(table.get(), orgId, credentialId, resourceId), (reasons) =>
-    failedConditionAt(reasons, 1) ? credentialNotFound(credentialId) : undefined,
-  );
+  transactWrite(table.get().client, linkSteps(table.get(), orgId, credentialId, resourceId));
 
 const deleteAudit = (orgId: string) => (current: { id: string; name: string }) =>
   auditEntry(
