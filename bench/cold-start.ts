@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { invokeBundle } from '../test/infra/invoke-bundle.ts';
+import { invokeBundle } from '../test/helpers/infra/invoke-bundle.ts';
 import type { Bundle } from './bundles.ts';
 import type { Scenario } from './scenarios.ts';
 import { median, round } from './stats.ts';

@@ -6,7 +6,7 @@ import { type AuditEntry, auditEntry } from '#shared/audit/audit-entry.ts';
 import { toAuthorizerContext } from '#shared/auth/authorizer-context.ts';
 import { ORG_ADMIN, type Principal } from '#shared/auth/principal.ts';
 import { lambdaContext } from '../infra/local/gateway-event.ts';
-import { lambdaEvents } from '../test/infra/lambda-events.ts';
+import { lambdaEvents } from '../test/helpers/infra/lambda-events.ts';
 import type { Item } from './floors/raw-requests.ts';
 
 type Handler = (event: unknown, context: unknown) => Promise<any>;

@@ -5,8 +5,8 @@ import type { Principal } from '#shared/auth/principal.ts';
 import { findCredentialSummary } from '#shared/credentials/credential-reads.ts';
 import { table } from '#shared/runtime/clients.ts';
 import { awsCredential } from '../test/helpers/credential-fixtures.ts';
+import { lambdaEvents } from '../test/helpers/infra/lambda-events.ts';
 import { securityGroupResource } from '../test/helpers/resource-fixtures.ts';
-import { lambdaEvents } from '../test/infra/lambda-events.ts';
 import { apiEvent, auditItem, callRoute, marshall, principalOf, uuidv7 } from './in-process.ts';
 import type { StandInsInfo } from './stand-ins.ts';
 

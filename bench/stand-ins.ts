@@ -16,7 +16,7 @@ import {
   type StsIdentity,
   startStsDouble,
 } from '../test/helpers/doubles/sts-double.ts';
-import { type AwsJsonDouble, AwsServiceError, startAwsJsonDouble } from '../test/infra/aws-json-double.ts';
+import { type AwsJsonDouble, AwsServiceError, startAwsJsonDouble } from '../test/helpers/infra/aws-json-double.ts';
 
 const REGION = 'us-east-1';
 const ACCOUNT = '000000000000';

@@ -23,17 +23,36 @@ export interface Config {
   awsRolePropagationSeconds: number;
 }
 
-let cached: Config | undefined;
-
-export function config(): Config {
-  cached ??= readConfig(process.env);
-  return cached;
+/** Settings read from the environment on first use and kept for the life of the process. */
+export interface Settings<T> {
+  (): T;
+  /** Forget them, so the next call reads the environment again (the local server and tests change it). */
+  reset(): void;
 }
 
-/** Forget the cached settings so the next call re-reads the environment (tests, local server). */
-export function resetConfig(): void {
-  cached = undefined;
+const everySettings: Settings<unknown>[] = [];
+
+/** The one way settings are read: `read` runs on the first call and its result is kept until `reset`. */
+export function settings<T>(read: (env: NodeJS.ProcessEnv) => T): Settings<T> {
+  let cached: { value: T } | undefined;
+  const get = () => {
+    cached ??= { value: read(process.env) };
+    return cached.value;
+  };
+  const reset = () => {
+    cached = undefined;
+  };
+  const kept = Object.assign(get, { reset });
+  everySettings.push(kept);
+  return kept;
 }
+
+/** Forgets every settings object loaded so far (the local server, after setting the environment). */
+export function resetSettings(): void {
+  for (const kept of everySettings) kept.reset();
+}
+
+export const config = settings(readConfig);
 
 export function readConfig(env: NodeJS.ProcessEnv): Config {
   return {
@@ -78,4 +97,20 @@ export function positiveInt(env: NodeJS.ProcessEnv, name: string, fallback: numb
     throw new Error(`${name} must be a positive integer`);
   }
   return value;
+}
+
+/** Host names of the loopback interface, the only place plain HTTP is accepted for an endpoint that gets a secret. */
+export const LOOPBACK_HOSTS: ReadonlySet<string> = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+/**
+ * `raw` as a URL that secrets or keys may travel to: https, or http on the loopback interface (test doubles), and no
+ * credentials in it; otherwise a settings error naming `name`.
+ */
+export function secureUrl(name: string, raw: string): URL {
+  const url = URL.parse(raw);
+  const secure = url?.protocol === 'https:' || (url?.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname));
+  if (url === null || !secure || url.username !== '' || url.password !== '') {
+    throw new Error(`${name} must hold https URLs without credentials (http is accepted only for localhost)`);
+  }
+  return url;
 }

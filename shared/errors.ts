@@ -14,6 +14,23 @@ export type ErrorCode =
   | 'INTERNAL_ERROR'
   | 'SERVICE_UNAVAILABLE';
 
+/** The HTTP status of each code. */
+export const ERROR_STATUS: Record<ErrorCode, number> = {
+  VALIDATION_ERROR: 400,
+  CREDENTIAL_IN_USE: 400,
+  UNAUTHORIZED: 401,
+  FORBIDDEN: 403,
+  CREDENTIAL_NOT_FOUND: 404,
+  RESOURCE_NOT_FOUND: 404,
+  NOT_FOUND: 404,
+  CREDENTIAL_NAME_CONFLICT: 409,
+  VERIFICATION_FAILED: 400,
+  PAYLOAD_TOO_LARGE: 413,
+  RATE_LIMIT_EXCEEDED: 429,
+  INTERNAL_ERROR: 500,
+  SERVICE_UNAVAILABLE: 503,
+};
+
 export type ValidationErrors = Record<string, string>;
 
 export class ServiceError extends Error {

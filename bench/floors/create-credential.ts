@@ -1,7 +1,7 @@
 import { DynamoDBClient, TransactWriteItemsCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { GenerateDataKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { type Item, newItem, rateCounter, table } from './raw-requests.ts';
+import { type Item, newItem, rateCounter } from './raw-requests.ts';
 
 const db = new DynamoDBClient({});
 const kms = new KMSClient({});

@@ -3,6 +3,7 @@ import { realpath, stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, resolve, sep } from 'node:path';
 import { pipeline } from 'node:stream/promises';
+import { LOOPBACK_HOSTS } from '#shared/config.ts';
 
 /** The admin console as the local server serves it. */
 export interface ConsoleSite {
@@ -35,8 +36,6 @@ export const CONSOLE_HEADERS: Readonly<Record<string, string>> = {
   'Cross-Origin-Opener-Policy': 'same-origin',
   'Cross-Origin-Resource-Policy': 'same-origin',
 };
-
-const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
 
 /** GET and HEAD outside the API are the console's. */
 export function isConsoleRequest(method: string, pathname: string): boolean {

@@ -1,12 +1,10 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { resetAuthSettings } from '#shared/auth/auth-settings.ts';
 import { mintToken } from '#shared/auth/mint-token.ts';
-import { config, resetConfig } from '#shared/config.ts';
-import { createKeyProvider } from '#shared/crypto/key-provider-factory.ts';
+import { config, resetSettings } from '#shared/config.ts';
+import { createKeyProvider } from '#shared/crypto/local-key-provider.ts';
 import { logger } from '#shared/logger.ts';
-import { resetProviderSettings } from '#shared/providers/provider-settings.ts';
 import { InProcessQueue } from '#shared/queue/in-process-queue.ts';
 import { keyProvider, resetClients, verificationQueue } from '#shared/runtime/clients.ts';
 import { ensureTable } from './create-table.ts';
@@ -117,9 +115,7 @@ function startSweepTimer(intervalMs: number): NodeJS.Timeout | undefined {
 
 /** Settings and clients are read once per process; re-read them after the environment was set above. */
 function resetProcessState(): void {
-  resetConfig();
-  resetAuthSettings();
-  resetProviderSettings();
+  resetSettings();
   resetClients();
   keyProvider.override(createKeyProvider(config()));
 }

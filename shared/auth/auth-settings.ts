@@ -1,5 +1,5 @@
 import type { JWSAlgorithm } from 'jose';
-import { optional } from '#shared/config.ts';
+import { LOOPBACK_HOSTS, optional, settings } from '#shared/config.ts';
 
 /** Where the token's verification key comes from: a shared HS256 secret or a remote JWKS (RS256/ES256). */
 export type JwtKeySource = { kind: 'secret'; secret: Uint8Array } | { kind: 'jwks'; url: URL };
@@ -22,19 +22,7 @@ export interface AuthSettings {
 }
 
 const MIN_SECRET_BYTES = 32;
-const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
-
-let cached: AuthSettings | undefined;
-
-export function authSettings(): AuthSettings {
-  cached ??= readAuthSettings(process.env);
-  return cached;
-}
-
-/** Forget the cached settings so the next call re-reads the environment (tests, local server). */
-export function resetAuthSettings(): void {
-  cached = undefined;
-}
+export const authSettings = settings(readAuthSettings);
 
 export function readAuthSettings(env: NodeJS.ProcessEnv): AuthSettings {
   const key = readKeySource(env);

@@ -7,8 +7,8 @@ import { parseCreateInput } from './create-credential-input.ts';
 import { findIdempotency } from './credential-reads.ts';
 import { IdempotencyKeyTakenError, insertCredential, NameTakenError } from './credential-writes.ts';
 import { type CredentialRecord, type CredentialView, toView } from './model.ts';
-import { requestVerification } from './request-verification.ts';
 import type { UpdateCredentialDeps } from './update-credential.ts';
+import { requestVerification } from './verify-credential.ts';
 
 /** Creating seals the secret (a data key from the key provider) and queues its first check. */
 export interface CreateCredentialDeps extends UpdateCredentialDeps {

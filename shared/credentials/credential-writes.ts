@@ -31,14 +31,14 @@ export async function insertCredential(
   idempotency?: IdempotencyClaim,
 ): Promise<void> {
   await transactWrite(table.client, [
-    // A key already used wins over a name already taken: the retry is answered with the first response.
+    step({
+      Put: { TableName: table.name, Item: credentialItem(record), ConditionExpression: 'attribute_not_exists(pk)' },
+    }),
+    // Listed before the name claim, so a key already used wins over the name it took: the retry gets the first answer.
     ...(idempotency
       ? [step(idempotencyPut(table, record.orgId, idempotency), () => new IdempotencyKeyTakenError())]
       : []),
     step(nameClaimPut(table, record.orgId, record.name, record.id), () => new NameTakenError()),
-    step({
-      Put: { TableName: table.name, Item: credentialItem(record), ConditionExpression: 'attribute_not_exists(pk)' },
-    }),
     step(auditPut(table, record.orgId, audit)),
   ]);
 }
@@ -87,11 +87,8 @@ export async function writeCredentialUpdate(
   }
   const concurrent = () => new ConcurrentChangeError();
   const movesClaim = keys.nameClaim(update.name) !== keys.nameClaim(current.name);
+  // A concurrent change is listed first: the retry reads the credential again and meets the taken name, if it still is.
   await transactWrite(table.client, [
-    // A name another credential holds wins over a concurrent change: it is what the caller can act on.
-    ...(movesClaim
-      ? [step(nameClaimPut(table, current.orgId, update.name, current.id), () => new NameTakenError())]
-      : []),
     step(
       {
         Update: {
@@ -105,7 +102,12 @@ export async function writeCredentialUpdate(
       },
       concurrent,
     ),
-    ...(movesClaim ? [step(nameClaimDelete(table, current.orgId, current.name, current.id), concurrent)] : []),
+    ...(movesClaim
+      ? [
+          step(nameClaimDelete(table, current.orgId, current.name, current.id), concurrent),
+          step(nameClaimPut(table, current.orgId, update.name, current.id), () => new NameTakenError()),
+        ]
+      : []),
     step(auditPut(table, current.orgId, audit)),
   ]);
 }

@@ -8,8 +8,8 @@ import type { VerificationQueue } from '#shared/queue/verification-queue.ts';
 import { findCredentialSummary } from './credential-reads.ts';
 import { NameTakenError, writeCredentialUpdate } from './credential-writes.ts';
 import { type CredentialSummary, type CredentialView, toView } from './model.ts';
-import { requestVerification } from './request-verification.ts';
 import { parseRotation, parseUpdateInput, type UpdateCredentialInput } from './update-credential-input.ts';
+import { requestVerification } from './verify-credential.ts';
 
 /** A rotation seals the new secret and queues its check. */
 export interface UpdateCredentialDeps extends WriteDeps {

@@ -2,6 +2,7 @@ import { type Actor, auditEntry } from '#shared/audit/audit-entry.ts';
 import { appendAudit } from '#shared/audit/audit-writes.ts';
 import type { WriteDeps } from '#shared/data/table.ts';
 import { credentialNotFound, DependencyError } from '#shared/errors.ts';
+import { logger } from '#shared/logger.ts';
 import type { VerificationQueue } from '#shared/queue/verification-queue.ts';
 import { findCredentialSummary } from './credential-reads.ts';
 import { type CredentialView, toView } from './model.ts';
@@ -38,4 +39,30 @@ export async function verifyCredential(deps: VerifyCredentialDeps, actor: Actor,
     ),
   );
   return toView(credential);
+}
+
+/**
+ * Queues a check of the credential's current secret. A failed send is logged, not thrown: the credential is
+ * already stored UNVERIFIED and the sweep re-queues it.
+ */
+export async function requestVerification(
+  queue: VerificationQueue,
+  target: { orgId: string; credentialId: string; secretVersion: number },
+): Promise<boolean> {
+  try {
+    await queue.send({
+      orgId: target.orgId,
+      credentialId: target.credentialId,
+      secretVersion: target.secretVersion,
+      attempt: 1,
+    });
+    return true;
+  } catch (error) {
+    logger.warn('verification request not queued; the sweep will queue it', {
+      orgId: target.orgId,
+      credentialId: target.credentialId,
+      reason: (error as Error).name,
+    });
+    return false;
+  }
 }

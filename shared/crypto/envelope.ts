@@ -1,7 +1,10 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { encryptionContextAad } from './encryption-context-aad.ts';
-import type { EncryptionContext, KeyProvider } from './key-provider.ts';
-import { SecretIntegrityError } from './secret-integrity-error.ts';
+import {
+  type EncryptionContext,
+  encryptionContextAad,
+  type KeyProvider,
+  SecretIntegrityError,
+} from './key-provider.ts';
 
 const VERSION = 'v1';
 const ALGORITHM = 'aes-256-gcm';

@@ -1,7 +1,13 @@
-import { DecryptCommand, GenerateDataKeyCommand, InvalidCiphertextException, KMSClient } from '@aws-sdk/client-kms';
+import {
+  DecryptCommand,
+  type DecryptCommandOutput,
+  GenerateDataKeyCommand,
+  type GenerateDataKeyCommandOutput,
+  InvalidCiphertextException,
+  KMSClient,
+} from '@aws-sdk/client-kms';
 import { DependencyError } from '#shared/errors.ts';
-import type { DataKey, EncryptionContext, KeyProvider } from './key-provider.ts';
-import { SecretIntegrityError } from './secret-integrity-error.ts';
+import { type DataKey, type EncryptionContext, type KeyProvider, SecretIntegrityError } from './key-provider.ts';
 
 /** The service's key in AWS KMS, through a client of its own. */
 export function kmsKeyProvider(settings: { kmsKeyId: string; region: string }): KmsKeyProvider {
@@ -16,7 +22,7 @@ export class KmsKeyProvider implements KeyProvider {
   ) {}
 
   async generateDataKey(context: EncryptionContext): Promise<DataKey> {
-    let output;
+    let output: GenerateDataKeyCommandOutput;
     try {
       output = await this.client.send(
         new GenerateDataKeyCommand({
@@ -33,7 +39,7 @@ export class KmsKeyProvider implements KeyProvider {
   }
 
   async decryptDataKey(encrypted: Uint8Array, context: EncryptionContext): Promise<Uint8Array> {
-    let output;
+    let output: DecryptCommandOutput;
     try {
       output = await this.client.send(
         new DecryptCommand({

@@ -1,9 +1,15 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { link, mkdir, readFile, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { encryptionContextAad } from './encryption-context-aad.ts';
-import type { DataKey, EncryptionContext, KeyProvider } from './key-provider.ts';
-import { SecretIntegrityError } from './secret-integrity-error.ts';
+import type { Config } from '#shared/config.ts';
+import {
+  type DataKey,
+  type EncryptionContext,
+  encryptionContextAad,
+  type KeyProvider,
+  SecretIntegrityError,
+} from './key-provider.ts';
+import { kmsKeyProvider } from './kms-key-provider.ts';
 
 const KEY_BYTES = 32;
 const IV_BYTES = 12;
@@ -80,4 +86,14 @@ async function publishNewKey(path: string): Promise<void> {
   } finally {
     await unlink(temporary);
   }
+}
+
+/**
+ * AWS KMS when a key is configured, else the local key file in the data folder: what the local server and tests
+ * install in `keyProvider`. Lambdas never import this, so their bundles leave the local key out.
+ */
+export function createKeyProvider(config: Pick<Config, 'kmsKeyId' | 'region' | 'dataDir'>): KeyProvider {
+  return config.kmsKeyId
+    ? kmsKeyProvider({ kmsKeyId: config.kmsKeyId, region: config.region })
+    : new LocalKeyProvider(config.dataDir);
 }

@@ -1,8 +1,7 @@
 import type { APIGatewayProxyResult } from 'aws-lambda';
-import { DependencyError, ServiceError } from '#shared/errors.ts';
+import { DependencyError, ERROR_STATUS, type ErrorCode, ServiceError, type ValidationErrors } from '#shared/errors.ts';
 import { logger } from '#shared/logger.ts';
-import { errorBody } from './error-body.ts';
-import { ERROR_STATUS } from './error-status.ts';
+import { respond } from './responses.ts';
 
 interface MiddyHttpError {
   statusCode: number;
@@ -47,10 +46,26 @@ function bodyParserError(error: unknown): string | undefined {
     : 'Must be valid JSON';
 }
 
-export function respond(
-  statusCode: number,
-  body: unknown,
-  headers: Record<string, string> = {},
-): APIGatewayProxyResult {
-  return { statusCode, headers: { 'Content-Type': 'application/json', ...headers }, body: JSON.stringify(body) };
+/** The contract's error body (§1.2), used by handlers, the gateway responses and the local server alike. */
+export interface ErrorBody {
+  error: ErrorCode;
+  message: string;
+  timestamp: string;
+  requestId: string;
+  validationErrors?: ValidationErrors;
+}
+
+export function errorBody(
+  error: ErrorCode,
+  message: string,
+  requestId: string,
+  validationErrors?: ValidationErrors,
+): ErrorBody {
+  return {
+    error,
+    message,
+    timestamp: new Date().toISOString(),
+    requestId,
+    ...(validationErrors && { validationErrors }),
+  };
 }

@@ -1,4 +1,4 @@
-import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { asDependencyError } from '#shared/data/dynamo-errors.ts';
 import { keys, type Table } from '#shared/data/table.ts';
 import { ServiceError } from '#shared/errors.ts';

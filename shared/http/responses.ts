@@ -1,5 +1,4 @@
 import type { APIGatewayProxyResult } from 'aws-lambda';
-import { respond } from './error-response.ts';
 
 export function json(statusCode: number, body: unknown, headers: Record<string, string> = {}): APIGatewayProxyResult {
   return respond(statusCode, body, headers);
@@ -7,4 +6,12 @@ export function json(statusCode: number, body: unknown, headers: Record<string, 
 
 export function noContent(): APIGatewayProxyResult {
   return { statusCode: 204, headers: {}, body: '' };
+}
+
+export function respond(
+  statusCode: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): APIGatewayProxyResult {
+  return { statusCode, headers: { 'Content-Type': 'application/json', ...headers }, body: JSON.stringify(body) };
 }

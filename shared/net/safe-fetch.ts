@@ -1,11 +1,31 @@
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
-import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
-import { request as httpRequest } from 'node:http';
+import { request as httpRequest, type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { isIP, type LookupFunction } from 'node:net';
 import { addressBlockReason } from './address-block-reason.ts';
-import { BlockedAddressError } from './blocked-address-error.ts';
-import { OutboundRequestError } from './outbound-request-error.ts';
+
+/** A user-supplied URL was refused before any connection was made; `message` names the reason, never a secret. */
+export class BlockedAddressError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'BlockedAddressError';
+  }
+}
+
+/**
+ * An outbound request got no HTTP answer. `reason`: the deadline passed, the host did not resolve, the connection
+ * failed or broke, or the server's TLS certificate was not trusted (a fault of the endpoint, not a passing one).
+ */
+export class OutboundRequestError extends Error {
+  constructor(
+    message: string,
+    readonly reason: 'timeout' | 'unresolved' | 'connection' | 'certificate',
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'OutboundRequestError';
+  }
+}
 
 export type HostLookup = (hostname: string) => Promise<LookupAddress[]>;
 
@@ -181,4 +201,15 @@ function connectionError(error: Error & { code?: string }): OutboundRequestError
   return CERTIFICATE_ERROR.test(code)
     ? new OutboundRequestError(`the TLS certificate was not trusted (${code})`, 'certificate', { cause: error })
     : new OutboundRequestError(`the connection failed (${code})`, 'connection', { cause: error });
+}
+
+/** The JSON object a response body holds, or `undefined` when it holds anything else. */
+export function jsonObject(text: string): Record<string, unknown> | undefined {
+  try {
+    const value: unknown = JSON.parse(text);
+    const isObject = typeof value === 'object' && value !== null && !Array.isArray(value);
+    return isObject ? (value as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
 }

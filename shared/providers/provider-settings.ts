@@ -1,4 +1,4 @@
-import { optional, positiveInt } from '#shared/config.ts';
+import { optional, positiveInt, secureUrl, settings } from '#shared/config.ts';
 
 /**
  * Every environment variable that points the service at a provider's API (test doubles, sovereign clouds): read
@@ -26,26 +26,14 @@ export interface ProviderSettings {
   timeoutMs: number;
 }
 
-const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
-
-let cached: ProviderSettings | undefined;
-
-export function providerSettings(): ProviderSettings {
-  cached ??= readProviderSettings(process.env);
-  return cached;
-}
-
-/** Forget the cached settings so the next call re-reads the environment (tests, local server). */
-export function resetProviderSettings(): void {
-  cached = undefined;
-}
+export const providerSettings = settings(readProviderSettings);
 
 export function readProviderSettings(env: NodeJS.ProcessEnv): ProviderSettings {
   const tokenUris = (optional(env.GCP_ALLOWED_TOKEN_URIS) ?? 'https://oauth2.googleapis.com/token')
     .split(',')
     .map((uri) => uri.trim())
     .filter((uri) => uri !== '')
-    .map((uri) => endpointUrl('GCP_ALLOWED_TOKEN_URIS', uri).href);
+    .map((uri) => secureUrl('GCP_ALLOWED_TOKEN_URIS', uri).href);
   if (tokenUris.length === 0) throw new Error('GCP_ALLOWED_TOKEN_URIS must name at least one URL');
   return {
     gcpAllowedTokenUris: tokenUris,
@@ -58,15 +46,5 @@ export function readProviderSettings(env: NodeJS.ProcessEnv): ProviderSettings {
 
 /** Without a trailing slash, so paths can be appended. */
 function baseUrl(name: string, raw: string | undefined, fallback: string): string {
-  return endpointUrl(name, optional(raw) ?? fallback).href.replace(/\/+$/, '');
-}
-
-/** Secrets are sent to these endpoints, so plain HTTP is accepted only on the loopback interface (test doubles). */
-function endpointUrl(name: string, raw: string): URL {
-  const url = URL.parse(raw);
-  const secure = url?.protocol === 'https:' || (url?.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname));
-  if (url === null || !secure || url.username !== '' || url.password !== '') {
-    throw new Error(`${name} must hold https URLs without credentials (http is accepted only for localhost)`);
-  }
-  return url;
+  return secureUrl(name, optional(raw) ?? fallback).href.replace(/\/+$/, '');
 }

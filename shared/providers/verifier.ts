@@ -1,5 +1,5 @@
 import type { VerifiedIdentity } from '#shared/credentials/model.ts';
-import { OutboundRequestError } from '#shared/net/outbound-request-error.ts';
+import { OutboundRequestError } from '#shared/net/safe-fetch.ts';
 import type { CredentialType, KindData } from './kinds.ts';
 import type { Provider, ResourceTarget } from './provider.ts';
 import type { ResourceType } from './resource-kinds.ts';

@@ -1,9 +1,13 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { toSqsMessage } from './sqs-message.ts';
-import type { SendOptions, VerificationMessage, VerificationQueue } from './verification-queue.ts';
+import {
+  type SendOptions,
+  toSqsMessage,
+  type VerificationMessage,
+  type VerificationQueue,
+} from './verification-queue.ts';
 
-export type QueueConsumer = (event: SQSEvent) => Promise<SQSBatchResponse | void>;
+export type QueueConsumer = (event: SQSEvent) => Promise<SQSBatchResponse | undefined>;
 
 /** Settings of the queue itself, as on an SQS queue and its redrive policy. */
 export interface InProcessQueueOptions {
@@ -201,7 +205,7 @@ export class InProcessQueue implements VerificationQueue {
 }
 
 /** Lambda treats a failure naming a message that is not in the batch as a failure of the whole batch. */
-function failedMessageIds(response: SQSBatchResponse | void, batch: StoredMessage[]): Set<string> {
+function failedMessageIds(response: SQSBatchResponse | undefined, batch: StoredMessage[]): Set<string> {
   const all = new Set(batch.map((message) => message.messageId));
   const identifiers = (response?.batchItemFailures ?? []).map((failure) => failure?.itemIdentifier);
   return identifiers.every((id): id is string => typeof id === 'string' && all.has(id)) ? new Set(identifiers) : all;

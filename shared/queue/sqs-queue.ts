@@ -1,7 +1,12 @@
-import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import type { Config } from '#shared/config.ts';
 import { DependencyError } from '#shared/errors.ts';
-import { toSqsMessage } from './sqs-message.ts';
-import type { SendOptions, VerificationMessage, VerificationQueue } from './verification-queue.ts';
+import {
+  type SendOptions,
+  toSqsMessage,
+  type VerificationMessage,
+  type VerificationQueue,
+} from './verification-queue.ts';
 
 export class SqsVerificationQueue implements VerificationQueue {
   constructor(
@@ -23,4 +28,15 @@ export class SqsVerificationQueue implements VerificationQueue {
       throw new DependencyError('Queue', { cause });
     }
   }
+}
+
+/** The SQS queue named by `QUEUE_URL`. Call once per process. */
+export function createQueue(config: Pick<Config, 'queueUrl' | 'region'>): VerificationQueue {
+  if (!config.queueUrl) {
+    throw new Error(
+      'QUEUE_URL is not set: in AWS it must name the verification queue; ' +
+        'the local server and tests must inject an InProcessQueue instead of calling createQueue',
+    );
+  }
+  return new SqsVerificationQueue(new SQSClient({ region: config.region }), config.queueUrl);
 }

@@ -6,7 +6,7 @@ import type { KeyProvider } from '#shared/crypto/key-provider.ts';
 import { kmsKeyProvider } from '#shared/crypto/kms-key-provider.ts';
 import type { Table } from '#shared/data/table.ts';
 import { RateLimiter } from '#shared/http/rate-limiter.ts';
-import { createQueue } from '#shared/queue/queue-factory.ts';
+import { createQueue } from '#shared/queue/sqs-queue.ts';
 import type { VerificationQueue } from '#shared/queue/verification-queue.ts';
 
 // The process-wide clients, each created on first use. Every instance is marked pure, so a bundle that never reads

@@ -14,7 +14,7 @@ import {
 } from 'jose';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, type MockInstance, test, vi } from 'vitest';
 import { handler } from '#functions/authorizer/handler.ts';
-import { resetAuthSettings } from '#shared/auth/auth-settings.ts';
+import { authSettings } from '#shared/auth/auth-settings.ts';
 import { principalFromContext, toAuthorizerContext } from '#shared/auth/authorizer-context.ts';
 import { mintToken } from '#shared/auth/mint-token.ts';
 import { type Logger, logger } from '#shared/logger.ts';
@@ -50,14 +50,14 @@ afterEach(() => {
     if (value === undefined) delete process.env[name];
     else process.env[name] = value;
   }
-  resetAuthSettings();
+  authSettings.reset();
   vi.restoreAllMocks();
 });
 
 function useEnv(values: Record<string, string>): void {
   for (const name of JWT_ENV) delete process.env[name];
   Object.assign(process.env, values);
-  resetAuthSettings();
+  authSettings.reset();
 }
 
 function authorize(authorizationToken: string): Promise<APIGatewayAuthorizerResult> {

@@ -1,7 +1,7 @@
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import { afterEach, describe, expect, it } from 'vitest';
 import { handler as health } from '#functions/health/handler.ts';
-import { resetConfig } from '#shared/config.ts';
+import { config } from '#shared/config.ts';
 
 const event = {
   httpMethod: 'GET',
@@ -11,7 +11,7 @@ const event = {
 
 afterEach(() => {
   delete process.env.CONSOLE_ORIGIN;
-  resetConfig();
+  config.reset();
 });
 
 describe('contract headers', () => {
@@ -27,7 +27,7 @@ describe('contract headers', () => {
 
   it('allows the configured console origin and exposes the contract headers to it', async () => {
     process.env.CONSOLE_ORIGIN = 'https://console.example.com';
-    resetConfig();
+    config.reset();
     const response = await health(event, {} as Context);
     expect(response.headers).toMatchObject({
       'Access-Control-Allow-Origin': 'https://console.example.com',

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { duplicateJsonKey } from '#shared/http/duplicate-json-key.ts';
+import { duplicateJsonKey } from '#shared/http/middleware/refuse-duplicate-keys.ts';
 
 describe('duplicateJsonKey', () => {
   it.each([

@@ -3,9 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openSecret, sealSecret } from '#shared/crypto/envelope.ts';
-import type { DataKey, EncryptionContext, KeyProvider } from '#shared/crypto/key-provider.ts';
+import {
+  type DataKey,
+  type EncryptionContext,
+  type KeyProvider,
+  SecretIntegrityError,
+  type SecretIntegrityReason,
+} from '#shared/crypto/key-provider.ts';
 import { LocalKeyProvider } from '#shared/crypto/local-key-provider.ts';
-import { SecretIntegrityError, type SecretIntegrityReason } from '#shared/crypto/secret-integrity-error.ts';
 
 const context: EncryptionContext = { orgId: 'org-7c9e6679', credentialId: 'cred-1b4e28ba' };
 const secret = { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' };

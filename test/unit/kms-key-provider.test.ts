@@ -11,13 +11,11 @@ import {
 } from '@aws-sdk/client-kms';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { readConfig, resetConfig } from '#shared/config.ts';
+import { config, readConfig } from '#shared/config.ts';
 import { openSecret, sealSecret } from '#shared/crypto/envelope.ts';
-import type { EncryptionContext } from '#shared/crypto/key-provider.ts';
-import { createKeyProvider } from '#shared/crypto/key-provider-factory.ts';
+import { type EncryptionContext, SecretIntegrityError } from '#shared/crypto/key-provider.ts';
 import { KmsKeyProvider } from '#shared/crypto/kms-key-provider.ts';
-import { LocalKeyProvider } from '#shared/crypto/local-key-provider.ts';
-import { SecretIntegrityError } from '#shared/crypto/secret-integrity-error.ts';
+import { createKeyProvider, LocalKeyProvider } from '#shared/crypto/local-key-provider.ts';
 import { DependencyError } from '#shared/errors.ts';
 import { keyProvider } from '#shared/runtime/clients.ts';
 
@@ -158,20 +156,20 @@ describe('createKeyProvider', () => {
 describe('keyProvider, as a function creates it', () => {
   afterEach(() => {
     vi.unstubAllEnvs();
-    resetConfig();
+    config.reset();
     keyProvider.override(createKeyProvider(readConfig(process.env)));
   });
 
   it('uses KMS with the configured key', () => {
     vi.stubEnv('KMS_KEY_ID', KEY_ID);
-    resetConfig();
+    config.reset();
     keyProvider.reset();
     expect(keyProvider.get()).toBeInstanceOf(KmsKeyProvider);
   });
 
   it('refuses to fall back to a local key when KMS_KEY_ID is not set', () => {
     vi.stubEnv('KMS_KEY_ID', '');
-    resetConfig();
+    config.reset();
     keyProvider.reset();
     expect(() => keyProvider.get()).toThrow('KMS_KEY_ID is not set');
   });

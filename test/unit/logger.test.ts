@@ -1,12 +1,12 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { resetConfig } from '#shared/config.ts';
+import { config } from '#shared/config.ts';
 import type { Logger } from '#shared/logger.ts';
 import { captureOutput } from '../helpers/captured-output.ts';
 
 /** The logger reads LOG_LEVEL once, when it is loaded: each case loads a fresh copy under its own level. */
 async function loggerAt(level: string): Promise<Logger> {
   vi.stubEnv('LOG_LEVEL', level);
-  resetConfig();
+  config.reset();
   vi.resetModules();
   return (await import('#shared/logger.ts')).logger;
 }
@@ -34,7 +34,7 @@ function oneLineAtEachLevel(logger: Logger): void {
 
 afterEach(() => {
   vi.unstubAllEnvs();
-  resetConfig();
+  config.reset();
 });
 
 describe('logger', () => {

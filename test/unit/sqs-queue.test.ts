@@ -3,8 +3,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { readConfig } from '#shared/config.ts';
 import { DependencyError } from '#shared/errors.ts';
-import { createQueue } from '#shared/queue/queue-factory.ts';
-import { SqsVerificationQueue } from '#shared/queue/sqs-queue.ts';
+import { createQueue, SqsVerificationQueue } from '#shared/queue/sqs-queue.ts';
 import type { VerificationMessage } from '#shared/queue/verification-queue.ts';
 
 const QUEUE_URL = 'https://sqs.us-east-1.amazonaws.com/123456789012/entryguard-verification';

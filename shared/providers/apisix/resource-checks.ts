@@ -1,6 +1,4 @@
-import { BlockedAddressError } from '#shared/net/blocked-address-error.ts';
-import { OutboundRequestError } from '#shared/net/outbound-request-error.ts';
-import { safeFetch } from '#shared/net/safe-fetch.ts';
+import { BlockedAddressError, OutboundRequestError, safeFetch } from '#shared/net/safe-fetch.ts';
 import type { KindData } from '#shared/providers/kinds.ts';
 import type { ResourceTarget } from '#shared/providers/provider.ts';
 import { providerSettings } from '#shared/providers/provider-settings.ts';

@@ -1,10 +1,12 @@
-import { jsonObject } from '#shared/net/json-object.ts';
-import { safeFetch } from '#shared/net/safe-fetch.ts';
+import { jsonObject, safeFetch } from '#shared/net/safe-fetch.ts';
 import type { KindData } from '#shared/providers/kinds.ts';
 import { providerSettings } from '#shared/providers/provider-settings.ts';
 import { scrubbed } from '#shared/providers/scrub.ts';
-import type { ProviderVerifiers, VerificationOutcome } from '#shared/providers/verifier.ts';
-import { unreachableUnlessAnswered } from '#shared/providers/verifier.ts';
+import {
+  type ProviderVerifiers,
+  unreachableUnlessAnswered,
+  type VerificationOutcome,
+} from '#shared/providers/verifier.ts';
 import { rsaSigningKey, signedAssertion } from './signed-assertion.ts';
 
 type ServiceAccountData = KindData<'GCP', 'SERVICE_ACCOUNT'>;

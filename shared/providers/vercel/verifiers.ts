@@ -1,5 +1,4 @@
-import { jsonObject } from '#shared/net/json-object.ts';
-import { safeFetch } from '#shared/net/safe-fetch.ts';
+import { jsonObject, safeFetch } from '#shared/net/safe-fetch.ts';
 import type { KindData } from '#shared/providers/kinds.ts';
 import { providerSettings } from '#shared/providers/provider-settings.ts';
 import { scrubbed } from '#shared/providers/scrub.ts';

@@ -1,11 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { verifyAdminApiKey } from '#shared/providers/apisix/verifiers.ts';
-import { resetProviderSettings } from '#shared/providers/provider-settings.ts';
+import { providerSettings } from '#shared/providers/provider-settings.ts';
 import { type ApisixDoubleOptions, newApisixAdminKey, startApisixDouble } from '../../helpers/doubles/apisix-double.ts';
 import type { HttpDouble } from '../../helpers/doubles/http-double.ts';
 import { opensslAvailable, startSelfSignedHttpsDouble } from '../../helpers/doubles/self-signed-https-double.ts';
+import { expectNoSecret } from '../../helpers/expect-no-secret.ts';
 import { verificationSubject } from '../../helpers/verification-subject.ts';
-import { expectNoSecret } from './expect-no-secret.ts';
 
 const subject = verificationSubject();
 const adminKey = newApisixAdminKey();
@@ -20,11 +20,11 @@ async function apisix(options: Partial<ApisixDoubleOptions> = {}): Promise<HttpD
 beforeEach(() => {
   vi.stubEnv('ALLOW_PRIVATE_ENDPOINTS', 'true');
   vi.stubEnv('PROVIDER_TIMEOUT_MS', '1000');
-  resetProviderSettings();
+  providerSettings.reset();
 });
 afterEach(async () => {
   vi.unstubAllEnvs();
-  resetProviderSettings();
+  providerSettings.reset();
   await Promise.all(doubles.splice(0).map((double) => double.close()));
 });
 
@@ -127,7 +127,7 @@ describe('verifyAdminApiKey', () => {
 
   it('gives up on a slow endpoint after PROVIDER_TIMEOUT_MS', async () => {
     vi.stubEnv('PROVIDER_TIMEOUT_MS', '200');
-    resetProviderSettings();
+    providerSettings.reset();
     const double = await apisix();
     double.setLatency(1500);
     const outcome = await verifyAdminApiKey({ endpointUrl: double.url, adminApiKey: adminKey }, subject);
@@ -137,7 +137,7 @@ describe('verifyAdminApiKey', () => {
   describe('with private endpoints refused (the default)', () => {
     beforeEach(() => {
       vi.stubEnv('ALLOW_PRIVATE_ENDPOINTS', '');
-      resetProviderSettings();
+      providerSettings.reset();
     });
 
     it.each([

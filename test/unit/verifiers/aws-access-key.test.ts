@@ -1,9 +1,9 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { verifyAccessKey } from '#shared/providers/aws/verifiers.ts';
-import { resetProviderSettings } from '#shared/providers/provider-settings.ts';
+import { providerSettings } from '#shared/providers/provider-settings.ts';
 import { newStsIdentity, type StsDouble, startStsDouble } from '../../helpers/doubles/sts-double.ts';
+import { expectNoSecret } from '../../helpers/expect-no-secret.ts';
 import { verificationSubject } from '../../helpers/verification-subject.ts';
-import { expectNoSecret } from './expect-no-secret.ts';
 
 const subject = verificationSubject();
 const alice = newStsIdentity('alice');
@@ -18,11 +18,11 @@ afterAll(() => sts.close());
 beforeEach(() => {
   vi.stubEnv('AWS_ENDPOINT_URL_STS', sts.url);
   vi.stubEnv('PROVIDER_TIMEOUT_MS', '1000');
-  resetProviderSettings();
+  providerSettings.reset();
 });
 afterEach(() => {
   vi.unstubAllEnvs();
-  resetProviderSettings();
+  providerSettings.reset();
   sts.setLatency(0);
 });
 
@@ -104,7 +104,7 @@ describe('verifyAccessKey', () => {
 
   it('gives up on a slow STS after PROVIDER_TIMEOUT_MS and calls it unreachable', async () => {
     vi.stubEnv('PROVIDER_TIMEOUT_MS', '200');
-    resetProviderSettings();
+    providerSettings.reset();
     sts.setLatency(1500);
     const started = Date.now();
     const outcome = await verifyAccessKey(key, subject);

@@ -1,8 +1,8 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { resetConfig } from '#shared/config.ts';
+import { config } from '#shared/config.ts';
 import { callerIdentity, roleSession } from '#shared/providers/aws/sts.ts';
 import { verifyRole } from '#shared/providers/aws/verifiers.ts';
-import { resetProviderSettings } from '#shared/providers/provider-settings.ts';
+import { providerSettings } from '#shared/providers/provider-settings.ts';
 import { newStsIdentity, type StsDouble, startStsDouble } from '../../helpers/doubles/sts-double.ts';
 import { newStsRole, type StsRole } from '../../helpers/doubles/sts-roles.ts';
 import { verificationSubject } from '../../helpers/verification-subject.ts';
@@ -19,8 +19,8 @@ afterAll(() => sts.close());
 
 function useEnv(env: Record<string, string>) {
   for (const [name, value] of Object.entries(env)) vi.stubEnv(name, value);
-  resetConfig();
-  resetProviderSettings();
+  config.reset();
+  providerSettings.reset();
 }
 
 beforeEach(() => {
@@ -34,8 +34,8 @@ beforeEach(() => {
 });
 afterEach(() => {
   vi.unstubAllEnvs();
-  resetConfig();
-  resetProviderSettings();
+  config.reset();
+  providerSettings.reset();
 });
 
 function role(overrides: Partial<StsRole> = {}): StsRole {

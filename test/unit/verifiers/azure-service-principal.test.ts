@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { verifyServicePrincipal } from '#shared/providers/azure/verifiers.ts';
-import { resetProviderSettings } from '#shared/providers/provider-settings.ts';
+import { providerSettings } from '#shared/providers/provider-settings.ts';
 import { newAzureApp, startAzureTokenDouble } from '../../helpers/doubles/azure-token-double.ts';
 import type { HttpDouble } from '../../helpers/doubles/http-double.ts';
+import { expectNoSecret } from '../../helpers/expect-no-secret.ts';
 import { verificationSubject } from '../../helpers/verification-subject.ts';
-import { expectNoSecret } from './expect-no-secret.ts';
 
 const subject = verificationSubject();
 const app = newAzureApp();
@@ -20,11 +20,11 @@ afterAll(() => entra.close());
 beforeEach(() => {
   vi.stubEnv('AZURE_AUTHORITY_HOST', entra.url);
   vi.stubEnv('PROVIDER_TIMEOUT_MS', '1000');
-  resetProviderSettings();
+  providerSettings.reset();
 });
 afterEach(() => {
   vi.unstubAllEnvs();
-  resetProviderSettings();
+  providerSettings.reset();
   entra.setLatency(0);
 });
 
@@ -86,7 +86,7 @@ describe('verifyServicePrincipal', () => {
 
   it('gives up on a slow authority after PROVIDER_TIMEOUT_MS', async () => {
     vi.stubEnv('PROVIDER_TIMEOUT_MS', '200');
-    resetProviderSettings();
+    providerSettings.reset();
     entra.setLatency(1500);
     expect(await verifyServicePrincipal(credential(), subject)).toMatchObject({ kind: 'unreachable' });
   });

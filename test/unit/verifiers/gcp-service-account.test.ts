@@ -1,15 +1,15 @@
 import { exportPKCS8, generateKeyPair } from 'jose';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { verifyServiceAccount } from '#shared/providers/gcp/verifiers.ts';
-import { resetProviderSettings } from '#shared/providers/provider-settings.ts';
+import { providerSettings } from '#shared/providers/provider-settings.ts';
 import {
   type GcpServiceAccount,
   type GcpTokenDouble,
   newServiceAccountKey,
   startGcpTokenDouble,
 } from '../../helpers/doubles/gcp-token-double.ts';
+import { expectNoSecret } from '../../helpers/expect-no-secret.ts';
 import { verificationSubject } from '../../helpers/verification-subject.ts';
-import { expectNoSecret } from './expect-no-secret.ts';
 
 const subject = verificationSubject();
 const accounts: GcpServiceAccount[] = [];
@@ -23,11 +23,11 @@ afterAll(() => google.close());
 beforeEach(() => {
   vi.stubEnv('GCP_ALLOWED_TOKEN_URIS', `${google.tokenUri}, https://oauth2.googleapis.com/token`);
   vi.stubEnv('PROVIDER_TIMEOUT_MS', '1000');
-  resetProviderSettings();
+  providerSettings.reset();
 });
 afterEach(() => {
   vi.unstubAllEnvs();
-  resetProviderSettings();
+  providerSettings.reset();
   google.setLatency(0);
 });
 
@@ -133,7 +133,7 @@ describe('verifyServiceAccount', () => {
 
   it('gives up on a slow token endpoint after PROVIDER_TIMEOUT_MS', async () => {
     vi.stubEnv('PROVIDER_TIMEOUT_MS', '200');
-    resetProviderSettings();
+    providerSettings.reset();
     google.setLatency(1500);
     const outcome = await verifyServiceAccount(await knownKey(), subject);
     expect(outcome).toMatchObject({ kind: 'unreachable', message: expect.stringContaining('no answer within 200 ms') });

@@ -1,10 +1,10 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { resetProviderSettings } from '#shared/providers/provider-settings.ts';
+import { providerSettings } from '#shared/providers/provider-settings.ts';
 import { verifyApiToken } from '#shared/providers/vercel/verifiers.ts';
 import type { HttpDouble } from '../../helpers/doubles/http-double.ts';
 import { newVercelAccount, startVercelDouble } from '../../helpers/doubles/vercel-double.ts';
+import { expectNoSecret } from '../../helpers/expect-no-secret.ts';
 import { verificationSubject } from '../../helpers/verification-subject.ts';
-import { expectNoSecret } from './expect-no-secret.ts';
 
 const subject = verificationSubject();
 const account = newVercelAccount(['team_entryguard']);
@@ -18,11 +18,11 @@ afterAll(() => vercel.close());
 beforeEach(() => {
   vi.stubEnv('VERCEL_API_URL', vercel.url);
   vi.stubEnv('PROVIDER_TIMEOUT_MS', '1000');
-  resetProviderSettings();
+  providerSettings.reset();
 });
 afterEach(() => {
   vi.unstubAllEnvs();
-  resetProviderSettings();
+  providerSettings.reset();
   vercel.setLatency(0);
 });
 
@@ -73,7 +73,7 @@ describe('verifyApiToken', () => {
 
   it('gives up on a slow API after PROVIDER_TIMEOUT_MS', async () => {
     vi.stubEnv('PROVIDER_TIMEOUT_MS', '200');
-    resetProviderSettings();
+    providerSettings.reset();
     vercel.setLatency(1500);
     expect(await verifyApiToken({ apiToken: account.token }, subject)).toMatchObject({ kind: 'unreachable' });
   });
