@@ -5,6 +5,7 @@ import base from './vitest.config.ts';
 export default defineConfig({
   test: {
     ...base.test,
-    include: ['test/load/**/*.load.ts'],
+    include: ['test/load/**/*.test.ts'],
+    exclude: ['**/node_modules/**'],
   },
 });

@@ -19,6 +19,8 @@ export interface Route {
   handler: string;
   auth: boolean;
   grants: Grants;
+  /** A GET route that answers HEAD too, with the same headers and no body (health checks probe with HEAD). */
+  head?: true;
 }
 
 export const API_PREFIX = '/api/v1';
@@ -87,5 +89,5 @@ export const routes: readonly Route[] = [
   },
   { method: 'GET', path: '/api/v1/audit-logs', handler: 'list-audit-logs', auth: true, grants: { table: 'read' } },
   { method: 'GET', path: '/api/v1/openapi.json', handler: 'get-openapi-document', auth: false, grants: {} },
-  { method: 'GET', path: '/api/v1/health', handler: 'health', auth: false, grants: {} },
+  { method: 'GET', path: '/api/v1/health', handler: 'health', auth: false, grants: {}, head: true },
 ];

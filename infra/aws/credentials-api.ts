@@ -96,16 +96,15 @@ export class CredentialsApi extends Construct {
   /** Serves one route of the route table with its function; routes with `auth` go through the authorizer. */
   addRoute(route: Route, handler: IFunction): void {
     const resource = this.restApi.root.resourceForPath(route.path);
-    const method = resource.addMethod(
-      route.method,
-      new LambdaIntegration(handler, { allowTestInvoke: false }),
-      route.auth ? { authorizer: this.authorizer } : {},
-    );
-    if (!route.auth) {
-      Validations.of(method).acknowledge({
-        id: 'AwsSolutions-APIG4',
-        reason: `${route.method} ${route.path} is public by design in the route table (auth: false).`,
-      });
+    const integration = new LambdaIntegration(handler, { allowTestInvoke: false });
+    for (const httpMethod of route.head ? [route.method, 'HEAD'] : [route.method]) {
+      const method = resource.addMethod(httpMethod, integration, route.auth ? { authorizer: this.authorizer } : {});
+      if (!route.auth) {
+        Validations.of(method).acknowledge({
+          id: 'AwsSolutions-APIG4',
+          reason: `${httpMethod} ${route.path} is public by design in the route table (auth: false).`,
+        });
+      }
     }
     this.addPreflight(resource);
   }

@@ -51,6 +51,8 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Pr
       '-jar',
       join(jars, 'DynamoDBLocal.jar'),
       '-sharedDb',
+      // DynamoDB Local would otherwise report usage to AWS and write dynamodb-local-metadata.json into the working folder.
+      '-disableTelemetry',
       '-port',
       String(port),
       ...storage,

@@ -9,7 +9,7 @@ import type {
 } from 'aws-lambda';
 import { type Route, routes } from '#functions/routes.ts';
 import type { ErrorCode } from '#shared/errors.ts';
-import { errorBody } from '#shared/http/error-body.ts';
+import { errorBody } from '#shared/http/error-response.ts';
 import { logger } from '#shared/logger.ts';
 import { type ConsoleSite, isConsoleRequest, serveConsole } from './console-site.ts';
 import { lambdaContext, proxyEvent, tokenAuthorizerEvent } from './gateway-event.ts';

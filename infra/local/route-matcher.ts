@@ -37,7 +37,8 @@ export function routeMatcher(routes: readonly Route[]) {
 
   return (method: string, path: string): RouteMatch | undefined => {
     for (const candidate of compiled) {
-      if (candidate.route.method !== method) continue;
+      const head = method === 'HEAD' && candidate.route.head === true;
+      if (candidate.route.method !== method && !head) continue;
       const match = candidate.pattern.exec(path);
       if (!match) continue;
       const pathParameters = Object.fromEntries(candidate.names.map((name, i) => [name, decodeSegment(match[i + 1]!)]));

@@ -1,14 +1,26 @@
 import { resolve } from 'node:path';
 import { mintToken } from '#shared/auth/mint-token.ts';
 import { builtConsole } from './console-build.ts';
+import { type DataDirLock, lockDataDir } from './data-dir.ts';
 import { DEVELOPMENT_EMAIL, startLocalService } from './local-service.ts';
 
 const DEVELOPMENT_ORG = 'local-dev-org';
 
+// The AWS SDK's notice that its 2027 releases need Node 22 is not the newcomer's concern here (Lambdas run Node 24).
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 const started = Date.now();
+const dataDir = resolve(process.env.DATA_DIR ?? '.data');
+let lock: DataDirLock;
+try {
+  lock = lockDataDir(dataDir);
+} catch (error) {
+  process.stderr.write(`${(error as Error).message}\n`);
+  process.exit(1);
+}
 const service = await startLocalService({
   port: Number(process.env.PORT ?? 3000),
-  dataDir: resolve(process.env.DATA_DIR ?? '.data'),
+  dataDir,
   ...(process.env.DYNAMODB_ENDPOINT && { dynamoDbEndpoint: process.env.DYNAMODB_ENDPOINT }),
   console: { root: await builtConsole(), developmentOrg: DEVELOPMENT_ORG },
 });
@@ -45,6 +57,9 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => {
     if (stopping) return;
     stopping = true;
-    void service.stop().then(() => process.exit(0));
+    void service.stop().then(() => {
+      lock.release();
+      process.exit(0);
+    });
   });
 }

@@ -3,20 +3,36 @@ import { parseArgs } from 'node:util';
 import { mintToken } from '#shared/auth/mint-token.ts';
 import { localJwtSecret } from './jwt-secret.ts';
 
-const { values } = parseArgs({
-  options: {
-    org: { type: 'string' },
-    role: { type: 'string', multiple: true },
-    email: { type: 'string' },
-    user: { type: 'string' },
-    'expires-in': { type: 'string' },
-  },
-});
+const USAGE =
+  'usage: npm run token -- --org <orgId> [--role ORG_ADMIN|USER]... [--email a@b] [--user id] [--expires-in 12h]\n' +
+  "  Prints an HS256 token signed with the local server's secret (DATA_DIR/jwt-secret, or JWT_SECRET).\n";
 
+function parsed() {
+  try {
+    return parseArgs({
+      options: {
+        org: { type: 'string' },
+        role: { type: 'string', multiple: true },
+        email: { type: 'string' },
+        user: { type: 'string' },
+        'expires-in': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }).values;
+  } catch (error) {
+    // An unknown option or a missing value: say which, then how to call it.
+    process.stderr.write(`${(error as Error).message}\n${USAGE}`);
+    process.exit(2);
+  }
+}
+
+const values = parsed();
+if (values.help) {
+  process.stdout.write(USAGE);
+  process.exit(0);
+}
 if (!values.org) {
-  process.stderr.write(
-    'usage: npm run token -- --org <orgId> [--role ORG_ADMIN|USER]... [--email a@b] [--user id] [--expires-in 12h]\n',
-  );
+  process.stderr.write(USAGE);
   process.exit(2);
 }
 

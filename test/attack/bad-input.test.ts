@@ -5,9 +5,6 @@ import { routes } from '#functions/routes.ts';
 import { awsCredential, vercelCredential } from '../helpers/credential-fixtures.ts';
 import { expectContractError } from '../helpers/expect-contract-error.ts';
 import { type Api, type ApiResponse, startApi } from '../helpers/local-api.ts';
-import { assertProperty, propertySeed } from '../helpers/property-seed.ts';
-import { securityGroupResource, vercelProjectResource } from '../helpers/resource-fixtures.ts';
-import { scanTable } from '../helpers/table-scan.ts';
 import {
   type CorpusTargets,
   expectedStatuses,
@@ -15,7 +12,10 @@ import {
   type MalformedRequest,
   malformedRequests,
   routesWithoutBodyExample,
-} from './malformed-requests.ts';
+} from '../helpers/malformed-requests.ts';
+import { assertProperty, propertySeed } from '../helpers/property-seed.ts';
+import { securityGroupResource, vercelProjectResource } from '../helpers/resource-fixtures.ts';
+import { scanTable } from '../helpers/table-scan.ts';
 
 const CASES = 800;
 const ERROR_FIELDS = ['error', 'message', 'timestamp', 'requestId', 'validationErrors'];

@@ -164,7 +164,7 @@ function aim<T extends { id: string }>(items: T[], index: number, collection: 'c
   return { item, id, path: `/api/v1/${collection}/${id}` };
 }
 
-function owns(world: World, org: number, item: { owner: number; alive: boolean } | undefined): boolean {
+function owns(_world: World, org: number, item: { owner: number; alive: boolean } | undefined): boolean {
   return item !== undefined && item.owner === org && item.alive;
 }
 

@@ -13,7 +13,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type Route, routes } from '#functions/routes.ts';
 import { awsCredential } from '../helpers/credential-fixtures.ts';
-import { type HttpDouble, json, startHttpDouble } from '../helpers/doubles/http-double.ts';
+import { json, startHttpDouble } from '../helpers/doubles/http-double.ts';
 import { expectContractError } from '../helpers/expect-contract-error.ts';
 import { type Api, startApi } from '../helpers/local-api.ts';
 import { securityGroupResource } from '../helpers/resource-fixtures.ts';

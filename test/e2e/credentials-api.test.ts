@@ -208,7 +208,7 @@ describe('authentication and roles', () => {
   it('answers 401 for an expired token and for one signed with another secret', async () => {
     const expired = await api.tokenFor(orgId, ['ORG_ADMIN'], { expiresIn: '-1h' });
     expectContractError(await api.call('GET', '/api/v1/credentials', { token: expired }), 401, 'UNAUTHORIZED');
-    const forged = token.slice(0, token.lastIndexOf('.') + 1) + 'AAAA';
+    const forged = `${token.slice(0, token.lastIndexOf('.') + 1)}AAAA`;
     expectContractError(await api.call('GET', '/api/v1/credentials', { token: forged }), 401, 'UNAUTHORIZED');
   });
 
@@ -231,6 +231,15 @@ describe('authentication and roles', () => {
     const response = await api.call('GET', '/api/v1/health');
     expect(response.status).toBe(200);
     expect(response.headers.get('cache-control')).toBe('no-store');
+  });
+
+  it('answers HEAD on health like GET, without a body', async () => {
+    const [get, head] = [await api.call('GET', '/api/v1/health'), await api.call('HEAD', '/api/v1/health')];
+    expect(head.status).toBe(200);
+    expect(head.text).toBe('');
+    for (const name of ['content-type', 'cache-control', 'x-content-type-options']) {
+      expect(head.headers.get(name), name).toBe(get.headers.get(name));
+    }
   });
 });
 

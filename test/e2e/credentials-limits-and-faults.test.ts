@@ -28,7 +28,7 @@ describe('per-organization rate limits', () => {
   it('answers 429 RATE_LIMIT_EXCEEDED with Retry-After once the read budget is spent, for that organization only', async () => {
     const token = await api.tokenFor(`org-${randomUUID()}`);
     const statuses: number[] = [];
-    let limited;
+    let limited: Awaited<ReturnType<Api['call']>> | undefined;
     await awayFromMinuteBoundary();
     for (let i = 0; i < 6; i++) {
       const response = await api.call('GET', '/api/v1/credentials', { token });

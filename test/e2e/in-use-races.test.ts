@@ -38,7 +38,7 @@ async function newCredential(): Promise<string> {
 /** Rounds start the delete 0 to 20 ms after the link, so both orders (and true overlaps) occur. */
 const stagger = (round: number) => (round % 6) * 4;
 
-async function after<T>(ms: number, call: () => Promise<T>): Promise<T> {
+async function afterDelay<T>(ms: number, call: () => Promise<T>): Promise<T> {
   await new Promise((resolve) => setTimeout(resolve, ms));
   return call();
 }
@@ -68,7 +68,7 @@ describe('a credential delete racing a link to it', () => {
       const credentialId = await newCredential();
       const [link, remove] = await Promise.all([
         api.call('POST', '/api/v1/resources', { token, body: securityGroupResource(`r-${round}`, credentialId) }),
-        after(stagger(round), () => api.call('DELETE', `/api/v1/credentials/${credentialId}`, { token })),
+        afterDelay(stagger(round), () => api.call('DELETE', `/api/v1/credentials/${credentialId}`, { token })),
       ]);
       const outcome = `${link.status}/${remove.status}`;
       outcomes.add(outcome);
@@ -94,7 +94,7 @@ describe('a credential delete racing a link to it', () => {
       const target = await newCredential();
       const [move, remove] = await Promise.all([
         api.call('PATCH', `/api/v1/resources/${resource.body.id}`, { token, body: { credentialId: target } }),
-        after(stagger(round), () => api.call('DELETE', `/api/v1/credentials/${target}`, { token })),
+        afterDelay(stagger(round), () => api.call('DELETE', `/api/v1/credentials/${target}`, { token })),
       ]);
       const outcome = `${move.status}/${remove.status}`;
       outcomes.add(outcome);

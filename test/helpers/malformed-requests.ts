@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { type Route, routes } from '#functions/routes.ts';
 import { routeMatcher } from '../../infra/local/route-matcher.ts';
 import document from '../../openapi/openapi.json' with { type: 'json' };
-import { fakePem } from '../helpers/credential-fixtures.ts';
+import { fakePem } from './credential-fixtures.ts';
 
 /**
  * A generated corpus of malformed requests for every route of functions/routes.ts. What a route takes (query
@@ -449,6 +449,7 @@ const notUuid = fc
       '__proto__',
       'constructor',
       "' OR '1'='1",
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a Log4Shell probe, sent as plain text on purpose
       '${jndi:ldap://x}',
       '*',
       'ORG#other',

@@ -64,12 +64,12 @@ export function openApiViolations(observed: ObservedResponse): string[] {
   if (!declared) return [`${where}: status ${status} is not documented`];
   const [response, pointer] = resolve<ResponseObject>(
     declared,
-    `#/paths/${escape(found.template)}/${observed.method.toLowerCase()}/responses/${status}`,
+    `#/paths/${escapePointer(found.template)}/${observed.method.toLowerCase()}/responses/${status}`,
   );
 
   const problems: string[] = [];
   for (const [name, header] of Object.entries(response.headers ?? {})) {
-    const [resolved, headerPointer] = resolve<HeaderObject>(header, `${pointer}/headers/${escape(name)}`);
+    const [resolved, headerPointer] = resolve<HeaderObject>(header, `${pointer}/headers/${escapePointer(name)}`);
     const value = observed.headers.get(name);
     if (value === null) {
       if (resolved.required) problems.push(`required header ${name} is missing`);
@@ -82,7 +82,7 @@ export function openApiViolations(observed: ObservedResponse): string[] {
   if (response.content?.[JSON_MEDIA] === undefined) {
     if (observed.text !== '') problems.push('a body was sent where the document declares none');
   } else {
-    problems.push(...bodyViolations(observed, `${pointer}/content/${escape(JSON_MEDIA)}/schema`));
+    problems.push(...bodyViolations(observed, `${pointer}/content/${escapePointer(JSON_MEDIA)}/schema`));
   }
   return problems.map((problem) => `${where}: ${problem}`);
 }
@@ -125,6 +125,6 @@ function resolve<T>(value: T | { $ref: string }, pointer: string): [T, string] {
   return [resolved as T, target];
 }
 
-function escape(segment: string): string {
+function escapePointer(segment: string): string {
   return segment.replace(/~/g, '~0').replace(/\//g, '~1');
 }

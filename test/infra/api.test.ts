@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { routes } from '#functions/routes.ts';
-import { logicalIdsOf, testStack } from './test-stack.ts';
+import { logicalIdsOf, testStack } from '../helpers/infra/test-stack.ts';
 
 const ORIGIN = 'https://console.example.com';
 const { stack, template } = testStack({
@@ -39,7 +39,14 @@ describe('routes', () => {
       expect(method!.AuthorizationType).toBe(route.auth ? 'CUSTOM' : 'NONE');
       if (route.auth) expect(method!.AuthorizerId).toEqual({ Ref: authorizerId });
     }
-    expect(methods.filter((m) => m.HttpMethod !== 'OPTIONS')).toHaveLength(routes.length);
+    const heads = routes.filter((route) => route.head);
+    for (const route of heads) {
+      const head = methods.find((m) => m.HttpMethod === 'HEAD' && pathOf(m.ResourceId) === route.path);
+      expect(JSON.stringify(head?.Integration.Uri), `HEAD ${route.path}`).toContain(
+        logicalIdsOf(stack, route.handler).function,
+      );
+    }
+    expect(methods.filter((m) => m.HttpMethod !== 'OPTIONS')).toHaveLength(routes.length + heads.length);
   });
 
   it('verifies tokens with a TOKEN authorizer whose results are cached', () => {

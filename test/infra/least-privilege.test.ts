@@ -13,7 +13,7 @@ import {
 } from '../../infra/aws/grant-service-access.ts';
 import { ServiceFunction } from '../../infra/aws/service-function.ts';
 import { VerificationQueue } from '../../infra/aws/verification-queue.ts';
-import { logicalIdsOf, testStack } from './test-stack.ts';
+import { logicalIdsOf, testStack } from '../helpers/infra/test-stack.ts';
 
 const { stack, template } = testStack();
 

@@ -1,7 +1,7 @@
 import { Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { describe, expect, it } from 'vitest';
-import { testStack } from './test-stack.ts';
+import { testStack } from '../helpers/infra/test-stack.ts';
 
 const variants = {
   'generated HS256 secret, no CORS': {},

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { routes } from '#functions/routes.ts';
 import { TABLE } from '#shared/data/table.ts';
 import { backgroundFunctions, VERIFICATION_CONSUMER_TIMEOUT } from '../../infra/aws/background-functions.ts';
-import { logicalIdsOf, testStack } from './test-stack.ts';
+import { logicalIdsOf, testStack } from '../helpers/infra/test-stack.ts';
 
 const { stack, template } = testStack({ dlqMaxReceiveCount: 7, consumerMaxConcurrency: 3, sweepIntervalMinutes: 10 });
 

@@ -15,14 +15,14 @@ import { DEFAULT_REGION } from '../../infra/aws/stack-config.ts';
 import { ensureTable } from '../../infra/local/create-table.ts';
 import { awsCredential } from '../helpers/credential-fixtures.ts';
 import { newStsIdentity, type StsDouble, startStsDouble } from '../helpers/doubles/sts-double.ts';
-import { type AwsJsonDouble, AwsServiceError, startAwsJsonDouble } from './aws-json-double.ts';
-import { invokeBundle } from './invoke-bundle.ts';
-import { lambdaEvents } from './lambda-events.ts';
+import { type AwsJsonDouble, AwsServiceError, startAwsJsonDouble } from '../helpers/infra/aws-json-double.ts';
+import { invokeBundle } from '../helpers/infra/invoke-bundle.ts';
+import { lambdaEvents } from '../helpers/infra/lambda-events.ts';
 import {
   readSynthesizedTemplate,
   type SynthesizedFunction,
   type SynthesizedTemplate,
-} from './synthesized-functions.ts';
+} from '../helpers/infra/synthesized-functions.ts';
 
 const STACK_NAME = 'EntryGuardCredentials';
 const BUNDLE_BUDGET_BYTES = 1536 * 1024;

@@ -22,8 +22,11 @@ afterAll(async () => {
 
 const auditEntries = (token: string, eventType: string) => auditLog(api, token, `&eventType=${eventType}`);
 
-const statusCounts = (statuses: number[]) =>
-  statuses.reduce<Record<number, number>>((counts, status) => ({ ...counts, [status]: (counts[status] ?? 0) + 1 }), {});
+const statusCounts = (statuses: number[]) => {
+  const counts: Record<number, number> = {};
+  for (const status of statuses) counts[status] = (counts[status] ?? 0) + 1;
+  return counts;
+};
 
 describe('concurrent requests through the HTTP surface', () => {
   it('50 parallel creates: 50 credentials, 50 CREDENTIAL_CREATE entries, 50 checks', async () => {

@@ -65,7 +65,7 @@ beforeAll(async () => {
     secret(`AWS secret of ${identity.arn}`, identity.secretAccessKey);
   secret('Azure client secret', azureApp.clientSecret);
   secret('APISIX admin key', apisixOptions.adminKey);
-  vercelAccounts.forEach((account, i) => secret(`Vercel token ${i}`, account.token));
+  for (const [i, account] of vercelAccounts.entries()) secret(`Vercel token ${i}`, account.token);
 
   sts = await startStsDouble({ identities: [serviceIdentity, awsUser, awsRotated], echoCredentials: true });
   ec2 = await startEc2Double({
@@ -241,7 +241,7 @@ describe('canary secrets through every provider', () => {
     );
     expect(rejected.verificationError).toContain('[REDACTED]');
     const assertions = gcp.requests.map((request) => new URLSearchParams(request.body).get('assertion') ?? '');
-    assertions.forEach((assertion, i) => secret(`GCP assertion ${i}`, assertion));
+    for (const [i, assertion] of assertions.entries()) secret(`GCP assertion ${i}`, assertion);
   });
 
   it('Azure service principal: Entra ID echoes the client secret it was sent', async () => {
@@ -405,11 +405,11 @@ describe('what the service kept and said', () => {
         [...response.headers].map(([name, value]) => `${name}: ${value}`).join('\n'),
       );
     });
-    output.lines.forEach((line, i) => haystacks.set(`output line ${i}`, line));
-    audit.forEach((entry, i) => haystacks.set(`audit entry ${i}`, JSON.stringify(entry)));
-    queued.forEach((message, i) => haystacks.set(`queue message ${i}`, message));
-    api.service.queue.deadLetters.forEach((letter, i) => haystacks.set(`dead letter ${i}`, letter.body));
-    items.forEach((item, i) => haystacks.set(`table item ${i} (${item.sk})`, JSON.stringify(item)));
+    for (const [i, line] of output.lines.entries()) haystacks.set(`output line ${i}`, line);
+    for (const [i, entry] of audit.entries()) haystacks.set(`audit entry ${i}`, JSON.stringify(entry));
+    for (const [i, message] of queued.entries()) haystacks.set(`queue message ${i}`, message);
+    for (const [i, letter] of api.service.queue.deadLetters.entries()) haystacks.set(`dead letter ${i}`, letter.body);
+    for (const [i, item] of items.entries()) haystacks.set(`table item ${i} (${item.sk})`, JSON.stringify(item));
 
     // The suite saw what it claims to have seen.
     expect(canaries.size).toBeGreaterThan(30);

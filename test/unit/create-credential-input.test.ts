@@ -12,7 +12,7 @@ const valid = {
   AWS: {
     provider: 'AWS',
     credentialType: 'ACCESS_KEY',
-    credentialData: { accessKeyId: 'ASIA' + 'Q'.repeat(16), secretAccessKey: 's'.repeat(40) },
+    credentialData: { accessKeyId: `ASIA${'Q'.repeat(16)}`, secretAccessKey: 's'.repeat(40) },
   },
   AWS_ROLE: {
     provider: 'AWS',
@@ -55,7 +55,7 @@ describe('parseCreateInput', () => {
   it.each([
     [
       'AWS key id',
-      { ...valid.AWS, credentialData: { ...valid.AWS.credentialData, accessKeyId: 'akia' + 'q'.repeat(16) } },
+      { ...valid.AWS, credentialData: { ...valid.AWS.credentialData, accessKeyId: `akia${'q'.repeat(16)}` } },
       'credentialData.accessKeyId',
     ],
     [

@@ -77,7 +77,7 @@ describe('refuseAmbiguousJson', () => {
   it.each([
     ['half a surrogate pair in a value', { name: 'a\ud800b' }, 'name'],
     ['a reversed pair in a nested value', { credentialData: { apiToken: '\udc00\ud800' } }, 'credentialData.apiToken'],
-    ['half a surrogate pair in a key', { ['k\udfff']: 1 }, 'k\udfff'],
+    ['half a surrogate pair in a key', { 'k\udfff': 1 }, 'k\udfff'],
     ['half a surrogate pair in an array', { list: ['ok', ['\ud83d']] }, 'list.1.0'],
     [
       'a __proto__ key',

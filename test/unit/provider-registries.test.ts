@@ -8,7 +8,7 @@ import { RESOURCE_CHECKS } from '#shared/providers/resource-checks.ts';
 import { RESOURCE_KINDS } from '#shared/providers/resource-kinds.ts';
 import { VERIFIERS } from '#shared/providers/verifiers.ts';
 import { PROVIDER_FORMS } from '../../console/src/credentials/credential-kinds.ts';
-import { logicalIdsOf, testStack } from '../infra/test-stack.ts';
+import { logicalIdsOf, testStack } from '../helpers/infra/test-stack.ts';
 
 // The compiler checks that every registry has every key; these check what it cannot: the layers a kind reaches
 // outside the registries (the console, the logs, the OpenAPI document, the stack), and that keys and contents agree.

@@ -1,4 +1,4 @@
-import { type HttpDouble, startHttpDouble } from '../helpers/doubles/http-double.ts';
+import { type HttpDouble, startHttpDouble } from '../doubles/http-double.ts';
 
 /** One operation of an AWS JSON-protocol service: the request's JSON in, the response's JSON out. */
 export type AwsOperation = (input: Record<string, any>) => Record<string, unknown>;

@@ -1,7 +1,7 @@
 import { App, type CfnElement } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { CredentialsStack } from '../../infra/aws/credentials-stack.ts';
-import { readStackConfig, type StackConfig } from '../../infra/aws/stack-config.ts';
+import { CredentialsStack } from '../../../infra/aws/credentials-stack.ts';
+import { readStackConfig, type StackConfig } from '../../../infra/aws/stack-config.ts';
 
 export interface TestStack {
   app: App;

@@ -1,7 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { BlockedAddressError } from '#shared/net/blocked-address-error.ts';
-import { OutboundRequestError } from '#shared/net/outbound-request-error.ts';
-import { type HostLookup, safeFetch } from '#shared/net/safe-fetch.ts';
+import { BlockedAddressError, type HostLookup, OutboundRequestError, safeFetch } from '#shared/net/safe-fetch.ts';
 import { type DoubleHandler, type HttpDouble, startHttpDouble } from '../../helpers/doubles/http-double.ts';
 import { opensslAvailable, startSelfSignedHttpsDouble } from '../../helpers/doubles/self-signed-https-double.ts';
 
