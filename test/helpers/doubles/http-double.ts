@@ -34,6 +34,8 @@ export interface HttpDouble {
 export interface HttpDoubleOptions {
   /** The body a provider sends with an error status (for `failNext`). */
   failure?: (status: number) => DoubleResponse;
+  /** Called with every request as it is recorded, before any `dropNext` / `failNext` applies. */
+  onRequest?: (request: RecordedRequest) => void;
 }
 
 export async function startHttpDouble(handler: DoubleHandler, options: HttpDoubleOptions = {}): Promise<HttpDouble> {
@@ -53,6 +55,7 @@ export async function startHttpDouble(handler: DoubleHandler, options: HttpDoubl
         body: Buffer.concat(chunks).toString('utf8'),
       };
       requests.push(recorded);
+      options.onRequest?.(recorded);
       if (drops > 0) {
         drops -= 1;
         req.socket.destroy();
@@ -98,5 +101,48 @@ export function json(status: number, body: unknown, headers: Record<string, stri
     status,
     headers: { 'content-type': 'application/json; charset=utf-8', ...headers },
     body: JSON.stringify(body),
+  };
+}
+
+/**
+ * A request that would have changed something at the provider. EntryGuard's checks must never change anything in a
+ * customer's cloud, so the doubles refuse such a request and keep it here for tests to assert there are none.
+ */
+export interface RefusedMutation {
+  /** What it would have done, as the provider names it (`AuthorizeSecurityGroupIngress`, `PATCH /v9/projects/…`). */
+  operation: string;
+  request: RecordedRequest;
+}
+
+/** Every method but `GET`, `HEAD` and `OPTIONS`: those that may change a REST resource. */
+export function isMutatingMethod(method: string): boolean {
+  return method !== 'GET' && method !== 'HEAD' && method !== 'OPTIONS';
+}
+
+/** A request's method and path without its query (which may carry ids but is not the operation). */
+export function describeRequest(request: RecordedRequest): string {
+  return `${request.method} ${new URL(request.url, 'http://double').pathname}`;
+}
+
+/** The bearer token of an `Authorization` header, or undefined. */
+export function bearerToken(request: RecordedRequest): string | undefined {
+  return /^Bearer (\S+)$/.exec(String(request.headers.authorization ?? ''))?.[1];
+}
+
+/**
+ * A `mutations` list and the `onRequest` hook that fills it: every request `operationOf` names (one that would change
+ * something) is kept as it arrives, whatever the double then answers (a `failNext` or `dropNext` included).
+ */
+export function recordMutations(operationOf: (request: RecordedRequest) => string | undefined): {
+  mutations: RefusedMutation[];
+  onRequest: (request: RecordedRequest) => void;
+} {
+  const mutations: RefusedMutation[] = [];
+  return {
+    mutations,
+    onRequest: (request) => {
+      const operation = operationOf(request);
+      if (operation !== undefined) mutations.push({ operation, request });
+    },
   };
 }
