@@ -126,7 +126,7 @@ export function describeRequest(request: RecordedRequest): string {
 
 /** The bearer token of an `Authorization` header, or undefined. */
 export function bearerToken(request: RecordedRequest): string | undefined {
-  return /^Bearer (\S+)$/.exec(String(request.headers.authorization ?? ''))?.[1];
+  return /^Bearer (.+)$/.exec(String(request.headers.authorization ?? ''))?.[1];
 }
 
 /**
