@@ -72,7 +72,7 @@ function answer(request: RecordedRequest, options: ApisixDoubleOptions, routes: 
   if (isMutatingMethod(request.method) && path.startsWith(`${options.pathPrefix ?? ''}/apisix/admin/`)) {
     return json(403, { error_msg: 'the APISIX test double refuses every change: EntryGuard must only read' });
   }
-  if (request.method !== 'GET' || (path !== prefix && (routeId === undefined || routeId.includes('/')))) {
+  if (request.method !== 'GET' || (path !== prefix && (routeId === undefined || !/^[^/]+$/.test(routeId)))) {
     return json(404, { error_msg: '404 Route Not Found' });
   }
   const sent = request.headers['x-api-key'];

@@ -50,6 +50,12 @@ describe('APISIX double: the Admin API', () => {
     });
   });
 
+  it('answers any other path 404 Route Not Found before checking the key, as before', async () => {
+    for (const path of ['/apisix/admin/routes/', '/apisix/admin/routes/orders/extra', '/apisix/admin/upstreams']) {
+      expect(await call(`${apisix.url}${path}`)).toEqual({ status: 404, body: { error_msg: '404 Route Not Found' } });
+    }
+  });
+
   it('refuses and records every change, with or without the key', async () => {
     const before = apisix.mutations.length;
     for (const [method, headers] of [
