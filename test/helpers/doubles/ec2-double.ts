@@ -135,11 +135,11 @@ export async function startEc2Double(options: Ec2DoubleOptions): Promise<Ec2Doub
   };
 }
 
-/** Any action but a read (Describe*, Get*, List*) without `DryRun=true`. */
+/** Any action named but a read (Describe*, Get*, List*), unless `DryRun=true`. */
 function mutationOf(request: RecordedRequest): string | undefined {
   const form = new URLSearchParams(request.body);
   const action = form.get('Action') ?? '';
-  return READ.test(action) || form.get('DryRun') === 'true' ? undefined : action;
+  return action === '' || READ.test(action) || form.get('DryRun') === 'true' ? undefined : action;
 }
 
 async function answer(
