@@ -1,14 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import {
   type DoubleResponse,
-  describeRequest,
-  type HttpDouble,
-  isMutatingMethod,
   json,
+  type ReadOnlyDouble,
   type RecordedRequest,
-  type RefusedMutation,
-  recordMutations,
-  startHttpDouble,
+  restMutation,
+  startReadOnlyDouble,
 } from './http-double.ts';
 
 /** A route as the Admin API stores it. */
@@ -32,10 +29,8 @@ export interface ApisixDoubleOptions {
   echoCredentials?: boolean;
 }
 
-export interface ApisixDouble extends HttpDouble {
-  /** Every PUT, PATCH, POST and DELETE under the Admin API: refused. */
-  mutations: RefusedMutation[];
-}
+/** Every PUT, PATCH, POST and DELETE under the Admin API is refused and kept in `mutations`. */
+export type ApisixDouble = ReadOnlyDouble;
 
 /** A fresh admin key, made at run time. */
 export function newApisixAdminKey(): string {
@@ -52,11 +47,11 @@ export async function startApisixDouble(options: ApisixDoubleOptions): Promise<A
     { id: '1', uri: '/hello', upstream: { type: 'roundrobin', nodes: { '127.0.0.1:1980': 1 } } },
   ];
   const admin = `${options.pathPrefix ?? ''}/apisix/admin/`;
-  const { mutations, onRequest } = recordMutations((request) =>
-    isMutatingMethod(request.method) && pathOf(request).startsWith(admin) ? describeRequest(request) : undefined,
-  );
-  const double = await startHttpDouble((request) => answer(request, options, routes), { failure: html, onRequest });
-  return { ...double, mutations };
+  return startReadOnlyDouble((request) => answer(request, options, routes), {
+    failure: html,
+    mutationOf: (request) => (pathOf(request).startsWith(admin) ? restMutation(request) : undefined),
+    refuse: () => json(403, { error_msg: 'the APISIX test double refuses every change: EntryGuard must only read' }),
+  });
 }
 
 function pathOf(request: RecordedRequest): string {
@@ -69,9 +64,6 @@ function answer(request: RecordedRequest, options: ApisixDoubleOptions, routes: 
   const path = pathOf(request);
   const prefix = `${options.pathPrefix ?? ''}/apisix/admin/routes`;
   const routeId = path.startsWith(`${prefix}/`) ? decodeURIComponent(path.slice(prefix.length + 1)) : undefined;
-  if (isMutatingMethod(request.method) && path.startsWith(`${options.pathPrefix ?? ''}/apisix/admin/`)) {
-    return json(403, { error_msg: 'the APISIX test double refuses every change: EntryGuard must only read' });
-  }
   if (request.method !== 'GET' || (path !== prefix && (routeId === undefined || !/^[^/]+$/.test(routeId)))) {
     return json(404, { error_msg: '404 Route Not Found' });
   }

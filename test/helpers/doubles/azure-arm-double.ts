@@ -3,14 +3,10 @@ import type { AzureApp, AzureTokenIssuer } from './azure-token-double.ts';
 import {
   bearerToken,
   type DoubleResponse,
-  describeRequest,
-  type HttpDouble,
-  isMutatingMethod,
   json,
+  type ReadOnlyDouble,
   type RecordedRequest,
-  type RefusedMutation,
-  recordMutations,
-  startHttpDouble,
+  startReadOnlyDouble,
 } from './http-double.ts';
 
 export interface AzureNetworkSecurityGroup {
@@ -46,11 +42,10 @@ export interface AzureArmDoubleOptions {
   roleAssignments?: AzureRoleAssignment[];
 }
 
-export interface AzureArmDouble extends HttpDouble {
+/** Every PUT, PATCH, POST and DELETE is refused and kept in `mutations`. */
+export interface AzureArmDouble extends ReadOnlyDouble {
   assignRole(assignment: AzureRoleAssignment): AzureRoleAssignment;
   removeRoleAssignment(assignment: AzureRoleAssignment): void;
-  /** Every PUT, PATCH, POST and DELETE: refused. */
-  mutations: RefusedMutation[];
 }
 
 const NSG_READ = 'Microsoft.Network/networkSecurityGroups/read';
@@ -107,15 +102,17 @@ function allows(assignments: readonly AzurePermission[], action: string): boolea
 export async function startAzureArmDouble(options: AzureArmDoubleOptions): Promise<AzureArmDouble> {
   const assignments = options.roleAssignments ?? [];
   const state = { ...options, roleAssignments: assignments };
-  const { mutations, onRequest } = recordMutations((request) =>
-    isMutatingMethod(request.method) ? describeRequest(request) : undefined,
-  );
-  const double = await startHttpDouble((request) => answer(request, state), {
+  const double = await startReadOnlyDouble((request) => answer(request, state), {
     failure: (status) =>
       status === 429
         ? armError(429, 'TooManyRequests', 'The request is being throttled.')
         : armError(status, 'InternalServerError', 'The server encountered an internal error.'),
-    onRequest,
+    refuse: (operation) =>
+      armError(
+        403,
+        'RequestDisallowedByPolicy',
+        `The Azure test double refuses every change (${operation}): EntryGuard must only read.`,
+      ),
   });
   return {
     ...double,
@@ -127,20 +124,12 @@ export async function startAzureArmDouble(options: AzureArmDoubleOptions): Promi
       const index = assignments.indexOf(assignment);
       if (index >= 0) assignments.splice(index, 1);
     },
-    mutations,
   };
 }
 
 type State = AzureArmDoubleOptions & { roleAssignments: AzureRoleAssignment[] };
 
 function answer(request: RecordedRequest, state: State): DoubleResponse {
-  if (isMutatingMethod(request.method)) {
-    return armError(
-      403,
-      'RequestDisallowedByPolicy',
-      `The Azure test double refuses every change (${describeRequest(request)}): EntryGuard must only read.`,
-    );
-  }
   const url = new URL(request.url, 'http://arm.double');
   if (!API_VERSION.test(url.searchParams.get('api-version') ?? '')) {
     return armError(

@@ -1,13 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { AwsAccounts, Ec2Action } from './aws-accounts.ts';
-import {
-  type DoubleResponse,
-  type HttpDouble,
-  type RecordedRequest,
-  type RefusedMutation,
-  recordMutations,
-  startHttpDouble,
-} from './http-double.ts';
+import { type DoubleResponse, type ReadOnlyDouble, type RecordedRequest, startReadOnlyDouble } from './http-double.ts';
 import { checkSessionToken, checkSigV4, isSessionKey, type SigningKey } from './sigv4-check.ts';
 
 /** An access key as the EC2 double knows it without an account model (`accounts`). */
@@ -81,15 +74,14 @@ export interface Ec2Operation {
   outcome: string;
 }
 
-export interface Ec2Double extends HttpDouble {
+/** Every request that would change something (any action but a read without `DryRun=true`) is refused and kept in `mutations`. */
+export interface Ec2Double extends ReadOnlyDouble {
   /** Answer the next `count` requests with this EC2 error code (HTTP 400 unless told). */
   errorNext(count: number, code: string, status?: number): void;
   /** How many requests asked for this action (`DescribeSecurityGroups`, …), answered or not. */
   calls(action: string): number;
   /** Signed requests past the signature check, with what they asked and what was answered. */
   operations: Ec2Operation[];
-  /** Every request that would have changed something (any action but a read without `DryRun=true`): refused. */
-  mutations: RefusedMutation[];
 }
 
 const VERSION = '2016-11-15';
@@ -114,15 +106,20 @@ export function newSecurityGroupId(): string {
 export async function startEc2Double(options: Ec2DoubleOptions): Promise<Ec2Double> {
   const queued: { code: string; status: number }[] = [];
   const operations: Ec2Operation[] = [];
-  const { mutations, onRequest } = recordMutations(mutationOf);
-  const double = await startHttpDouble(
+  const double = await startReadOnlyDouble(
     async (request) => {
       const next = queued.shift();
       return next === undefined ? answer(request, options, operations) : ec2Error(next.status, next.code, next.code);
     },
     {
       failure: (status) => ec2Error(status, FAILURE_CODES[status] ?? 'InternalError', 'An internal error has occurred'),
-      onRequest,
+      mutationOf,
+      refuse: (action) =>
+        ec2Error(
+          400,
+          'OperationNotPermitted',
+          `The EC2 test double refuses every change: ${action} without DryRun=true would modify the account. EntryGuard must only probe (DryRun) and describe.`,
+        ),
     },
   );
   return {
@@ -131,7 +128,6 @@ export async function startEc2Double(options: Ec2DoubleOptions): Promise<Ec2Doub
     calls: (action) =>
       double.requests.filter((request) => new URLSearchParams(request.body).get('Action') === action).length,
     operations,
-    mutations,
   };
 }
 
@@ -150,13 +146,6 @@ async function answer(
   const form = new URLSearchParams(request.body);
   const action = form.get('Action') ?? '';
   const dryRun = form.get('DryRun') === 'true';
-  if (mutationOf(request) !== undefined) {
-    return ec2Error(
-      400,
-      'OperationNotPermitted',
-      `The EC2 test double refuses every change: ${action} without DryRun=true would modify the account. EntryGuard must only probe (DryRun) and describe.`,
-    );
-  }
 
   const keys: (Ec2Identity | SigningKey)[] = [...(options.identities ?? []), ...(options.accounts?.keys() ?? [])];
   const check = await checkSigV4(request, keys, { service: 'ec2' });

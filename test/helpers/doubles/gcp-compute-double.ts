@@ -2,14 +2,10 @@ import { authenticate, computeId, type GcpProjects, googleError, refusedChange }
 import type { GcpTokenIssuer } from './gcp-token-double.ts';
 import {
   type DoubleResponse,
-  describeRequest,
-  type HttpDouble,
-  isMutatingMethod,
   json,
+  type ReadOnlyDouble,
   type RecordedRequest,
-  type RefusedMutation,
-  recordMutations,
-  startHttpDouble,
+  startReadOnlyDouble,
 } from './http-double.ts';
 
 export interface GcpComputeDoubleOptions {
@@ -18,10 +14,8 @@ export interface GcpComputeDoubleOptions {
   projects: GcpProjects;
 }
 
-export interface GcpComputeDouble extends HttpDouble {
-  /** Every request but a GET: refused. */
-  mutations: RefusedMutation[];
-}
+/** Every request but a GET is refused and kept in `mutations`. */
+export type GcpComputeDouble = ReadOnlyDouble;
 
 const FIREWALL_PATH = /^\/compute\/v1\/projects\/([^/]+)\/global\/firewalls\/([^/]+)$/;
 /** The host Compute names in `selfLink` and `network`, whatever host was asked. */
@@ -34,21 +28,16 @@ const SELF = 'https://www.googleapis.com/compute/v1';
  * AIP-211), then the rule (404 `notFound`). Every other method is refused and kept in `mutations`.
  */
 export async function startGcpComputeDouble(options: GcpComputeDoubleOptions): Promise<GcpComputeDouble> {
-  const { mutations, onRequest } = recordMutations((request) =>
-    isMutatingMethod(request.method) ? describeRequest(request) : undefined,
-  );
-  const double = await startHttpDouble((request) => answer(request, options), {
+  return startReadOnlyDouble((request) => answer(request, options), {
     failure: (status) =>
       status === 429
         ? googleError(429, 'Rate Limit Exceeded', { reason: 'rateLimitExceeded', status: 'RESOURCE_EXHAUSTED' })
         : googleError(status, 'Internal Error', { reason: 'backendError' }),
-    onRequest,
+    refuse: refusedChange,
   });
-  return { ...double, mutations };
 }
 
 function answer(request: RecordedRequest, { tokens, projects }: GcpComputeDoubleOptions): DoubleResponse {
-  if (isMutatingMethod(request.method)) return refusedChange(describeRequest(request));
   const match = FIREWALL_PATH.exec(new URL(request.url, 'http://compute.double').pathname);
   if (match === null) return googleError(404, 'Not Found', { reason: 'notFound' });
   const project = decodeURIComponent(match[1] ?? '');

@@ -2,14 +2,11 @@ import { authenticate, type GcpProjects, googleError, refusedChange } from './gc
 import type { GcpTokenIssuer } from './gcp-token-double.ts';
 import {
   type DoubleResponse,
-  describeRequest,
-  type HttpDouble,
-  isMutatingMethod,
   json,
+  type ReadOnlyDouble,
   type RecordedRequest,
-  type RefusedMutation,
-  recordMutations,
-  startHttpDouble,
+  restMutation,
+  startReadOnlyDouble,
 } from './http-double.ts';
 
 export interface GcpResourceManagerDoubleOptions {
@@ -18,10 +15,8 @@ export interface GcpResourceManagerDoubleOptions {
   projects: GcpProjects;
 }
 
-export interface GcpResourceManagerDouble extends HttpDouble {
-  /** Every request but a GET or a `:testIamPermissions`: refused. */
-  mutations: RefusedMutation[];
-}
+/** Every request but a GET or a `:testIamPermissions` is refused and kept in `mutations`. */
+export type GcpResourceManagerDouble = ReadOnlyDouble;
 
 const TEST_PERMISSIONS = /^\/v1\/projects\/([^/:]+):testIamPermissions$/;
 
@@ -36,17 +31,14 @@ const TEST_PERMISSIONS = /^\/v1\/projects\/([^/:]+):testIamPermissions$/;
 export async function startGcpResourceManagerDouble(
   options: GcpResourceManagerDoubleOptions,
 ): Promise<GcpResourceManagerDouble> {
-  const { mutations, onRequest } = recordMutations((request) =>
-    isMutatingMethod(request.method) && projectOf(request) === undefined ? describeRequest(request) : undefined,
-  );
-  const double = await startHttpDouble((request) => answer(request, options), {
+  return startReadOnlyDouble((request) => answer(request, options), {
     failure: (status) =>
       status === 429
         ? googleError(429, 'Quota exceeded.', { status: 'RESOURCE_EXHAUSTED' })
         : googleError(status, 'The service is currently unavailable.', { status: 'UNAVAILABLE' }),
-    onRequest,
+    mutationOf: (request) => (projectOf(request) === undefined ? restMutation(request) : undefined),
+    refuse: refusedChange,
   });
-  return { ...double, mutations };
 }
 
 /** The project of a `POST …/projects/{p}:testIamPermissions` (the colon may come percent-encoded). */
@@ -58,11 +50,7 @@ function projectOf(request: RecordedRequest): string | undefined {
 
 function answer(request: RecordedRequest, { tokens, projects }: GcpResourceManagerDoubleOptions): DoubleResponse {
   const project = projectOf(request);
-  if (project === undefined) {
-    return isMutatingMethod(request.method)
-      ? refusedChange(describeRequest(request))
-      : googleError(404, 'Requested entity was not found.', { status: 'NOT_FOUND' });
-  }
+  if (project === undefined) return googleError(404, 'Requested entity was not found.', { status: 'NOT_FOUND' });
   const caller = authenticate(request, tokens);
   if ('refusal' in caller) return caller.refusal;
   let permissions: unknown;

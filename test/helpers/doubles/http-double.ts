@@ -114,35 +114,56 @@ export interface RefusedMutation {
   request: RecordedRequest;
 }
 
-/** Every method but `GET`, `HEAD` and `OPTIONS`: those that may change a REST resource. */
-export function isMutatingMethod(method: string): boolean {
-  return method !== 'GET' && method !== 'HEAD' && method !== 'OPTIONS';
-}
-
-/** A request's method and path without its query (which may carry ids but is not the operation). */
-export function describeRequest(request: RecordedRequest): string {
-  return `${request.method} ${new URL(request.url, 'http://double').pathname}`;
-}
-
 /** The bearer token of an `Authorization` header, or undefined. */
 export function bearerToken(request: RecordedRequest): string | undefined {
   return /^Bearer (.+)$/.exec(String(request.headers.authorization ?? ''))?.[1];
 }
 
-/**
- * A `mutations` list and the `onRequest` hook that fills it: every request `operationOf` names (one that would change
- * something) is kept as it arrives, whatever the double then answers (a `failNext` or `dropNext` included).
- */
-export function recordMutations(operationOf: (request: RecordedRequest) => string | undefined): {
+/** A double that refuses every change: what it was asked to change is in `mutations`, for tests to assert none. */
+export interface ReadOnlyDouble extends HttpDouble {
   mutations: RefusedMutation[];
-  onRequest: (request: RecordedRequest) => void;
-} {
+}
+
+export interface ReadOnlyDoubleOptions extends HttpDoubleOptions {
+  /**
+   * What a request would change, as the provider names it, or undefined for a read. Default: `METHOD /path` for
+   * every method but GET, HEAD and OPTIONS.
+   */
+  mutationOf?: (request: RecordedRequest) => string | undefined;
+  /** The provider-shaped answer to a change. */
+  refuse: (operation: string) => DoubleResponse;
+}
+
+/**
+ * `startHttpDouble` for a provider EntryGuard may only read: a request `mutationOf` names is answered with `refuse`
+ * instead of `handler`, and kept in `mutations` as it arrives, whatever the double then answers (a `failNext` or
+ * `dropNext` included).
+ */
+export async function startReadOnlyDouble(
+  handler: DoubleHandler,
+  options: ReadOnlyDoubleOptions,
+): Promise<ReadOnlyDouble> {
+  const mutationOf = options.mutationOf ?? restMutation;
   const mutations: RefusedMutation[] = [];
-  return {
-    mutations,
-    onRequest: (request) => {
-      const operation = operationOf(request);
-      if (operation !== undefined) mutations.push({ operation, request });
+  const double = await startHttpDouble(
+    (request) => {
+      const operation = mutationOf(request);
+      return operation === undefined ? handler(request) : options.refuse(operation);
     },
-  };
+    {
+      ...options,
+      onRequest: (request) => {
+        const operation = mutationOf(request);
+        if (operation !== undefined) mutations.push({ operation, request });
+        options.onRequest?.(request);
+      },
+    },
+  );
+  return { ...double, mutations };
+}
+
+/** `METHOD /path` for every method but GET, HEAD and OPTIONS: those that may change a REST resource. */
+export function restMutation(request: RecordedRequest): string | undefined {
+  if (request.method === 'GET' || request.method === 'HEAD' || request.method === 'OPTIONS') return undefined;
+  return `${request.method} ${new URL(request.url, 'http://double').pathname}`;
 }

@@ -2,14 +2,10 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import {
   bearerToken,
   type DoubleResponse,
-  describeRequest,
-  type HttpDouble,
-  isMutatingMethod,
   json,
+  type ReadOnlyDouble,
   type RecordedRequest,
-  type RefusedMutation,
-  recordMutations,
-  startHttpDouble,
+  startReadOnlyDouble,
 } from './http-double.ts';
 
 export interface VercelAccount {
@@ -47,10 +43,8 @@ export interface VercelDoubleOptions {
   echoCredentials?: boolean;
 }
 
-export interface VercelDouble extends HttpDouble {
-  /** Every request but a GET: refused. */
-  mutations: RefusedMutation[];
-}
+/** Every request but a GET is refused and kept in `mutations`. */
+export type VercelDouble = ReadOnlyDouble;
 
 /** A fresh token and its user, made at run time. */
 export function newVercelAccount(teams: string[] = []): VercelAccount {
@@ -91,17 +85,18 @@ export function newVercelFirewallRule(name = 'EntryGuard allow-list', addresses:
  * method is refused and kept in `mutations`.
  */
 export async function startVercelDouble(options: VercelDoubleOptions): Promise<VercelDouble> {
-  const { mutations, onRequest } = recordMutations((request) =>
-    isMutatingMethod(request.method) ? describeRequest(request) : undefined,
-  );
-  const double = await startHttpDouble((request) => answer(request, options), {
+  return startReadOnlyDouble((request) => answer(request, options), {
     failure: (status) =>
       status === 429
         ? vercelError(429, 'rate_limited', 'Rate limit exceeded')
         : vercelError(status, 'internal_server_error', 'An unexpected error occurred'),
-    onRequest,
+    refuse: (operation) =>
+      vercelError(
+        403,
+        'forbidden',
+        `The Vercel test double refuses every change (${operation}): EntryGuard must only read.`,
+      ),
   });
-  return { ...double, mutations };
 }
 
 const PROJECT_PATH = /^\/v9\/projects\/([^/]+)$/;
@@ -112,13 +107,6 @@ function answer(
   { accounts, projects = [], echoCredentials }: VercelDoubleOptions,
 ): DoubleResponse {
   const url = new URL(request.url, 'http://vercel.double');
-  if (isMutatingMethod(request.method)) {
-    return vercelError(
-      403,
-      'forbidden',
-      `The Vercel test double refuses every change (${describeRequest(request)}): EntryGuard must only read.`,
-    );
-  }
   const project = PROJECT_PATH.exec(url.pathname);
   if (url.pathname !== '/v2/user' && project === null && url.pathname !== FIREWALL_PATH) {
     return vercelError(404, 'not_found', 'The requested path was not found');
