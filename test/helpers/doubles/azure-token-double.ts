@@ -7,7 +7,26 @@ export interface AzureApp {
   clientId: string;
   clientSecret: string;
   secretExpired?: boolean;
+  /** The object id of the app's service principal in the tenant (what role assignments name). Default `clientId`. */
+  objectId?: string;
 }
+
+/** An access token the double issued, and to which app. */
+export interface AzureAccessToken {
+  accessToken: string;
+  app: AzureApp;
+  expiresAt: Date;
+}
+
+export interface AzureTokenDouble extends HttpDouble {
+  /** The app an access token was issued to, or undefined when the double did not issue it or it expired. */
+  appOf(accessToken: string): AzureApp | undefined;
+  /** The access tokens issued so far. */
+  issued(): readonly AzureAccessToken[];
+}
+
+/** What Azure Resource Manager asks of the token endpoint: whose an access token is. */
+export type AzureTokenIssuer = Pick<AzureTokenDouble, 'appOf'>;
 
 export interface AzureTokenDoubleOptions {
   apps: AzureApp[];
@@ -22,12 +41,13 @@ const TOKEN_PATH = /^\/([^/?]+)\/oauth2\/v2\.0\/token$/;
 /** A fresh app registration with a secret, made at run time. */
 export function newAzureApp(tenantId: string = randomUUID()): AzureApp {
   const clientSecret = `${randomBytes(3).toString('hex')}~${randomBytes(27).toString('base64url')}`;
-  return { tenantId, clientId: randomUUID(), clientSecret };
+  return { tenantId, clientId: randomUUID(), clientSecret, objectId: randomUUID() };
 }
 
 /** The Microsoft identity platform's v2.0 token endpoint for the client-credentials grant, keyed by tenant + client. */
-export async function startAzureTokenDouble(options: AzureTokenDoubleOptions): Promise<HttpDouble> {
-  return startHttpDouble((request) => answer(request, options), {
+export async function startAzureTokenDouble(options: AzureTokenDoubleOptions): Promise<AzureTokenDouble> {
+  const issued: AzureAccessToken[] = [];
+  const double = await startHttpDouble((request) => answer(request, options, issued), {
     failure: (status) =>
       status === 429
         ? aadstsError(
@@ -38,9 +58,21 @@ export async function startAzureTokenDouble(options: AzureTokenDoubleOptions): P
           )
         : aadstsError(status, 'temporarily_unavailable', 90033, 'A transient error has occurred. Please try again.'),
   });
+  return {
+    ...double,
+    appOf: (accessToken) => {
+      const token = issued.find((candidate) => candidate.accessToken === accessToken);
+      return token !== undefined && token.expiresAt.getTime() > Date.now() ? token.app : undefined;
+    },
+    issued: () => issued,
+  };
 }
 
-function answer(request: RecordedRequest, { apps, echoCredentials }: AzureTokenDoubleOptions): DoubleResponse {
+function answer(
+  request: RecordedRequest,
+  { apps, echoCredentials }: AzureTokenDoubleOptions,
+  issued: AzureAccessToken[],
+): DoubleResponse {
   const tenant = TOKEN_PATH.exec(request.url)?.[1];
   if (request.method !== 'POST' || tenant === undefined) return json(404, { error: 'not_found' });
   const tenantId = decodeURIComponent(tenant);
@@ -82,6 +114,7 @@ function answer(request: RecordedRequest, { apps, echoCredentials }: AzureTokenD
     return aadstsError(401, 'invalid_client', 7000222, text);
   }
   const accessToken = randomBytes(48).toString('base64url');
+  issued.push({ accessToken, app, expiresAt: new Date(Date.now() + 3599 * 1000) });
   return json(200, { token_type: 'Bearer', expires_in: 3599, ext_expires_in: 3599, access_token: accessToken });
 }
 

@@ -23,10 +23,24 @@ export interface GcpTokenDoubleOptions {
   echoCredentials?: boolean;
 }
 
+/** An access token the double issued, and for whom. */
+export interface GcpAccessToken {
+  accessToken: string;
+  clientEmail: string;
+  expiresAt: Date;
+}
+
 export interface GcpTokenDouble extends HttpDouble {
   /** The double's token endpoint: the `aud` it expects and the URI to allow-list. */
   tokenUri: string;
+  /** The service account an access token was issued to, or undefined when the double did not issue it or it expired. */
+  accountOf(accessToken: string): string | undefined;
+  /** The access tokens issued so far. */
+  issued(): readonly GcpAccessToken[];
 }
+
+/** What Google APIs ask of the token endpoint: whose an access token is (the Compute and Resource Manager doubles). */
+export type GcpTokenIssuer = Pick<GcpTokenDouble, 'accountOf'>;
 
 const GRANT_TYPE = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
 const CLOUD_PLATFORM = 'https://www.googleapis.com/auth/cloud-platform';
@@ -54,20 +68,30 @@ export async function newServiceAccountKey(
 /** Google's OAuth token endpoint for service accounts: verifies the RS256 assertion with the account's public key. */
 export async function startGcpTokenDouble(options: GcpTokenDoubleOptions): Promise<GcpTokenDouble> {
   let tokenUri = '';
-  const double = await startHttpDouble((request) => answer(request, options, tokenUri), {
+  const issued: GcpAccessToken[] = [];
+  const double = await startHttpDouble((request) => answer(request, options, tokenUri, issued), {
     failure: (status) =>
       status === 429
         ? oauthError(429, 'rate_limit_exceeded', 'Rate limit exceeded.')
         : oauthError(status, 'internal_failure', 'Backend Error'),
   });
   tokenUri = `${double.url}/token`;
-  return { ...double, tokenUri };
+  return {
+    ...double,
+    tokenUri,
+    accountOf: (accessToken) => {
+      const token = issued.find((candidate) => candidate.accessToken === accessToken);
+      return token !== undefined && token.expiresAt.getTime() > Date.now() ? token.clientEmail : undefined;
+    },
+    issued: () => issued,
+  };
 }
 
 async function answer(
   request: RecordedRequest,
   { accounts, echoCredentials }: GcpTokenDoubleOptions,
   tokenUri: string,
+  issued: GcpAccessToken[],
 ): Promise<DoubleResponse> {
   if (request.method !== 'POST' || new URL(request.url, tokenUri).pathname !== '/token') {
     return json(404, { error: 'not_found' });
@@ -125,6 +149,7 @@ async function answer(
     return oauthError(400, 'invalid_scope', 'Invalid OAuth scope or ID token audience provided.');
   }
   const accessToken = `ya29.${randomBytes(32).toString('base64url')}`;
+  issued.push({ accessToken, clientEmail: account.clientEmail, expiresAt: new Date(Date.now() + 3599 * 1000) });
   return json(200, { access_token: accessToken, expires_in: 3599, token_type: 'Bearer' });
 }
 

@@ -34,6 +34,8 @@ export interface HttpDouble {
 export interface HttpDoubleOptions {
   /** The body a provider sends with an error status (for `failNext`). */
   failure?: (status: number) => DoubleResponse;
+  /** Called with every request as it is recorded, before any `dropNext` / `failNext` applies. */
+  onRequest?: (request: RecordedRequest) => void;
 }
 
 export async function startHttpDouble(handler: DoubleHandler, options: HttpDoubleOptions = {}): Promise<HttpDouble> {
@@ -53,6 +55,7 @@ export async function startHttpDouble(handler: DoubleHandler, options: HttpDoubl
         body: Buffer.concat(chunks).toString('utf8'),
       };
       requests.push(recorded);
+      options.onRequest?.(recorded);
       if (drops > 0) {
         drops -= 1;
         req.socket.destroy();
@@ -99,4 +102,68 @@ export function json(status: number, body: unknown, headers: Record<string, stri
     headers: { 'content-type': 'application/json; charset=utf-8', ...headers },
     body: JSON.stringify(body),
   };
+}
+
+/**
+ * A request that would have changed something at the provider. EntryGuard's checks must never change anything in a
+ * customer's cloud, so the doubles refuse such a request and keep it here for tests to assert there are none.
+ */
+export interface RefusedMutation {
+  /** What it would have done, as the provider names it (`AuthorizeSecurityGroupIngress`, `PATCH /v9/projects/…`). */
+  operation: string;
+  request: RecordedRequest;
+}
+
+/** The bearer token of an `Authorization` header, or undefined. */
+export function bearerToken(request: RecordedRequest): string | undefined {
+  return /^Bearer (.+)$/.exec(String(request.headers.authorization ?? ''))?.[1];
+}
+
+/** A double that refuses every change: what it was asked to change is in `mutations`, for tests to assert none. */
+export interface ReadOnlyDouble extends HttpDouble {
+  mutations: RefusedMutation[];
+}
+
+export interface ReadOnlyDoubleOptions extends HttpDoubleOptions {
+  /**
+   * What a request would change, as the provider names it, or undefined for a read. Default: `METHOD /path` for
+   * every method but GET, HEAD and OPTIONS.
+   */
+  mutationOf?: (request: RecordedRequest) => string | undefined;
+  /** The provider-shaped answer to a change. */
+  refuse: (operation: string) => DoubleResponse;
+}
+
+/**
+ * `startHttpDouble` for a provider EntryGuard may only read: a request `mutationOf` names is answered with `refuse`
+ * instead of `handler`, and kept in `mutations` as it arrives, whatever the double then answers (a `failNext` or
+ * `dropNext` included).
+ */
+export async function startReadOnlyDouble(
+  handler: DoubleHandler,
+  options: ReadOnlyDoubleOptions,
+): Promise<ReadOnlyDouble> {
+  const mutationOf = options.mutationOf ?? restMutation;
+  const mutations: RefusedMutation[] = [];
+  const double = await startHttpDouble(
+    (request) => {
+      const operation = mutationOf(request);
+      return operation === undefined ? handler(request) : options.refuse(operation);
+    },
+    {
+      ...options,
+      onRequest: (request) => {
+        const operation = mutationOf(request);
+        if (operation !== undefined) mutations.push({ operation, request });
+        options.onRequest?.(request);
+      },
+    },
+  );
+  return { ...double, mutations };
+}
+
+/** `METHOD /path` for every method but GET, HEAD and OPTIONS: those that may change a REST resource. */
+export function restMutation(request: RecordedRequest): string | undefined {
+  if (request.method === 'GET' || request.method === 'HEAD' || request.method === 'OPTIONS') return undefined;
+  return `${request.method} ${new URL(request.url, 'http://double').pathname}`;
 }

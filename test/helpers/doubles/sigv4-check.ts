@@ -48,6 +48,26 @@ export async function checkSigV4<K extends SigningKey>(
   return expected === signature ? { ok: true, key, region } : { ok: false, problem: 'mismatch', key };
 }
 
+/** Temporary credentials (an STS role session): signing with them also needs the session token. */
+export interface SessionKey extends SigningKey {
+  sessionToken: string;
+  expiresAt: Date;
+}
+
+/**
+ * What AWS checks of a request signed with temporary credentials, once the signature is right: the session token is
+ * sent in `X-Amz-Security-Token`, covered by the signature, the one issued with the key, and not expired.
+ */
+export function checkSessionToken(request: RecordedRequest, key: SessionKey): 'ok' | 'invalid' | 'expired' {
+  const signed = /SignedHeaders=[^,]*\bx-amz-security-token\b/.test(String(request.headers.authorization));
+  if (!signed || request.headers['x-amz-security-token'] !== key.sessionToken) return 'invalid';
+  return key.expiresAt.getTime() < Date.now() ? 'expired' : 'ok';
+}
+
+export function isSessionKey(key: SigningKey): key is SessionKey {
+  return 'sessionToken' in key;
+}
+
 /** Signs the received request again, with only the headers it says it signed, and the secret the double knows. */
 async function expectedSignature(
   request: RecordedRequest,

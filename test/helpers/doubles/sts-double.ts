@@ -1,6 +1,7 @@
 import { randomBytes, randomInt, randomUUID } from 'node:crypto';
+import type { AwsAccounts } from './aws-accounts.ts';
 import { type DoubleResponse, type HttpDouble, type RecordedRequest, startHttpDouble } from './http-double.ts';
-import { checkSigV4 } from './sigv4-check.ts';
+import { checkSessionToken, checkSigV4, isSessionKey } from './sigv4-check.ts';
 import { isRefusal, type StsRole, StsRoles, type StsSession } from './sts-roles.ts';
 
 /** An IAM user's access key as the STS double knows it. */
@@ -13,9 +14,14 @@ export interface StsIdentity {
 }
 
 export interface StsDoubleOptions {
-  identities: StsIdentity[];
+  identities?: StsIdentity[];
   /** Roles that can be assumed (more with `addRole`). */
   roles?: StsRole[];
+  /**
+   * Users, roles and their permissions shared with the EC2 double: STS knows the model's users' keys as well as
+   * `identities`, and issues sessions for the model's roles (`roles` and `addRole` add to it).
+   */
+  accounts?: AwsAccounts;
   /** The region requests must be scoped to. Default `us-east-1`. */
   region?: string;
   /**
@@ -32,6 +38,8 @@ export interface StsDouble extends HttpDouble {
   addRole(role: StsRole): void;
   /** The temporary credentials AssumeRole issued so far. */
   sessions(): readonly StsSession[];
+  /** How many requests asked for this action (`GetCallerIdentity`, `AssumeRole`), answered or not. */
+  calls(action: string): number;
 }
 
 const KEY_ID_CHARACTERS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
@@ -72,7 +80,7 @@ export function newStsIdentity(userName = 'entryguard-test'): StsIdentity {
  */
 export async function startStsDouble(options: StsDoubleOptions): Promise<StsDouble> {
   const region = options.region ?? 'us-east-1';
-  const roles = new StsRoles();
+  const roles = options.accounts?.roles ?? new StsRoles();
   for (const role of options.roles ?? []) roles.add(role);
   const queued: { code: string; status: number }[] = [];
   const double = await startHttpDouble(
@@ -87,6 +95,7 @@ export async function startStsDouble(options: StsDoubleOptions): Promise<StsDoub
     errorNext: (count, code, status = 403) => queued.push(...new Array(count).fill({ code, status })),
     addRole: (role) => roles.add(role),
     sessions: () => roles.sessions(),
+    calls: (action) => double.requests.filter((request) => formAction(request) === action).length,
   };
 }
 
@@ -96,7 +105,11 @@ async function answer(
   roles: StsRoles,
   region: string,
 ): Promise<DoubleResponse> {
-  const keys: (StsIdentity | StsSession)[] = [...options.identities, ...roles.sessions()];
+  const keys: (StsIdentity | StsSession)[] = [
+    ...(options.identities ?? []),
+    ...(options.accounts?.users() ?? []),
+    ...roles.sessions(),
+  ];
   const check = await checkSigV4(request, keys, { service: 'sts', region });
   if (!check.ok) {
     switch (check.problem) {
@@ -128,11 +141,10 @@ async function answer(
     }
   }
   const identity = check.key;
-  if ('sessionToken' in identity) {
-    const signed = /SignedHeaders=[^,]*\bx-amz-security-token\b/.test(String(request.headers.authorization));
-    if (!signed || request.headers['x-amz-security-token'] !== identity.sessionToken)
-      return awsError(403, 'InvalidClientTokenId');
-    if (identity.expiresAt.getTime() < Date.now()) return awsError(403, 'ExpiredToken');
+  if (isSessionKey(identity)) {
+    const session = checkSessionToken(request, identity);
+    if (session === 'invalid') return awsError(403, 'InvalidClientTokenId');
+    if (session === 'expired') return awsError(403, 'ExpiredToken');
   }
   const form = new URLSearchParams(request.body);
   const action = form.get('Version') === '2011-06-15' ? form.get('Action') : null;
@@ -166,6 +178,10 @@ async function answer(
     'InvalidAction',
     `Could not find operation ${form.get('Action')} for version ${form.get('Version')}`,
   );
+}
+
+function formAction(request: RecordedRequest): string | null {
+  return new URLSearchParams(request.body).get('Action');
 }
 
 function result(action: string, fields: string): DoubleResponse {

@@ -5,6 +5,8 @@ import type { StsIdentity } from './sts-double.ts';
 export interface StsSession extends StsIdentity {
   sessionToken: string;
   expiresAt: Date;
+  /** The role the session was issued for: its permissions are the session's. */
+  roleArn: string;
 }
 
 /** An IAM role in some account as the STS double knows it: its ARN and its trust policy. */
@@ -94,6 +96,7 @@ export class StsRoles {
       account,
       arn: `arn:${partition}:sts::${account}:assumed-role/${roleName}/${sessionName}`,
       userId: `AROA${randomBytes(9).toString('hex').toUpperCase().slice(0, 17)}:${sessionName}`,
+      roleArn,
     };
     this.issued.push(session);
     return session;
