@@ -14,7 +14,11 @@ export interface FunctionResult {
   warm?: WarmLatency;
 }
 
-export const TARGETS = { bundle: 1.15, coldStart: 1.2, warmP50: 1.25, consumer: 1.3, listAtScale: 1.3 };
+/**
+ * Bundles within 1.25× their baseline (what users feel is the cold start, held to 1.2×); the consumer within 1.05× its
+ * floor, the raw SDK calls doing the same work with the same concurrency (its ratio to the ideal is still reported).
+ */
+export const TARGETS = { bundle: 1.25, coldStart: 1.2, warmP50: 1.25, consumer: 1.05, listAtScale: 1.3 };
 
 /** Exactly this many KMS calls per request (create, rotate: one data key; reads and delete: none). */
 export const KMS_CALLS: Record<string, number> = {
@@ -62,7 +66,8 @@ export function summarize(measured: Measured) {
   });
   const consumer = measured.consumer && {
     ...measured.consumer,
-    ratio: ratio(measured.consumer.wallMs, measured.consumer.idealMs),
+    ratio: ratio(measured.consumer.wallMs, measured.consumer.floorMs),
+    ratioToIdeal: ratio(measured.consumer.wallMs, measured.consumer.idealMs),
   };
   const listAtScale = measured.listAtScale && {
     ...measured.listAtScale,
@@ -74,7 +79,7 @@ export function summarize(measured: Measured) {
     settings: measured.settings,
     targets: { ...TARGETS, kmsCalls: KMS_CALLS },
     functions,
-    ...(consumer && { consumer: { ...consumer, met: within(consumer.wallMs, consumer.idealMs, TARGETS.consumer) } }),
+    ...(consumer && { consumer: { ...consumer, met: within(consumer.wallMs, consumer.floorMs, TARGETS.consumer) } }),
     ...(listAtScale && {
       listAtScale: { ...listAtScale, met: within(listAtScale.serviceMs, listAtScale.floorMs, TARGETS.listAtScale) },
     }),
@@ -92,7 +97,7 @@ const calls = (counts: CallCounts | undefined) =>
         .join(', ') || 'none'
     : '–';
 
-/** The results as a Markdown table (what the README's "Performance" section shows), then the consumer and list-at-scale lines. */
+/** The results as a Markdown table (what bench/README.md shows), then the consumer and list-at-scale lines. */
 export function printTable(results: Results): void {
   const rows = [
     [
@@ -127,8 +132,8 @@ export function printTable(results: Results): void {
     const c = results.consumer;
     console.log(
       `\nconsumer: ${c.messages} verifications, batch ${c.batchSize}, provider ${c.providerLatencyMs} ms: ` +
-        `${c.wallMs} ms vs ideal ${c.idealMs} ms (${x(c.ratio)}); the floor's raw calls took ${c.floorMs} ms ` +
-        `(service ${x(ratio(c.wallMs, c.floorMs))} the floor); calls per message: ${calls(c.callsPerMessage)}`,
+        `${c.wallMs} ms vs the floor's raw calls ${c.floorMs} ms (${x(c.ratio)}); ideal ${c.idealMs} ms ` +
+        `(service ${x(c.ratioToIdeal)} the ideal); calls per message: ${calls(c.callsPerMessage)}`,
     );
   }
   if (results.listAtScale) {

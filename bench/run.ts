@@ -7,11 +7,11 @@ import { type FunctionResult, printTable, summarize } from './report.ts';
 import { launchStandIns } from './stand-ins.ts';
 
 /**
- * `npm run bench`: every function against its floor (see the README, "Performance"). Writes bench/results.json and prints
+ * `npm run bench`: every function against its floor (see bench/README.md). Writes bench/results.json and prints
  * the table. BENCH_ONLY=<handler,…> limits the per-function part to those functions; BENCH_COLD_RUNS and
  * BENCH_WARM_ITERATIONS change the sample sizes.
  */
-// 41: at 21, the medians' own spread put a function that measures 1.1× over 1.2× in ~5 % of runs here (README).
+// 41: at 21, the medians' own spread put a function that measures 1.1× over 1.2× in ~5 % of runs here (docs/performance-history.md).
 const COLD_RUNS = Number(process.env.BENCH_COLD_RUNS ?? 41);
 const WARM_ITERATIONS = Number(process.env.BENCH_WARM_ITERATIONS ?? 200);
 const WARM_UP = 20;

@@ -1,4 +1,4 @@
-/** Typed settings, read from the environment once per process (see the README's table). */
+/** Typed settings, read from the environment once per process (docs/operations.md lists them). */
 export interface Config {
   region: string;
   tableName: string;

@@ -1,7 +1,7 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
 /**
- * The one DynamoDB table (single-table design, see the README's data model). Key attribute names are shared by
+ * The one DynamoDB table (single-table design, docs/operations.md has the data model). Key attribute names are shared by
  * the data functions, the local bootstrap and the CDK stack.
  */
 export const TABLE = {

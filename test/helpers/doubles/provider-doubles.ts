@@ -1,5 +1,5 @@
 // The service's settings reset; this module will move (the code owner fixes the path when merging).
-import { resetProviderSettings } from '../../../shared/providers/provider-settings.ts';
+import { providerSettings } from '#shared/providers/provider-settings.ts';
 import { type ApisixDouble, type ApisixDoubleOptions, startApisixDouble } from './apisix-double.ts';
 import { type AzureArmDouble, type AzureArmDoubleOptions, startAzureArmDouble } from './azure-arm-double.ts';
 import { type AzureTokenDouble, type AzureTokenDoubleOptions, startAzureTokenDouble } from './azure-token-double.ts';
@@ -84,7 +84,7 @@ export async function startProviderDouble<N extends ProviderDoubleName>(
   const env = (settings.env ?? kind.env)(double);
   const previous = Object.fromEntries(Object.keys(env).map((variable) => [variable, process.env[variable]]));
   Object.assign(process.env, env);
-  resetProviderSettings();
+  providerSettings.reset();
   const stop = (double as HttpDouble).close;
   return Object.assign(double, {
     env,
@@ -95,7 +95,7 @@ export async function startProviderDouble<N extends ProviderDoubleName>(
         if (before === undefined) delete process.env[variable];
         else process.env[variable] = before;
       }
-      resetProviderSettings();
+      providerSettings.reset();
       await stop();
     },
   });

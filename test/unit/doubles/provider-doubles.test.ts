@@ -1,7 +1,7 @@
 import { AuthorizeSecurityGroupIngressCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { providerSettings } from '../../../shared/providers/provider-settings.ts';
+import { providerSettings } from '#shared/providers/provider-settings.ts';
 import { newApisixAdminKey } from '../../helpers/doubles/apisix-double.ts';
 import { AwsAccounts } from '../../helpers/doubles/aws-accounts.ts';
 import { newSecurityGroupId } from '../../helpers/doubles/ec2-double.ts';
