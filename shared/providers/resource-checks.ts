@@ -3,8 +3,8 @@ import { awsResourceChecks } from '#shared/providers/aws/resource-checks.ts';
 import { azureResourceChecks } from '#shared/providers/azure/resource-checks.ts';
 import { gcpResourceChecks } from '#shared/providers/gcp/resource-checks.ts';
 import { vercelResourceChecks } from '#shared/providers/vercel/resource-checks.ts';
+import type { ProviderResourceChecks, ResourceCheck } from './permission-check.ts';
 import type { Provider } from './provider.ts';
-import type { ProviderResourceChecks, ResourceCheck } from './verifier.ts';
 
 /** What "verify" checks for every resource type with every credential type of its provider (docs/api.md). */
 export const RESOURCE_CHECKS: { [P in Provider]: ProviderResourceChecks<P> } = {

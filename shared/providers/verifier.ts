@@ -1,8 +1,7 @@
 import type { VerifiedIdentity } from '#shared/credentials/model.ts';
 import { OutboundRequestError } from '#shared/net/safe-fetch.ts';
 import type { CredentialType, KindData } from './kinds.ts';
-import type { Provider, ResourceTarget } from './provider.ts';
-import type { ResourceType } from './resource-kinds.ts';
+import type { Provider } from './provider.ts';
 
 /**
  * What a provider said about a credential.
@@ -35,22 +34,6 @@ export type Verifier<TData> = (data: TData, subject: VerificationSubject) => Pro
 
 /** Every credential type of a provider has its check: a type without one does not compile. */
 export type ProviderVerifiers<P extends Provider> = { [T in CredentialType<P>]: Verifier<KindData<P, T>> };
-
-/** Builds the check of one resource, run with its credential's decrypted data. */
-export type ResourceCheck<TData> = (target: ResourceTarget) => Verifier<TData>;
-
-/**
- * For every resource type of a provider, its check with each credential type of the provider; `null` where that
- * pair cannot be checked (said so to the caller, never guessed).
- */
-export type ProviderResourceChecks<P extends Provider> = {
-  [R in ResourceType<P>]: { [T in CredentialType<P>]: ResourceCheck<KindData<P, T>> | null };
-};
-
-/** Where the provider's management API cannot be reached with what the credential holds, only the credential is checked. */
-export function credentialOnly<TData>(verifier: Verifier<TData>): ResourceCheck<TData> {
-  return () => verifier;
-}
 
 /**
  * Runs a provider call; when the provider gives no HTTP answer at all (timeout, DNS, connection), that is not a

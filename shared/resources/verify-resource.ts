@@ -6,6 +6,7 @@ import { ConcurrentChangeError, retryOnConcurrentChange } from '#shared/data/ite
 import type { Table } from '#shared/data/table.ts';
 import { resourceNotFound, verificationFailed } from '#shared/errors.ts';
 import { logger } from '#shared/logger.ts';
+import { allGranted } from '#shared/providers/permission-check.ts';
 import { resourceCheckOf } from '#shared/providers/resource-checks.ts';
 import { type ResourceView, toResourceView } from './model.ts';
 import { findResource } from './resource-reads.ts';
@@ -40,15 +41,17 @@ export async function verifyResource(deps: VerifyResourceDeps, actor: Actor, id:
       );
     }
     const data = await openCredentialData(deps.keys, credential.sealedSecret, { orgId, credentialId: credential.id });
-    const outcome = await check(resource)(data, {
+    const outcome = await check(resource, data, {
       orgId,
       credentialId: credential.id,
       externalId: () => deps.externalIdOf(orgId),
     });
     logger.info('resource verified', { orgId, resourceId: id, credentialId: credential.id, outcome: outcome.kind });
     if (outcome.kind === 'unreachable') throw verificationFailed(outcome.message);
-    const checked = await recordResourceCheck(deps.table, resource, outcome.kind === 'valid', deps.now().toISOString());
+    const passed = outcome.kind === 'checked' && outcome.exists && allGranted(outcome.permissions);
+    const checked = await recordResourceCheck(deps.table, resource, passed, deps.now().toISOString());
     if (outcome.kind === 'invalid') throw verificationFailed(outcome.message);
+    if (!passed) throw verificationFailed(outcome.detail ?? 'The resource check failed');
     return toResourceView(checked, credential.name);
   });
 }

@@ -1,14 +1,10 @@
 import { BlockedAddressError, OutboundRequestError, safeFetch } from '#shared/net/safe-fetch.ts';
 import type { KindData } from '#shared/providers/kinds.ts';
+import { fromVerifier, type ProviderResourceChecks } from '#shared/providers/permission-check.ts';
 import type { ResourceTarget } from '#shared/providers/provider.ts';
 import { providerSettings } from '#shared/providers/provider-settings.ts';
 import { scrubbed } from '#shared/providers/scrub.ts';
-import {
-  HEADER_SAFE,
-  type ProviderResourceChecks,
-  type VerificationOutcome,
-  type Verifier,
-} from '#shared/providers/verifier.ts';
+import { HEADER_SAFE, type VerificationOutcome, type Verifier } from '#shared/providers/verifier.ts';
 import { adminApiUrl } from './admin-api-url.ts';
 
 type AdminApiKeyData = KindData<'APISIX', 'ADMIN_API_KEY'>;
@@ -76,4 +72,6 @@ function verdict(status: number, routeId: string, host: string): VerificationOut
   };
 }
 
-export const apisixResourceChecks: ProviderResourceChecks<'APISIX'> = { ROUTE: { ADMIN_API_KEY: getRoute } };
+export const apisixResourceChecks: ProviderResourceChecks<'APISIX'> = {
+  ROUTE: { ADMIN_API_KEY: fromVerifier(getRoute) },
+};

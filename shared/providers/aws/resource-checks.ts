@@ -1,9 +1,10 @@
 import { DescribeSecurityGroupsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import type { KindData } from '#shared/providers/kinds.ts';
+import { fromVerifier, type ProviderResourceChecks } from '#shared/providers/permission-check.ts';
 import type { ResourceTarget } from '#shared/providers/provider.ts';
 import { providerSettings } from '#shared/providers/provider-settings.ts';
 import { scrubbed } from '#shared/providers/scrub.ts';
-import type { ProviderResourceChecks, VerificationOutcome, Verifier } from '#shared/providers/verifier.ts';
+import type { VerificationOutcome, Verifier } from '#shared/providers/verifier.ts';
 import { type AwsError, awsSaid, isTransient } from './aws-error.ts';
 
 type AccessKeyData = KindData<'AWS', 'ACCESS_KEY'>;
@@ -89,5 +90,5 @@ function notFound(groupId: string, region: string): VerificationOutcome {
 
 export const awsResourceChecks: ProviderResourceChecks<'AWS'> = {
   // Role credentials: not supported yet (the resource check answers so).
-  SECURITY_GROUP: { ACCESS_KEY: describeSecurityGroup, ASSUME_ROLE: null },
+  SECURITY_GROUP: { ACCESS_KEY: fromVerifier(describeSecurityGroup), ASSUME_ROLE: null },
 };
