@@ -74,14 +74,18 @@ function findings(status: number, routeId: string, host: string): ResourceCheckO
     );
   }
   if (status === 401 || status === 403) {
+    const refused =
+      status === 401
+        ? "the Admin API refused the linked credential's key"
+        : "the Admin API refused requests from EntryGuard's address";
     const advice =
       status === 401
-        ? "the Admin API refused the linked credential's key. Put a key listed in deployment.admin.admin_key (role viewer or admin) in the credential"
-        : "the Admin API refused requests from EntryGuard's address. Add it to deployment.admin.allow_admin in APISIX's configuration (or let the proxy in front pass it)";
-    return checked(false, `HTTP ${status}: ${advice}; whether route ${routeId} exists cannot be told`, {
+        ? 'Put a key listed in deployment.admin.admin_key (role viewer or admin) in the credential'
+        : "Add EntryGuard's address to deployment.admin.allow_admin in APISIX's configuration (or let the proxy in front pass it)";
+    return checked(false, `HTTP ${status}: ${refused}, so whether route ${routeId} exists cannot be told`, {
       permission: 'apisix:admin:routes:read',
       granted: false,
-      detail: `HTTP ${status}: ${advice}`,
+      detail: `HTTP ${status}: ${refused}. ${advice}`,
     });
   }
   if (status >= 300 && status < 400) {

@@ -224,7 +224,7 @@ function existenceOf(
     case 'UnauthorizedOperation':
       return {
         exists: false,
-        detail: `UnauthorizedOperation: the linked credential lacks the ec2:DescribeSecurityGroups permission in ${region}, so whether security group ${groupId} exists cannot be told. Add it on "*" to ${where.policyOf}`,
+        detail: `UnauthorizedOperation: the linked credential lacks the ec2:DescribeSecurityGroups permission in ${region}, so whether security group ${groupId} exists cannot be told`,
       };
     case 'InvalidGroupId.Malformed':
       return {

@@ -179,7 +179,7 @@ describe('the security group check with an access key', () => {
     expect(await withKey(key)).toEqual({
       kind: 'checked',
       exists: false,
-      detail: `UnauthorizedOperation: the linked credential lacks the ec2:DescribeSecurityGroups permission in eu-west-1, so whether security group ${groupId} exists cannot be told. Add it on "*" to the IAM policy of ${key.arn}`,
+      detail: `UnauthorizedOperation: the linked credential lacks the ec2:DescribeSecurityGroups permission in eu-west-1, so whether security group ${groupId} exists cannot be told`,
       permissions: [
         {
           permission: 'ec2:DescribeSecurityGroups',
