@@ -1,16 +1,30 @@
 import { DynamoDBClient, GetItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
-import { DescribeSecurityGroupsCommand, EC2Client } from '@aws-sdk/client-ec2';
+import {
+  AuthorizeSecurityGroupIngressCommand,
+  DescribeSecurityGroupsCommand,
+  EC2Client,
+  RevokeSecurityGroupIngressCommand,
+} from '@aws-sdk/client-ec2';
 import { DecryptCommand, KMSClient } from '@aws-sdk/client-kms';
+import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { key, rateCounter, table } from './raw-requests.ts';
 
 const db = new DynamoDBClient({});
 const kms = new KMSClient({});
 
 /**
- * Read the resource and its credential, decrypt the data key, describe the security group with the credential's key
- * (the key itself comes in the input: opening the envelope is no AWS call), record the check.
+ * Read the resource and its credential, decrypt the data key, describe the security group and probe authorize and
+ * revoke with DryRun (three EC2 calls at once) with the credential's key (the key itself comes in the input: opening
+ * the envelope is no AWS call), record the check. With `roleArn` (an ASSUME_ROLE credential, a path the service
+ * carries too) the three calls sign with one session of the role.
  */
-export async function handler(input: { orgId: string; id: string; accessKeyId: string; secretAccessKey: string }) {
+export async function handler(input: {
+  orgId: string;
+  id: string;
+  accessKeyId: string;
+  secretAccessKey: string;
+  roleArn?: string;
+}) {
   await db.send(new UpdateItemCommand(rateCounter(input.orgId, 'write')));
   const resourceKey = key(input.orgId, `RES#${input.id}`);
   const { Item: resource } = await db.send(
@@ -27,12 +41,38 @@ export async function handler(input: { orgId: string; id: string; accessKeyId: s
       EncryptionContext: { orgId: input.orgId, credentialId },
     }),
   );
-  const ec2 = new EC2Client({
-    region: resource!.region!.S!,
-    credentials: { accessKeyId: input.accessKeyId, secretAccessKey: input.secretAccessKey },
-    maxAttempts: 1,
-  });
-  await ec2.send(new DescribeSecurityGroupsCommand({ GroupIds: [resource!.resourceIdentifier!.S!] }));
+  let credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string } = {
+    accessKeyId: input.accessKeyId,
+    secretAccessKey: input.secretAccessKey,
+  };
+  if (input.roleArn !== undefined) {
+    const sts = new STSClient({ maxAttempts: 1 });
+    const { Credentials: session } = await sts.send(
+      new AssumeRoleCommand({ RoleArn: input.roleArn, RoleSessionName: `entryguard-${input.orgId}`, ExternalId: 'x' }),
+    );
+    credentials = {
+      accessKeyId: session!.AccessKeyId!,
+      secretAccessKey: session!.SecretAccessKey!,
+      sessionToken: session!.SessionToken!,
+    };
+    sts.destroy();
+  }
+  const ec2 = new EC2Client({ region: resource!.region!.S!, credentials, maxAttempts: 1 });
+  const groupId = resource!.resourceIdentifier!.S!;
+  const probe = {
+    GroupId: groupId,
+    DryRun: true,
+    IpPermissions: [{ IpProtocol: 'tcp', FromPort: 22, ToPort: 22, IpRanges: [{ CidrIp: '192.0.2.1/32' }] }],
+  };
+  // A permitted DryRun probe answers with the DryRunOperation error.
+  const dryRun = (error: { name?: string }) => {
+    if (error.name !== 'DryRunOperation') throw error;
+  };
+  await Promise.all([
+    ec2.send(new DescribeSecurityGroupsCommand({ GroupIds: [groupId] })),
+    ec2.send(new AuthorizeSecurityGroupIngressCommand(probe)).catch(dryRun),
+    ec2.send(new RevokeSecurityGroupIngressCommand(probe)).catch(dryRun),
+  ]);
   ec2.destroy();
   const revision = Number(resource!.revision!.N);
   await db.send(

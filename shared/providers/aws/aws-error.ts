@@ -1,5 +1,8 @@
 import type { VerificationOutcome } from '#shared/providers/verifier.ts';
 
+/** A check's answer that is not a pass: what credential verifiers and resource checks both answer alike. */
+export type FailedCheck = Extract<VerificationOutcome, { kind: 'invalid' | 'unreachable' }>;
+
 /** What the AWS SDK throws, as far as verification reads it. */
 export interface AwsError {
   name?: string;
@@ -55,7 +58,7 @@ export function awsSaid(error: AwsError): string {
   return ` (AWS: ${error.message})`;
 }
 
-export function stsUnreachable(error: AwsError): VerificationOutcome {
+export function stsUnreachable(error: AwsError): FailedCheck {
   return {
     kind: 'unreachable',
     message: `AWS STS could not be reached (${error.code ?? error.name ?? 'Error'}); the check will be retried`,
@@ -63,6 +66,6 @@ export function stsUnreachable(error: AwsError): VerificationOutcome {
 }
 
 /** STS answered 200 without the part the check needs: not a verdict either. */
-export function stsAnsweredWithout(what: string): VerificationOutcome {
+export function stsAnsweredWithout(what: string): FailedCheck {
   return { kind: 'unreachable', message: `AWS STS answered without ${what}; the check will be retried` };
 }
