@@ -25,8 +25,10 @@ export const backgroundFunctions: readonly BackgroundFunction[] = [
     handler: 'verification-consumer',
     trigger: 'verification-queue',
     grants: {
-      table: 'write',
-      batchReads: true,
+      // A batch's credentials are read in one BatchGetItem; verdicts and notes are conditional updates. An AWS role
+      // check reads the organization's external ID (GetItem) and creates it (PutItem) if nobody opened the role
+      // setup yet.
+      table: { read: ['BatchGetItem', 'GetItem'], write: ['UpdateItem', 'PutItem'] },
       kms: 'decrypt',
       queue: 'send',
       assumeCustomerRoles: true,
@@ -41,7 +43,8 @@ export const backgroundFunctions: readonly BackgroundFunction[] = [
   {
     handler: 'verification-sweep',
     trigger: 'sweep-schedule',
-    grants: { table: 'write', verificationIndex: 'read', queue: 'send' },
+    // Finds due credentials in the verification index and moves each one's index entry forward once queued.
+    grants: { table: { write: ['UpdateItem'] }, verificationIndex: 'read', queue: 'send' },
     timeout: Duration.minutes(1),
     memorySize: 256,
     environment: (config) => ({

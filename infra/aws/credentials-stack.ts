@@ -1,6 +1,7 @@
 import { CfnOutput, Duration, Stack } from 'aws-cdk-lib';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import type { Key } from 'aws-cdk-lib/aws-kms';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Construct } from 'constructs';
@@ -28,6 +29,8 @@ const ROUTE_FUNCTION_SIZE = { timeout: Duration.seconds(10), memorySize: 512 };
 export class CredentialsStack extends Stack {
   /** Every service function by its handler folder, the authorizer included. */
   readonly functions = new Map<string, ServiceFunction>();
+  /** The key of the credential envelopes. */
+  readonly credentialKey: Key;
 
   constructor(scope: Construct, id: string, props: CredentialsStackProps) {
     const { config } = props;
@@ -38,6 +41,7 @@ export class CredentialsStack extends Stack {
 
     const { table } = new DataStore(this, 'Data');
     const { key } = new CredentialKey(this, 'Keys');
+    this.credentialKey = key;
     const verification = new VerificationQueue(this, 'Verification', {
       consumerTimeout: VERIFICATION_CONSUMER_TIMEOUT,
       maxReceiveCount: config.queue.maxReceiveCount,
