@@ -14,6 +14,8 @@ export interface BackgroundFunction {
   fixedRoleName?: string;
   timeout: Duration;
   memorySize: number;
+  /** Concurrency reserved for the function (settings `*ReservedConcurrency`); none when absent. */
+  reservedConcurrency?: (config: StackConfig) => number | undefined;
   environment: (config: StackConfig) => Record<string, string>;
 }
 
@@ -38,6 +40,9 @@ export const backgroundFunctions: readonly BackgroundFunction[] = [
     fixedRoleName: 'verifier',
     timeout: VERIFICATION_CONSUMER_TIMEOUT,
     memorySize: 512,
+    // At least the event source's maximum concurrency, so its pollers are never throttled (a throttled receive
+    // counts towards the dead-letter queue) and API traffic cannot take the slots verification needs.
+    reservedConcurrency: (config) => config.reservedConcurrency.consumer,
     environment: () => ({}),
   },
   {

@@ -124,6 +124,65 @@ describe('stage', () => {
   });
 });
 
+describe('WAF in front of the stage', () => {
+  const stageId = Object.keys(template.findResources('AWS::ApiGateway::Stage'))[0]!;
+  const restApiId = Object.keys(template.findResources('AWS::ApiGateway::RestApi'))[0]!;
+
+  it('blocks any source IP over 1,500 requests in 5 minutes, by default', () => {
+    template.resourceCountIs('AWS::WAFv2::WebACL', 1);
+    const [aclId, acl] = Object.entries(template.findResources('AWS::WAFv2::WebACL'))[0]!;
+    expect(acl.Properties).toMatchObject({
+      Scope: 'REGIONAL',
+      DefaultAction: { Allow: {} },
+      Rules: [
+        {
+          Action: { Block: {} },
+          Statement: { RateBasedStatement: { AggregateKeyType: 'IP', Limit: 1500, EvaluationWindowSec: 300 } },
+        },
+      ],
+    });
+    expect(Object.values(template.findResources('AWS::WAFv2::WebACLAssociation'))).toEqual([
+      {
+        Type: 'AWS::WAFv2::WebACLAssociation',
+        DependsOn: [stageId],
+        Properties: {
+          WebACLArn: { 'Fn::GetAtt': [aclId, 'Arn'] },
+          ResourceArn: {
+            'Fn::Join': [
+              '',
+              [
+                'arn:',
+                { Ref: 'AWS::Partition' },
+                ':apigateway:us-east-1::/restapis/',
+                { Ref: restApiId },
+                '/stages/',
+                { Ref: stageId },
+              ],
+            ],
+          },
+        },
+      },
+    ]);
+  });
+
+  it('keeps request headers (the bearer token) out of WAF: metrics only, no sampled requests', () => {
+    const acl = Object.values(template.findResources('AWS::WAFv2::WebACL'))[0]!.Properties;
+    for (const visibility of [acl.VisibilityConfig, ...acl.Rules.map((r: any) => r.VisibilityConfig)]) {
+      expect(visibility).toMatchObject({ CloudWatchMetricsEnabled: true, SampledRequestsEnabled: false });
+    }
+    template.resourceCountIs('AWS::WAFv2::LoggingConfiguration', 0);
+  });
+
+  it('takes its limit from wafIpRateLimit, and can be turned off with wafEnabled=false', () => {
+    const sized = testStack({ wafIpRateLimit: 300 }).template;
+    const rule = Object.values(sized.findResources('AWS::WAFv2::WebACL'))[0]!.Properties.Rules[0];
+    expect(rule.Statement.RateBasedStatement.Limit).toBe(300);
+    const off = testStack({ wafEnabled: 'false' }).template;
+    off.resourceCountIs('AWS::WAFv2::WebACL', 0);
+    off.resourceCountIs('AWS::WAFv2::WebACLAssociation', 0);
+  });
+});
+
 describe('gateway responses', () => {
   const expected = [
     ['UNAUTHORIZED', '401', 'UNAUTHORIZED'],

@@ -16,7 +16,11 @@ describe('stack configuration', () => {
       sweep: { unverifiedMinutes: 5, verifiedHours: 24, intervalMinutes: 5 },
       consoleOrigin: undefined,
       queue: { maxReceiveCount: 5, consumerMaxConcurrency: 5 },
+      waf: { enabled: true, requestsPerIpPer5Minutes: 1500 },
+      reservedConcurrency: { authorizer: 25, consumer: 5 },
       logLevel: 'INFO',
+      alarmTopicArn: undefined,
+      unreachableAlarm: { percent: 25, minimumChecks: 20 },
     });
     expect(Object.values(config.providerEndpoints).every((value) => value === undefined)).toBe(true);
   });
@@ -80,7 +84,36 @@ describe('stack configuration', () => {
     expect(config.account).toBe('210987654321');
   });
 
+  it('reads the WAF, concurrency and alarm settings, `none` meaning no reservation', () => {
+    expect(
+      readStackConfig(none, {
+        WAF_ENABLED: 'FALSE',
+        WAF_IP_RATE_LIMIT: '600',
+        AUTHORIZER_RESERVED_CONCURRENCY: 'none',
+        CONSUMER_MAX_CONCURRENCY: '8',
+        UNREACHABLE_ALARM_PERCENT: '40',
+        UNREACHABLE_ALARM_MINIMUM_CHECKS: '50',
+      }),
+    ).toMatchObject({
+      waf: { enabled: false, requestsPerIpPer5Minutes: 600 },
+      // The consumer's reservation follows its event source's maximum unless set.
+      reservedConcurrency: { authorizer: undefined, consumer: 8 },
+      unreachableAlarm: { percent: 40, minimumChecks: 50 },
+    });
+    expect(readStackConfig(fromContext({ wafEnabled: true, consumerReservedConcurrency: 'none' }), {})).toMatchObject({
+      waf: { enabled: true },
+      reservedConcurrency: { consumer: undefined },
+    });
+  });
+
   it.each([
+    [{ wafEnabled: 'yes' }, /wafEnabled must be true or false/],
+    [{ wafIpRateLimit: 5 }, /wafIpRateLimit/],
+    [{ authorizerReservedConcurrency: 0 }, /authorizerReservedConcurrency/],
+    [{ consumerMaxConcurrency: 10, consumerReservedConcurrency: 9 }, /at least consumerMaxConcurrency/],
+    [{ consumerMaxConcurrency: 1001 }, /consumerMaxConcurrency/],
+    [{ unreachableAlarmPercent: 0 }, /unreachableAlarmPercent/],
+    [{ unreachableAlarmPercent: 101 }, /unreachableAlarmPercent/],
     [{ dlqMaxReceiveCount: '0' }, /dlqMaxReceiveCount/],
     [{ rateLimitReadsPerMinute: 'many' }, /rateLimitReadsPerMinute/],
     [{ consumerMaxConcurrency: 1 }, /consumerMaxConcurrency/],
