@@ -141,6 +141,8 @@ describe('WAF in front of the stage', () => {
         },
       ],
     });
+    // No custom response of WAF's own: API Gateway answers with its WAF_FILTERED response, the contract's 429 body.
+    expect(acl.Properties.Rules[0].Action).toEqual({ Block: {} });
     expect(Object.values(template.findResources('AWS::WAFv2::WebACLAssociation'))).toEqual([
       {
         Type: 'AWS::WAFv2::WebACLAssociation',
@@ -188,6 +190,7 @@ describe('gateway responses', () => {
     ['UNAUTHORIZED', '401', 'UNAUTHORIZED'],
     ['ACCESS_DENIED', '403', 'FORBIDDEN'],
     ['THROTTLED', '429', 'RATE_LIMIT_EXCEEDED'],
+    ['WAF_FILTERED', '429', 'RATE_LIMIT_EXCEEDED'],
     ['MISSING_AUTHENTICATION_TOKEN', '404', 'NOT_FOUND'],
     ['REQUEST_TOO_LARGE', '413', 'PAYLOAD_TOO_LARGE'],
     ['DEFAULT_4XX', undefined, 'VALIDATION_ERROR'],
@@ -215,6 +218,9 @@ describe('gateway responses', () => {
   it('tells throttled clients when to retry', () => {
     const throttled = gatewayResponses.find((r) => r.ResponseType === 'THROTTLED')!;
     expect(throttled.ResponseParameters['gatewayresponse.header.Retry-After']).toBe("'1'");
+    // WAF blocks an address until its count over the 5-minute window falls below the limit.
+    const filtered = gatewayResponses.find((r) => r.ResponseType === 'WAF_FILTERED')!;
+    expect(filtered.ResponseParameters['gatewayresponse.header.Retry-After']).toBe("'60'");
   });
 
   it('never passes internal detail in a 5xx body', () => {
