@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_REGION, readStackConfig } from '../../infra/aws/stack-config.ts';
 
@@ -122,5 +123,33 @@ describe('stack configuration', () => {
     [{ consoleOrigin: 'console.example.com' }, /origin/],
   ])('refuses %o', (context, message) => {
     expect(() => readStackConfig(fromContext(context), {})).toThrow(message);
+  });
+});
+
+describe('the operator guide', () => {
+  it('lists every setting the stack reads, under its context key and environment variable', () => {
+    const contextKeys: string[] = [];
+    const envNames = new Set<string>();
+    const env = new Proxy({} as NodeJS.ProcessEnv, {
+      get: (_, name) => {
+        if (typeof name === 'string') envNames.add(name);
+        return undefined;
+      },
+    });
+    readStackConfig((key) => {
+      contextKeys.push(key);
+      return undefined;
+    }, env);
+    const guide = readFileSync(new URL('../../docs/operations.md', import.meta.url), 'utf8');
+    const parameters = guide.slice(guide.indexOf('### Parameters'), guide.indexOf('### Outputs'));
+    const rows = parameters.split('\n').filter((line) => line.startsWith('| `'));
+    for (const key of contextKeys) {
+      expect(
+        rows.some((row) => row.startsWith(`| \`${key}\``)),
+        key,
+      ).toBe(true);
+    }
+    // The CLI's own fallbacks (AWS_REGION, CDK_DEFAULT_*) are named beside the key they stand in for.
+    for (const name of envNames) expect(parameters, name).toContain(`\`${name}\``);
   });
 });
