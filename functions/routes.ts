@@ -4,9 +4,28 @@
  */
 export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 
+/** A DynamoDB read of the table, as IAM names the action. */
+export type TableRead = 'GetItem' | 'Query' | 'BatchGetItem';
+
+/**
+ * A DynamoDB write of the table, as IAM names the action. `TransactWriteItems` has no action of its own: IAM
+ * authorizes each of its steps as the `PutItem`, `UpdateItem`, `DeleteItem` or `ConditionCheckItem` it is.
+ */
+export type TableWrite = 'PutItem' | 'UpdateItem' | 'DeleteItem' | 'ConditionCheckItem';
+
+/**
+ * The table actions a function's code calls, and only those (test/infra/table-calls.test.ts records every call of
+ * every function through the local server and compares). The rate limiter's counter update is not listed here: every
+ * authenticated route gets it, on the `RATE#` counters only.
+ */
+export interface TableGrants {
+  read?: readonly TableRead[];
+  write?: readonly TableWrite[];
+}
+
 /** What a function may touch; the CDK app grants exactly this and nothing more. */
 export interface Grants {
-  table?: 'read' | 'write';
+  table?: TableGrants;
   kms?: 'generateDataKey' | 'decrypt';
   queue?: 'send';
   /** Calls providers' APIs: gets the provider endpoint settings (`PROVIDER_ENDPOINT_SETTINGS`). */
@@ -31,63 +50,110 @@ export const routes: readonly Route[] = [
     path: '/api/v1/credentials',
     handler: 'create-credential',
     auth: true,
-    grants: { table: 'write', kms: 'generateDataKey', queue: 'send' },
+    grants: { table: { read: ['GetItem'], write: ['PutItem'] }, kms: 'generateDataKey', queue: 'send' },
   },
-  { method: 'GET', path: '/api/v1/credentials', handler: 'list-credentials', auth: true, grants: { table: 'read' } },
+  {
+    method: 'GET',
+    path: '/api/v1/credentials',
+    handler: 'list-credentials',
+    auth: true,
+    grants: { table: { read: ['Query'] } },
+  },
   {
     method: 'GET',
     path: '/api/v1/credentials/aws-role-setup',
     handler: 'aws-role-setup',
     auth: true,
-    grants: { table: 'write' },
+    // The organization's external ID is created on first use (a conditional put).
+    grants: { table: { read: ['GetItem'], write: ['PutItem'] } },
   },
-  { method: 'GET', path: '/api/v1/credentials/{id}', handler: 'get-credential', auth: true, grants: { table: 'read' } },
+  {
+    method: 'GET',
+    path: '/api/v1/credentials/{id}',
+    handler: 'get-credential',
+    auth: true,
+    grants: { table: { read: ['GetItem'] } },
+  },
   {
     method: 'PATCH',
     path: '/api/v1/credentials/{id}',
     handler: 'update-credential',
     auth: true,
-    grants: { table: 'write', kms: 'generateDataKey', queue: 'send' },
+    // A rename deletes the old name claim and puts the new one; the audit entry is a put.
+    grants: {
+      table: { read: ['GetItem'], write: ['PutItem', 'UpdateItem', 'DeleteItem'] },
+      kms: 'generateDataKey',
+      queue: 'send',
+    },
   },
   {
     method: 'DELETE',
     path: '/api/v1/credentials/{id}',
     handler: 'delete-credential',
     auth: true,
-    grants: { table: 'write' },
+    grants: { table: { read: ['GetItem'], write: ['PutItem', 'DeleteItem'] } },
   },
   {
     method: 'POST',
     path: '/api/v1/credentials/{id}/verify',
     handler: 'verify-credential',
     auth: true,
-    grants: { table: 'write', queue: 'send' },
+    grants: { table: { read: ['GetItem'], write: ['PutItem'] }, queue: 'send' },
   },
-  { method: 'POST', path: '/api/v1/resources', handler: 'create-resource', auth: true, grants: { table: 'write' } },
-  { method: 'GET', path: '/api/v1/resources', handler: 'list-resources', auth: true, grants: { table: 'read' } },
-  { method: 'GET', path: '/api/v1/resources/{id}', handler: 'get-resource', auth: true, grants: { table: 'read' } },
+  {
+    method: 'POST',
+    path: '/api/v1/resources',
+    handler: 'create-resource',
+    auth: true,
+    // The link is a put beside `ADD linkCount 1` on the credential.
+    grants: { table: { read: ['GetItem'], write: ['PutItem', 'UpdateItem'] } },
+  },
+  {
+    method: 'GET',
+    path: '/api/v1/resources',
+    handler: 'list-resources',
+    auth: true,
+    // The page is a query; each linked credential's name a get.
+    grants: { table: { read: ['Query', 'GetItem'] } },
+  },
+  {
+    method: 'GET',
+    path: '/api/v1/resources/{id}',
+    handler: 'get-resource',
+    auth: true,
+    grants: { table: { read: ['GetItem'] } },
+  },
   {
     method: 'PATCH',
     path: '/api/v1/resources/{id}',
     handler: 'update-resource',
     auth: true,
-    grants: { table: 'write' },
+    // Moving a resource to another credential deletes one link and puts another.
+    grants: { table: { read: ['GetItem'], write: ['PutItem', 'UpdateItem', 'DeleteItem'] } },
   },
   {
     method: 'DELETE',
     path: '/api/v1/resources/{id}',
     handler: 'delete-resource',
     auth: true,
-    grants: { table: 'write' },
+    grants: { table: { read: ['GetItem'], write: ['PutItem', 'UpdateItem', 'DeleteItem'] } },
   },
   {
     method: 'POST',
     path: '/api/v1/resources/{id}/verify',
     handler: 'verify-resource',
     auth: true,
-    grants: { table: 'write', kms: 'decrypt', providers: true },
+    // The check's outcome is a conditional update. (No resource check takes an AWS role, so none creates the
+    // organization's external ID as the consumer's role checks may.)
+    grants: { table: { read: ['GetItem'], write: ['UpdateItem'] }, kms: 'decrypt', providers: true },
   },
-  { method: 'GET', path: '/api/v1/audit-logs', handler: 'list-audit-logs', auth: true, grants: { table: 'read' } },
+  {
+    method: 'GET',
+    path: '/api/v1/audit-logs',
+    handler: 'list-audit-logs',
+    auth: true,
+    grants: { table: { read: ['Query'] } },
+  },
   { method: 'GET', path: '/api/v1/openapi.json', handler: 'get-openapi-document', auth: false, grants: {} },
   { method: 'GET', path: '/api/v1/health', handler: 'health', auth: false, grants: {}, head: true },
 ];

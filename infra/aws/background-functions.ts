@@ -14,6 +14,8 @@ export interface BackgroundFunction {
   fixedRoleName?: string;
   timeout: Duration;
   memorySize: number;
+  /** Concurrency reserved for the function (settings `*ReservedConcurrency`); none when absent. */
+  reservedConcurrency?: (config: StackConfig) => number | undefined;
   environment: (config: StackConfig) => Record<string, string>;
 }
 
@@ -25,8 +27,10 @@ export const backgroundFunctions: readonly BackgroundFunction[] = [
     handler: 'verification-consumer',
     trigger: 'verification-queue',
     grants: {
-      table: 'write',
-      batchReads: true,
+      // A batch's credentials are read in one BatchGetItem; verdicts and notes are conditional updates. An AWS role
+      // check reads the organization's external ID (GetItem) and creates it (PutItem) if nobody opened the role
+      // setup yet.
+      table: { read: ['BatchGetItem', 'GetItem'], write: ['UpdateItem', 'PutItem'] },
       kms: 'decrypt',
       queue: 'send',
       assumeCustomerRoles: true,
@@ -36,12 +40,16 @@ export const backgroundFunctions: readonly BackgroundFunction[] = [
     fixedRoleName: 'verifier',
     timeout: VERIFICATION_CONSUMER_TIMEOUT,
     memorySize: 512,
+    // At least the event source's maximum concurrency, so its pollers are never throttled (a throttled receive
+    // counts towards the dead-letter queue) and API traffic cannot take the slots verification needs.
+    reservedConcurrency: (config) => config.reservedConcurrency.consumer,
     environment: () => ({}),
   },
   {
     handler: 'verification-sweep',
     trigger: 'sweep-schedule',
-    grants: { table: 'write', verificationIndex: 'read', queue: 'send' },
+    // Finds due credentials in the verification index and moves each one's index entry forward once queued.
+    grants: { table: { write: ['UpdateItem'] }, verificationIndex: 'read', queue: 'send' },
     timeout: Duration.minutes(1),
     memorySize: 256,
     environment: (config) => ({

@@ -1,10 +1,12 @@
-import { CfnOutput, Duration, Stack } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Stack, Validations } from 'aws-cdk-lib';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import type { Key } from 'aws-cdk-lib/aws-kms';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Construct } from 'constructs';
 import { API_PREFIX, type Grants, routes } from '#functions/routes.ts';
+import { ApiFirewall } from './api-firewall.ts';
 import { backgroundFunctions, VERIFICATION_CONSUMER_TIMEOUT } from './background-functions.ts';
 import { CredentialKey } from './credential-key.ts';
 import { CredentialsApi } from './credentials-api.ts';
@@ -13,7 +15,7 @@ import { definedOnly } from './defined-only.ts';
 import { grantServiceAccess, type ServiceResources } from './grant-service-access.ts';
 import { JwtAuthorizer } from './jwt-authorizer.ts';
 import { OperationsAlarms } from './operations-alarms.ts';
-import { ServiceFunction } from './service-function.ts';
+import { ServiceFunction, type ServiceFunctionProps } from './service-function.ts';
 import type { StackConfig } from './stack-config.ts';
 import { VerificationQueue } from './verification-queue.ts';
 
@@ -24,10 +26,12 @@ export interface CredentialsStackProps {
 /** API route handlers answer within API Gateway's 29 s integration limit with room to spare. */
 const ROUTE_FUNCTION_SIZE = { timeout: Duration.seconds(10), memorySize: 512 };
 
-/** The whole service in one stack: data, keys, queue, functions, API and alarms. */
+/** The whole service in one stack: data, keys, queue, functions, API (behind a per-IP WAF rule) and alarms. */
 export class CredentialsStack extends Stack {
   /** Every service function by its handler folder, the authorizer included. */
   readonly functions = new Map<string, ServiceFunction>();
+  /** The key of the credential envelopes. */
+  readonly credentialKey: Key;
 
   constructor(scope: Construct, id: string, props: CredentialsStackProps) {
     const { config } = props;
@@ -38,19 +42,37 @@ export class CredentialsStack extends Stack {
 
     const { table } = new DataStore(this, 'Data');
     const { key } = new CredentialKey(this, 'Keys');
+    this.credentialKey = key;
     const verification = new VerificationQueue(this, 'Verification', {
       consumerTimeout: VERIFICATION_CONSUMER_TIMEOUT,
       maxReceiveCount: config.queue.maxReceiveCount,
     });
     const resources: ServiceResources = { table, key, queue: verification.queue };
 
-    const authorizer = new JwtAuthorizer(this, 'Auth', { jwt: config.jwt, logLevel: config.logLevel });
+    const authorizer = new JwtAuthorizer(this, 'Auth', {
+      jwt: config.jwt,
+      logLevel: config.logLevel,
+      reservedConcurrency: config.reservedConcurrency.authorizer,
+    });
     this.functions.set('authorizer', authorizer.function);
     const api = new CredentialsApi(this, 'Api', {
       api: config.api,
       consoleOrigin: config.consoleOrigin,
       authorizer: authorizer.function.function,
     });
+
+    if (config.waf.enabled) {
+      new ApiFirewall(this, 'Firewall', {
+        stage: api.restApi.deploymentStage,
+        requestsPerIpPer5Minutes: config.waf.requestsPerIpPer5Minutes,
+      });
+    } else {
+      Validations.of(api.restApi).acknowledge({
+        id: 'AwsSolutions-APIG3',
+        reason:
+          'The operator turned the per-IP WAF rule off (wafEnabled=false): the stage throttle and the per-organization rate limits remain (see the operator guide).',
+      });
+    }
 
     const functions = new Construct(this, 'Functions');
     // Where each provider's API is (when the operator set it), for the functions that call providers.
@@ -75,6 +97,7 @@ export class CredentialsStack extends Stack {
       const fn = this.addFunction(functions, spec.handler, {
         timeout: spec.timeout,
         memorySize: spec.memorySize,
+        reservedConcurrency: spec.reservedConcurrency?.(config),
         environment: { LOG_LEVEL: config.logLevel, ...spec.environment(config), ...providerEnvironment(spec.grants) },
         ...(spec.fixedRoleName && { roleName: `${this.stackName}-${spec.fixedRoleName}` }),
       });
@@ -105,11 +128,12 @@ export class CredentialsStack extends Stack {
       .get('aws-role-setup')
       ?.function.addEnvironment('AWS_ROLE_PRINCIPAL_ARN', this.functions.get(roleAssumer.handler)!.role.roleArn);
 
-    new OperationsAlarms(this, 'Alarms', {
+    const alarms = new OperationsAlarms(this, 'Alarms', {
       deadLetterQueue: verification.deadLetterQueue,
       api: api.restApi,
       backgroundFunctions: background,
       alarmTopicArn: config.alarmTopicArn,
+      unreachableAlarm: config.unreachableAlarm,
     });
 
     new CfnOutput(this, 'ApiUrl', { value: api.restApi.urlForPath(API_PREFIX), description: 'Base URL of the API' });
@@ -117,6 +141,12 @@ export class CredentialsStack extends Stack {
     new CfnOutput(this, 'QueueUrl', { value: verification.queue.queueUrl });
     new CfnOutput(this, 'DeadLetterQueueUrl', { value: verification.deadLetterQueue.queueUrl });
     new CfnOutput(this, 'KeyArn', { value: key.keyArn });
+    if (config.alarmTopicArn === undefined) {
+      new CfnOutput(this, 'AlarmTopicArn', {
+        value: alarms.topic.topicArn,
+        description: 'SNS topic every alarm notifies (subscribe your on-call address to it)',
+      });
+    }
     if (authorizer.secret) {
       new CfnOutput(this, 'JwtSecretArn', {
         value: authorizer.secret.secretArn,
@@ -128,7 +158,7 @@ export class CredentialsStack extends Stack {
   private addFunction(
     scope: Construct,
     handler: string,
-    props: { timeout: Duration; memorySize: number; environment: Record<string, string>; roleName?: string },
+    props: Omit<ServiceFunctionProps, 'handler'>,
   ): ServiceFunction {
     const fn = new ServiceFunction(scope, handler, { handler, ...props });
     this.functions.set(handler, fn);

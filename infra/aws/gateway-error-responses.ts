@@ -29,6 +29,15 @@ const GATEWAY_ERRORS: GatewayError[] = [
     // The stage's token bucket refills every second.
     headers: { 'Retry-After': "'1'" },
   },
+  // The web ACL's only rule is the per-IP rate limit (api-firewall.ts), so a request WAF blocked came too often. WAF
+  // keeps blocking the address until its count over the last 5 minutes falls below the limit.
+  {
+    type: ResponseType.WAF_FILTERED,
+    statusCode: '429',
+    error: 'RATE_LIMIT_EXCEEDED',
+    message: quoted('Too many requests from this address'),
+    headers: { 'Retry-After': "'60'" },
+  },
   // A REST API answers an unknown path or method with 403 "Missing Authentication Token"; it is a missing route.
   {
     type: ResponseType.MISSING_AUTHENTICATION_TOKEN,

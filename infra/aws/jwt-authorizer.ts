@@ -14,13 +14,20 @@ export class JwtAuthorizer extends Construct {
   readonly function: ServiceFunction;
   readonly secret: Secret | undefined;
 
-  constructor(scope: Construct, id: string, props: { jwt: StackConfig['jwt']; logLevel: string }) {
+  constructor(
+    scope: Construct,
+    id: string,
+    props: { jwt: StackConfig['jwt']; logLevel: string; reservedConcurrency: number | undefined },
+  ) {
     super(scope, id);
     const { jwksUrl, issuer, audience } = props.jwt;
     this.function = new ServiceFunction(this, 'authorizer', {
       handler: 'authorizer',
       timeout: Duration.seconds(5),
       memorySize: 256,
+      // Every authenticated request needs it (on a cache miss): the routes and the consumer must not be able to take
+      // its concurrency, and a flood of tokens must not take theirs.
+      reservedConcurrency: props.reservedConcurrency,
       environment: { LOG_LEVEL: props.logLevel, ...definedOnly({ JWT_ISSUER: issuer, JWT_AUDIENCE: audience }) },
     });
     if (jwksUrl !== undefined) {

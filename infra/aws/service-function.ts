@@ -41,6 +41,8 @@ export interface ServiceFunctionProps {
   environment: Record<string, string>;
   /** A fixed role name, for a role other accounts name in their trust policies (it must never change). */
   roleName?: string;
+  /** Concurrency reserved for the function: guaranteed to it, and its ceiling. */
+  reservedConcurrency?: number | undefined;
 }
 
 /**
@@ -74,6 +76,7 @@ export class ServiceFunction extends Construct {
       architecture: Architecture.ARM_64,
       timeout: props.timeout,
       memorySize: props.memorySize,
+      reservedConcurrentExecutions: props.reservedConcurrency,
       role: this.role,
       logGroup: this.logGroup,
       tracing: Tracing.ACTIVE,

@@ -124,11 +124,73 @@ describe('stage', () => {
   });
 });
 
+describe('WAF in front of the stage', () => {
+  const stageId = Object.keys(template.findResources('AWS::ApiGateway::Stage'))[0]!;
+  const restApiId = Object.keys(template.findResources('AWS::ApiGateway::RestApi'))[0]!;
+
+  it('blocks any source IP over 1,500 requests in 5 minutes, by default', () => {
+    template.resourceCountIs('AWS::WAFv2::WebACL', 1);
+    const [aclId, acl] = Object.entries(template.findResources('AWS::WAFv2::WebACL'))[0]!;
+    expect(acl.Properties).toMatchObject({
+      Scope: 'REGIONAL',
+      DefaultAction: { Allow: {} },
+      Rules: [
+        {
+          Action: { Block: {} },
+          Statement: { RateBasedStatement: { AggregateKeyType: 'IP', Limit: 1500, EvaluationWindowSec: 300 } },
+        },
+      ],
+    });
+    // No custom response of WAF's own: API Gateway answers with its WAF_FILTERED response, the contract's 429 body.
+    expect(acl.Properties.Rules[0].Action).toEqual({ Block: {} });
+    expect(Object.values(template.findResources('AWS::WAFv2::WebACLAssociation'))).toEqual([
+      {
+        Type: 'AWS::WAFv2::WebACLAssociation',
+        DependsOn: [stageId],
+        Properties: {
+          WebACLArn: { 'Fn::GetAtt': [aclId, 'Arn'] },
+          ResourceArn: {
+            'Fn::Join': [
+              '',
+              [
+                'arn:',
+                { Ref: 'AWS::Partition' },
+                ':apigateway:us-east-1::/restapis/',
+                { Ref: restApiId },
+                '/stages/',
+                { Ref: stageId },
+              ],
+            ],
+          },
+        },
+      },
+    ]);
+  });
+
+  it('keeps request headers (the bearer token) out of WAF: metrics only, no sampled requests', () => {
+    const acl = Object.values(template.findResources('AWS::WAFv2::WebACL'))[0]!.Properties;
+    for (const visibility of [acl.VisibilityConfig, ...acl.Rules.map((r: any) => r.VisibilityConfig)]) {
+      expect(visibility).toMatchObject({ CloudWatchMetricsEnabled: true, SampledRequestsEnabled: false });
+    }
+    template.resourceCountIs('AWS::WAFv2::LoggingConfiguration', 0);
+  });
+
+  it('takes its limit from wafIpRateLimit, and can be turned off with wafEnabled=false', () => {
+    const sized = testStack({ wafIpRateLimit: 300 }).template;
+    const rule = Object.values(sized.findResources('AWS::WAFv2::WebACL'))[0]!.Properties.Rules[0];
+    expect(rule.Statement.RateBasedStatement.Limit).toBe(300);
+    const off = testStack({ wafEnabled: 'false' }).template;
+    off.resourceCountIs('AWS::WAFv2::WebACL', 0);
+    off.resourceCountIs('AWS::WAFv2::WebACLAssociation', 0);
+  });
+});
+
 describe('gateway responses', () => {
   const expected = [
     ['UNAUTHORIZED', '401', 'UNAUTHORIZED'],
     ['ACCESS_DENIED', '403', 'FORBIDDEN'],
     ['THROTTLED', '429', 'RATE_LIMIT_EXCEEDED'],
+    ['WAF_FILTERED', '429', 'RATE_LIMIT_EXCEEDED'],
     ['MISSING_AUTHENTICATION_TOKEN', '404', 'NOT_FOUND'],
     ['REQUEST_TOO_LARGE', '413', 'PAYLOAD_TOO_LARGE'],
     ['DEFAULT_4XX', undefined, 'VALIDATION_ERROR'],
@@ -156,6 +218,9 @@ describe('gateway responses', () => {
   it('tells throttled clients when to retry', () => {
     const throttled = gatewayResponses.find((r) => r.ResponseType === 'THROTTLED')!;
     expect(throttled.ResponseParameters['gatewayresponse.header.Retry-After']).toBe("'1'");
+    // WAF blocks an address until its count over the 5-minute window falls below the limit.
+    const filtered = gatewayResponses.find((r) => r.ResponseType === 'WAF_FILTERED')!;
+    expect(filtered.ResponseParameters['gatewayresponse.header.Retry-After']).toBe("'60'");
   });
 
   it('never passes internal detail in a 5xx body', () => {

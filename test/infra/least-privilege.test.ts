@@ -1,5 +1,6 @@
 import { App, type CfnElement, Duration, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { routes } from '#functions/routes.ts';
 import { keys, TABLE } from '#shared/data/table.ts';
@@ -7,12 +8,14 @@ import { backgroundFunctions } from '../../infra/aws/background-functions.ts';
 import { CredentialKey } from '../../infra/aws/credential-key.ts';
 import { DataStore } from '../../infra/aws/data-store.ts';
 import {
+  ENCRYPTION_CONTEXT_CONDITION,
   grantServiceAccess,
   RATE_LIMIT_KEY_PATTERN,
   type ServiceGrants,
 } from '../../infra/aws/grant-service-access.ts';
 import { ServiceFunction } from '../../infra/aws/service-function.ts';
 import { VerificationQueue } from '../../infra/aws/verification-queue.ts';
+import { stringLike } from '../helpers/infra/iam-conditions.ts';
 import { logicalIdsOf, testStack } from '../helpers/infra/test-stack.ts';
 
 const { stack, template } = testStack();
@@ -27,7 +30,7 @@ interface Statement {
 const only = (type: string) => Object.keys(template.findResources(type));
 const tableArn = { 'Fn::GetAtt': [only('AWS::DynamoDB::GlobalTable')[0], 'Arn'] };
 const indexArn = { 'Fn::Join': ['', [tableArn, `/index/${TABLE.verificationIndex.name}`]] };
-const keyArn = { 'Fn::GetAtt': [only('AWS::KMS::Key')[0], 'Arn'] };
+const keyArn = { 'Fn::GetAtt': [stack.getLogicalId(stack.credentialKey.node.defaultChild as CfnElement), 'Arn'] };
 const queueId = Object.entries(template.findResources('AWS::SQS::Queue')).find(
   ([, q]) => q.Properties.RedrivePolicy,
 )![0];
@@ -35,14 +38,6 @@ const queueArn = { 'Fn::GetAtt': [queueId, 'Arn'] };
 const secretArn = { Ref: only('AWS::SecretsManager::Secret')[0] };
 
 const XRAY = ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'];
-const TABLE_READ = ['dynamodb:GetItem', 'dynamodb:Query'];
-const TABLE_WRITE = [
-  ...TABLE_READ,
-  'dynamodb:PutItem',
-  'dynamodb:UpdateItem',
-  'dynamodb:DeleteItem',
-  'dynamodb:ConditionCheckItem',
-];
 const SQS_CONSUME = [
   'sqs:ReceiveMessage',
   'sqs:ChangeMessageVisibility',
@@ -84,10 +79,16 @@ const ASSUME_CUSTOMER_ROLES = {
   Condition: { StringNotEquals: { 'aws:ResourceAccount': { Ref: 'AWS::AccountId' } } },
 };
 
-const tableActions = (grants: ServiceGrants) => [
-  ...(grants.table === 'write' ? TABLE_WRITE : grants.table === 'read' ? TABLE_READ : []),
-  ...(grants.batchReads ? ['dynamodb:BatchGetItem'] : []),
-];
+/** The table actions the route table lists for the function, as IAM actions. */
+const tableActions = (grants: ServiceGrants) =>
+  [...(grants.table?.read ?? []), ...(grants.table?.write ?? [])].map((action) => `dynamodb:${action}`);
+
+const RATE_LIMIT_UPDATE = (resource: unknown) => ({
+  Effect: 'Allow',
+  Action: 'dynamodb:UpdateItem',
+  Resource: resource,
+  Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [RATE_LIMIT_KEY_PATTERN] } },
+});
 
 describe('every function', () => {
   it.each(allHandlers)('%s: allows, never denies, and uses no wildcard action', (handler) => {
@@ -142,7 +143,7 @@ describe('DynamoDB', () => {
     },
   );
 
-  it('lets a rate-limited read-only function update nothing but its organization rate-limit counters', () => {
+  it('lets a rate-limited read-only function update nothing but rate-limit counters', () => {
     const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
     const scratch = new Stack(app, 'Scratch', { env: { region: 'us-east-1' } });
     const resources = {
@@ -159,7 +160,7 @@ describe('DynamoDB', () => {
       memorySize: 128,
       environment: {},
     });
-    grantServiceAccess(reader, { table: 'read', rateLimited: true }, resources);
+    grantServiceAccess(reader, { table: { read: ['GetItem', 'Query'] }, rateLimited: true }, resources);
     const statements = Object.values(Template.fromStack(scratch).findResources('AWS::IAM::Policy'))
       .flatMap((p) => p.Properties.PolicyDocument.Statement as Statement[])
       .filter((s) => actionsOf(s).some((a) => a.startsWith('dynamodb:')));
@@ -167,37 +168,41 @@ describe('DynamoDB', () => {
       'Fn::GetAtt': [scratch.getLogicalId(resources.table.node.defaultChild as CfnElement), 'Arn'],
     };
     expect(statements).toEqual([
-      { Effect: 'Allow', Action: TABLE_READ, Resource: scratchTable },
-      {
-        Effect: 'Allow',
-        Action: 'dynamodb:UpdateItem',
-        Resource: scratchTable,
-        Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [RATE_LIMIT_KEY_PATTERN] } },
-      },
+      { Effect: 'Allow', Action: ['dynamodb:GetItem', 'dynamodb:Query'], Resource: scratchTable },
+      RATE_LIMIT_UPDATE(scratchTable),
     ]);
-    const pattern = new RegExp(`^${RATE_LIMIT_KEY_PATTERN.replace('*', '.*')}$`);
-    expect(keys.rateLimit('org-1', 'read', 29_000_000)).toMatch(pattern);
-    expect(keys.org('org-1')).not.toMatch(pattern);
   });
 
-  it.each(serviceFunctions.filter((f) => f.grants.table === 'read'))(
-    '$handler: may update rate-limit counters only if it is rate limited',
+  it("covers every organization's rate-limit counters, and no other partition", () => {
+    // Any organization id the authorizer can pass on (printable, Unicode, even '#' or '*'), any budget and minute.
+    const orgIds = fc.string({ minLength: 1, maxLength: 128, unit: 'grapheme' });
+    fc.assert(
+      fc.property(orgIds, fc.constantFrom('read', 'write'), fc.nat(), (orgId, budget, minute) => {
+        expect(stringLike(RATE_LIMIT_KEY_PATTERN, keys.rateLimit(orgId, budget, minute))).toBe(true);
+        expect(stringLike(RATE_LIMIT_KEY_PATTERN, keys.org(orgId))).toBe(false);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it.each(serviceFunctions)(
+    '$handler: may update rate-limit counters exactly when it is rate limited, with no redundant statement',
     ({ handler, grants }) => {
       const conditioned = statementsFor(handler, 'dynamodb:').filter((s) => s.Condition);
-      expect(conditioned).toEqual(
-        grants.rateLimited
-          ? [
-              {
-                Effect: 'Allow',
-                Action: 'dynamodb:UpdateItem',
-                Resource: tableArn,
-                Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [RATE_LIMIT_KEY_PATTERN] } },
-              },
-            ]
-          : [],
-      );
+      const updatesAnyway = tableActions(grants).includes('dynamodb:UpdateItem');
+      expect(conditioned).toEqual(grants.rateLimited && !updatesAnyway ? [RATE_LIMIT_UPDATE(tableArn)] : []);
     },
   );
+
+  it('grants ConditionCheckItem to no function, and the consumer and the sweep no DeleteItem', () => {
+    for (const handler of allHandlers)
+      expect(allActions(handler), handler).not.toContain('dynamodb:ConditionCheckItem');
+    for (const handler of ['verification-consumer', 'verification-sweep']) {
+      expect(allActions(handler), handler).not.toContain('dynamodb:DeleteItem');
+    }
+    expect(allActions('verification-sweep')).not.toContain('dynamodb:PutItem');
+    expect(statementsFor('verification-sweep', 'dynamodb:').filter((s) => s.Resource === tableArn)).toEqual([]);
+  });
 
   it('lets only the consumer read in batches', () => {
     const batchReaders = allHandlers.filter((handler) => allActions(handler).includes('dynamodb:BatchGetItem'));
@@ -218,21 +223,32 @@ describe('KMS', () => {
     },
   );
 
-  it('create-credential: may only generate data keys, with this key', () => {
+  it('create-credential: may only generate data keys, with this key, for an organization and a credential', () => {
     expect(statementsFor('create-credential', 'kms:')).toEqual([
-      { Effect: 'Allow', Action: 'kms:GenerateDataKey', Resource: keyArn },
+      { Effect: 'Allow', Action: 'kms:GenerateDataKey', Resource: keyArn, Condition: ENCRYPTION_CONTEXT_CONDITION },
     ]);
   });
 
-  it('verification-consumer: may only decrypt, with this key', () => {
-    expect(statementsFor('verification-consumer', 'kms:')).toEqual([
-      { Effect: 'Allow', Action: 'kms:Decrypt', Resource: keyArn },
-    ]);
+  it.each(['verification-consumer', 'verify-resource'])(
+    '%s: may only decrypt, with this key, for an organization and a credential',
+    (handler) => {
+      expect(statementsFor(handler, 'kms:')).toEqual([
+        { Effect: 'Allow', Action: 'kms:Decrypt', Resource: keyArn, Condition: ENCRYPTION_CONTEXT_CONDITION },
+      ]);
+    },
+  );
+
+  it('lets exactly the consumer and verify-resource decrypt, and the create and update routes seal', () => {
+    const holding = (action: string) => allHandlers.filter((handler) => allActions(handler).includes(action));
+    expect(holding('kms:Decrypt').sort()).toEqual(['verification-consumer', 'verify-resource']);
+    expect(holding('kms:GenerateDataKey').sort()).toEqual(['create-credential', 'update-credential']);
   });
 
   it.each(serviceFunctions)('$handler: holds exactly the KMS grant the route table states', ({ handler, grants }) => {
     const expected = { generateDataKey: ['kms:GenerateDataKey'], decrypt: ['kms:Decrypt'] };
     expect(statementsFor(handler, 'kms:').flatMap(actionsOf)).toEqual(grants.kms ? expected[grants.kms] : []);
+    for (const statement of statementsFor(handler, 'kms:'))
+      expect(statement.Condition).toEqual(ENCRYPTION_CONTEXT_CONDITION);
     expect(environmentOf(handler).KMS_KEY_ID).toEqual(grants.kms ? keyArn : undefined);
   });
 });

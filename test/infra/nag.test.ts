@@ -10,6 +10,11 @@ const variants = {
     consoleOrigin: 'https://console.example.com',
     alarmTopicArn: 'arn:aws:sns:us-east-1:123456789012:oncall',
   },
+  'WAF turned off, no reserved concurrency': {
+    wafEnabled: 'false',
+    authorizerReservedConcurrency: 'none',
+    consumerReservedConcurrency: 'none',
+  },
 };
 
 describe('cdk-nag AwsSolutions', () => {

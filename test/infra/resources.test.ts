@@ -1,3 +1,4 @@
+import type { CfnElement } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { routes } from '#functions/routes.ts';
@@ -42,6 +43,32 @@ describe('functions', () => {
         Timeout: spec.timeout.toSeconds(),
         MemorySize: spec.memorySize,
       });
+    }
+  });
+
+  it('reserves concurrency for the authorizer (25) and the consumer (its event source maximum), and only for them', () => {
+    const reserved = Object.fromEntries(
+      [...stack.functions.keys()].map((handler) => [
+        handler,
+        functionOf(handler).Properties.ReservedConcurrentExecutions,
+      ]),
+    );
+    expect(reserved).toEqual(
+      Object.fromEntries(
+        [...stack.functions.keys()].map((handler) => [
+          handler,
+          { authorizer: 25, 'verification-consumer': 3 }[handler as string],
+        ]),
+      ),
+    );
+    const tuned = testStack({ authorizerReservedConcurrency: 40, consumerReservedConcurrency: 12 });
+    const reservedIn = (handler: string) =>
+      tuned.template.findResources('AWS::Lambda::Function')[logicalIdsOf(tuned.stack, handler).function]!.Properties
+        .ReservedConcurrentExecutions;
+    expect([reservedIn('authorizer'), reservedIn('verification-consumer')]).toEqual([40, 12]);
+    const none = testStack({ authorizerReservedConcurrency: 'none', consumerReservedConcurrency: 'none' });
+    for (const fn of Object.values(none.template.findResources('AWS::Lambda::Function'))) {
+      expect(fn.Properties.ReservedConcurrentExecutions).toBeUndefined();
     }
   });
 
@@ -150,12 +177,14 @@ describe('data', () => {
 
 describe('keys', () => {
   it('rotates the KMS key and retains it when the stack is deleted', () => {
-    template.resourceCountIs('AWS::KMS::Key', 1);
-    template.hasResource('AWS::KMS::Key', {
+    const keyId = stack.getLogicalId(stack.credentialKey.node.defaultChild as CfnElement);
+    expect(template.toJSON().Resources[keyId]).toMatchObject({
       DeletionPolicy: 'Retain',
       UpdateReplacePolicy: 'Retain',
       Properties: { EnableKeyRotation: true },
     });
+    // The other key is the alarm topic's own (below).
+    template.resourceCountIs('AWS::KMS::Key', 2);
   });
 });
 
@@ -253,17 +282,137 @@ describe('operations', () => {
     );
   });
 
-  it('notifies the configured topic', () => {
+  it('notifies the configured topic, and creates none', () => {
     const topicArn = 'arn:aws:sns:us-east-1:123456789012:oncall';
-    const withTopic = testStack({ alarmTopicArn: topicArn }).template.findResources('AWS::CloudWatch::Alarm');
-    for (const alarm of Object.values(withTopic)) expect(alarm.Properties.AlarmActions).toEqual([topicArn]);
-    for (const alarm of alarms) expect(alarm.AlarmActions).toBeUndefined();
+    const withTopic = testStack({ alarmTopicArn: topicArn }).template;
+    for (const alarm of Object.values(withTopic.findResources('AWS::CloudWatch::Alarm'))) {
+      expect(alarm.Properties.AlarmActions).toEqual([topicArn]);
+    }
+    withTopic.resourceCountIs('AWS::SNS::Topic', 0);
+    withTopic.resourceCountIs('AWS::KMS::Key', 1);
+    expect(withTopic.findOutputs('AlarmTopicArn')).toEqual({});
   });
 
-  it('outputs the API URL, table name, queue URL and key ARN', () => {
+  it('without a configured topic, notifies a topic of its own, encrypted, TLS only, and outputs its ARN', () => {
+    const [topicId, topic] = resourcesOf('AWS::SNS::Topic')[0]!;
+    template.resourceCountIs('AWS::SNS::Topic', 1);
+    for (const alarm of alarms) expect(alarm.AlarmActions).toEqual([{ Ref: topicId }]);
+    expect(template.findOutputs('AlarmTopicArn').AlarmTopicArn!.Value).toEqual({ Ref: topicId });
+
+    // A key of its own: CloudWatch cannot publish to a topic under the AWS-managed SNS key.
+    const topicKeyId = topic.Properties.KmsMasterKeyId['Fn::GetAtt'][0];
+    const topicKey = template.toJSON().Resources[topicKeyId];
+    expect(topicKeyId).not.toBe(stack.getLogicalId(stack.credentialKey.node.defaultChild as CfnElement));
+    expect(topicKey.Properties.EnableKeyRotation).toBe(true);
+    expect(topicKey.Properties.KeyPolicy.Statement).toContainEqual(
+      expect.objectContaining({
+        Effect: 'Allow',
+        Principal: { Service: 'cloudwatch.amazonaws.com' },
+        Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+      }),
+    );
+    const policy = Object.values(template.findResources('AWS::SNS::TopicPolicy'))[0]!.Properties;
+    expect(policy.Topics).toEqual([{ Ref: topicId }]);
+    expect(policy.PolicyDocument.Statement).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        expect.objectContaining({
+          Effect: 'Allow',
+          Principal: { Service: 'cloudwatch.amazonaws.com' },
+          Action: 'sns:Publish',
+          Condition: {
+            ArnLike: {
+              'aws:SourceArn': {
+                'Fn::Join': [
+                  '',
+                  ['arn:', { Ref: 'AWS::Partition' }, ':cloudwatch:us-east-1:', { Ref: 'AWS::AccountId' }, ':alarm:*'],
+                ],
+              },
+            },
+          },
+        }),
+      ]),
+    );
+  });
+
+  it('names every alarm after its stack, and reads the API metrics under the API’s own name', () => {
+    const names = (context: Record<string, unknown>) => {
+      const copy = testStack(context).template;
+      const restApi = Object.values(copy.findResources('AWS::ApiGateway::RestApi'))[0]!.Properties;
+      const alarmsOfCopy = Object.values(copy.findResources('AWS::CloudWatch::Alarm')).map((a) => a.Properties);
+      const api5xx = alarmsOfCopy.find((a) => a.MetricName === '5XXError')!;
+      expect(api5xx.Dimensions).toEqual([{ Name: 'ApiName', Value: restApi.Name }]);
+      return { apiName: restApi.Name, alarmNames: alarmsOfCopy.map((a) => a.AlarmName) };
+    };
+    const first = names({});
+    const second = names({ stackName: 'EntryGuardStaging' });
+    expect(first.apiName).toBe('EntryGuardCredentials-api');
+    expect(second.apiName).toBe('EntryGuardStaging-api');
+    for (const name of first.alarmNames) expect(name).toMatch(/^EntryGuardCredentials-[a-z0-9-]+$/);
+    for (const name of second.alarmNames) expect(name).toMatch(/^EntryGuardStaging-[a-z0-9-]+$/);
+    expect(new Set(first.alarmNames).size).toBe(first.alarmNames.length);
+  });
+
+  it('alarms on any integrity failure the consumer reports', () => {
+    expect(alarms).toContainEqual(
+      expect.objectContaining({
+        ...firesOnFirst,
+        Namespace: 'EntryGuard/Credentials',
+        MetricName: 'IntegrityFailures',
+        Dimensions: [{ Name: 'service', Value: 'entryguard-credentials' }],
+        Statistic: 'Sum',
+      }),
+    );
+  });
+
+  it('alarms when more than 25% of 15 minutes of checks could not reach their provider, once 20 checks ran', () => {
+    const rate = alarms.find((a) => String(a.AlarmName).endsWith('-unreachable-rate'))!;
+    expect(rate).toMatchObject({ Threshold: 25, ComparisonOperator: 'GreaterThanThreshold', EvaluationPeriods: 1 });
+    const metrics: { Id: string; Expression?: string; MetricStat?: any; ReturnData: boolean }[] = rate.Metrics;
+    const returned = metrics.filter((m) => m.ReturnData);
+    expect(returned).toHaveLength(1);
+    expect(returned[0]!.Expression).toBe('IF((u + v) >= 20, 100 * u / (u + v), 0)');
+    const stat = (name: string) => metrics.find((m) => m.MetricStat?.Metric.MetricName === name)!.MetricStat;
+    for (const name of ['UnreachableTotal', 'VerdictsTotal']) {
+      expect(stat(name)).toEqual({
+        Metric: {
+          Namespace: 'EntryGuard/Credentials',
+          MetricName: name,
+          Dimensions: [{ Name: 'service', Value: 'entryguard-credentials' }],
+        },
+        Period: 900,
+        Stat: 'Sum',
+      });
+    }
+    // The expression's two inputs are the sums with no data counted as 0.
+    const u = metrics.find((m) => m.Id === 'u')!.Expression;
+    const v = metrics.find((m) => m.Id === 'v')!.Expression;
+    expect([u, v]).toEqual(['FILL(unreachable, 0)', 'FILL(verdicts, 0)']);
+
+    // What the rate works out to, as CloudWatch evaluates the expression for one window.
+    const evaluate = (unreachable: number, verdicts: number) =>
+      unreachable + verdicts >= 20 ? (100 * unreachable) / (unreachable + verdicts) : 0;
+    expect(evaluate(2, 0)).toBe(0);
+    expect(evaluate(10, 10)).toBeGreaterThan(25);
+    expect(evaluate(5, 95)).toBeLessThan(25);
+
+    const tuned = Object.values(
+      testStack({ unreachableAlarmPercent: 50, unreachableAlarmMinimumChecks: 100 }).template.findResources(
+        'AWS::CloudWatch::Alarm',
+      ),
+    )
+      .map((a) => a.Properties)
+      .find((a) => String(a.AlarmName).endsWith('-unreachable-rate'))!;
+    expect(tuned.Threshold).toBe(50);
+    expect(tuned.Metrics.find((m: { ReturnData: boolean }) => m.ReturnData).Expression).toBe(
+      'IF((u + v) >= 100, 100 * u / (u + v), 0)',
+    );
+  });
+
+  it('outputs the API URL, table name, queue URL, key ARN and alarm topic', () => {
     const outputs = template.findOutputs('*');
     expect(Object.keys(outputs)).toEqual(
-      expect.arrayContaining(['ApiUrl', 'TableName', 'QueueUrl', 'KeyArn', 'JwtSecretArn']),
+      expect.arrayContaining(['ApiUrl', 'TableName', 'QueueUrl', 'KeyArn', 'JwtSecretArn', 'AlarmTopicArn']),
     );
     expect(JSON.stringify(outputs.ApiUrl!.Value)).toContain('/api/v1');
   });

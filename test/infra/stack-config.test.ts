@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_REGION, readStackConfig } from '../../infra/aws/stack-config.ts';
 
@@ -16,7 +17,11 @@ describe('stack configuration', () => {
       sweep: { unverifiedMinutes: 5, verifiedHours: 24, intervalMinutes: 5 },
       consoleOrigin: undefined,
       queue: { maxReceiveCount: 5, consumerMaxConcurrency: 5 },
+      waf: { enabled: true, requestsPerIpPer5Minutes: 1500 },
+      reservedConcurrency: { authorizer: 25, consumer: 5 },
       logLevel: 'INFO',
+      alarmTopicArn: undefined,
+      unreachableAlarm: { percent: 25, minimumChecks: 20 },
     });
     expect(Object.values(config.providerEndpoints).every((value) => value === undefined)).toBe(true);
   });
@@ -80,7 +85,36 @@ describe('stack configuration', () => {
     expect(config.account).toBe('210987654321');
   });
 
+  it('reads the WAF, concurrency and alarm settings, `none` meaning no reservation', () => {
+    expect(
+      readStackConfig(none, {
+        WAF_ENABLED: 'FALSE',
+        WAF_IP_RATE_LIMIT: '600',
+        AUTHORIZER_RESERVED_CONCURRENCY: 'none',
+        CONSUMER_MAX_CONCURRENCY: '8',
+        UNREACHABLE_ALARM_PERCENT: '40',
+        UNREACHABLE_ALARM_MINIMUM_CHECKS: '50',
+      }),
+    ).toMatchObject({
+      waf: { enabled: false, requestsPerIpPer5Minutes: 600 },
+      // The consumer's reservation follows its event source's maximum unless set.
+      reservedConcurrency: { authorizer: undefined, consumer: 8 },
+      unreachableAlarm: { percent: 40, minimumChecks: 50 },
+    });
+    expect(readStackConfig(fromContext({ wafEnabled: true, consumerReservedConcurrency: 'none' }), {})).toMatchObject({
+      waf: { enabled: true },
+      reservedConcurrency: { consumer: undefined },
+    });
+  });
+
   it.each([
+    [{ wafEnabled: 'yes' }, /wafEnabled must be true or false/],
+    [{ wafIpRateLimit: 5 }, /wafIpRateLimit/],
+    [{ authorizerReservedConcurrency: 0 }, /authorizerReservedConcurrency/],
+    [{ consumerMaxConcurrency: 10, consumerReservedConcurrency: 9 }, /at least consumerMaxConcurrency/],
+    [{ consumerMaxConcurrency: 1001 }, /consumerMaxConcurrency/],
+    [{ unreachableAlarmPercent: 0 }, /unreachableAlarmPercent/],
+    [{ unreachableAlarmPercent: 101 }, /unreachableAlarmPercent/],
     [{ dlqMaxReceiveCount: '0' }, /dlqMaxReceiveCount/],
     [{ rateLimitReadsPerMinute: 'many' }, /rateLimitReadsPerMinute/],
     [{ consumerMaxConcurrency: 1 }, /consumerMaxConcurrency/],
@@ -89,5 +123,33 @@ describe('stack configuration', () => {
     [{ consoleOrigin: 'console.example.com' }, /origin/],
   ])('refuses %o', (context, message) => {
     expect(() => readStackConfig(fromContext(context), {})).toThrow(message);
+  });
+});
+
+describe('the operator guide', () => {
+  it('lists every setting the stack reads, under its context key and environment variable', () => {
+    const contextKeys: string[] = [];
+    const envNames = new Set<string>();
+    const env = new Proxy({} as NodeJS.ProcessEnv, {
+      get: (_, name) => {
+        if (typeof name === 'string') envNames.add(name);
+        return undefined;
+      },
+    });
+    readStackConfig((key) => {
+      contextKeys.push(key);
+      return undefined;
+    }, env);
+    const guide = readFileSync(new URL('../../docs/operations.md', import.meta.url), 'utf8');
+    const parameters = guide.slice(guide.indexOf('### Parameters'), guide.indexOf('### Outputs'));
+    const rows = parameters.split('\n').filter((line) => line.startsWith('| `'));
+    for (const key of contextKeys) {
+      expect(
+        rows.some((row) => row.startsWith(`| \`${key}\``)),
+        key,
+      ).toBe(true);
+    }
+    // The CLI's own fallbacks (AWS_REGION, CDK_DEFAULT_*) are named beside the key they stand in for.
+    for (const name of envNames) expect(parameters, name).toContain(`\`${name}\``);
   });
 });
