@@ -63,6 +63,13 @@ export const routes: readonly Route[] = [
     auth: true,
     grants: { table: 'write', queue: 'send' },
   },
+  {
+    method: 'GET',
+    path: '/api/v1/credentials/{id}/required-policy',
+    handler: 'get-required-policy',
+    auth: true,
+    grants: { table: 'read' },
+  },
   { method: 'POST', path: '/api/v1/resources', handler: 'create-resource', auth: true, grants: { table: 'write' } },
   { method: 'GET', path: '/api/v1/resources', handler: 'list-resources', auth: true, grants: { table: 'read' } },
   { method: 'GET', path: '/api/v1/resources/{id}', handler: 'get-resource', auth: true, grants: { table: 'read' } },
