@@ -14,7 +14,10 @@ export interface ListAtScale {
   credentials: number;
   otherCredentialsPerOrganization: number;
   serviceMs: number;
-  /** A raw paginated Query of the same items (same key condition and projection, no rate-limit counter). */
+  /**
+   * A raw paginated Query of the same items (same key condition and projection, no rate-limit counter, no count of
+   * the resources needing attention, which the route runs beside it).
+   */
   floorMs: number;
   runs: number;
 }
@@ -60,7 +63,7 @@ export async function measureListAtScale(
     };
     const floorRun = async () => {
       const started = performance.now();
-      const items = await rawList({ orgId: target, rateLimit: false });
+      const items = await rawList({ orgId: target, rateLimit: false, attention: false });
       const elapsed = performance.now() - started;
       if (items.length !== options.credentials)
         throw new Error(`list at scale: the raw Query read ${items.length} credentials`);

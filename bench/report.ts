@@ -26,6 +26,7 @@ export const KMS_CALLS: Record<string, number> = {
   'update-credential': 1,
   'list-credentials': 0,
   'get-credential': 0,
+  'get-required-policy': 0,
   'delete-credential': 0,
 };
 

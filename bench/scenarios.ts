@@ -141,6 +141,14 @@ export function scenarios(standIns: StandInsInfo): Scenario[] {
         floor: { orgId: principal.orgId, id: ids[1]! },
       };
     }),
+    api('get-required-policy', async () => {
+      // The first two credentials of the read organization have three security groups each.
+      const { principal, ids } = await readOrg();
+      return {
+        event: apiEvent('get-required-policy', principal, { pathParameters: { id: ids[0]! } }),
+        floor: { orgId: principal.orgId, id: ids[1]! },
+      };
+    }),
     api('update-credential', async () => {
       const { principal, service, floor } = await writeOrg();
       return {
@@ -226,6 +234,7 @@ export function scenarios(standIns: StandInsInfo): Scenario[] {
             ...body,
             isActive: false,
             lastVerifiedAt: null,
+            permissionCheck: null,
             createdAt: now,
             updatedAt: now,
             revision: 1,

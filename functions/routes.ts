@@ -124,6 +124,14 @@ export const routes: readonly Route[] = [
     grants: { table: { read: ['GetItem'] } },
   },
   {
+    method: 'GET',
+    path: '/api/v1/credentials/{id}/required-policy',
+    handler: 'get-required-policy',
+    auth: true,
+    // The credential's summary and a query of its resources.
+    grants: { table: { read: ['GetItem', 'Query'] } },
+  },
+  {
     method: 'PATCH',
     path: '/api/v1/resources/{id}',
     handler: 'update-resource',

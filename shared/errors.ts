@@ -37,7 +37,12 @@ export class ServiceError extends Error {
   constructor(
     readonly code: ErrorCode,
     message: string,
-    readonly details: { validationErrors?: ValidationErrors; retryAfterSeconds?: number } = {},
+    readonly details: {
+      validationErrors?: ValidationErrors;
+      retryAfterSeconds?: number;
+      /** With `VERIFICATION_FAILED` from a resource check: the permissions found not granted (contract §6.2). */
+      missingPermissions?: string[];
+    } = {},
   ) {
     super(message);
     this.name = 'ServiceError';
@@ -60,9 +65,12 @@ export function resourceNotFound(id: string): ServiceError {
   return new ServiceError('RESOURCE_NOT_FOUND', `Resource with ID ${id} not found`);
 }
 
-/** A resource check failed; `reason` is actionable and scrubbed of anything secret. */
-export function verificationFailed(reason: string): ServiceError {
-  return new ServiceError('VERIFICATION_FAILED', reason);
+/**
+ * A resource check failed; `reason` is actionable and scrubbed of anything secret. `missingPermissions` is given when
+ * the check got an answer about the resource (`[]` when only the resource is missing), absent when it got none.
+ */
+export function verificationFailed(reason: string, missingPermissions?: string[]): ServiceError {
+  return new ServiceError('VERIFICATION_FAILED', reason, missingPermissions ? { missingPermissions } : {});
 }
 
 /** A dependency (KMS, DynamoDB, the queue) failed; the caller may retry. Never carries the cause's text. */

@@ -33,6 +33,39 @@ export const summaryProjection = {
   ExpressionAttributeNames: Object.fromEntries(SUMMARY_FIELDS.map((field, i) => [`#f${i}`, field])),
 };
 
+/**
+ * The organization's resources that need attention (last check failed, resource missing or a permission not granted),
+ * as credential views count them: a Query filtered server-side; `credentialId` narrows it to one credential.
+ */
+export function attentionQuery(orgId: string, credentialId?: string) {
+  const needsAttention =
+    '(#isActive = :false AND attribute_type(#lastVerifiedAt, :string)) OR #check.#allGranted = :false OR #check.#exists = :false';
+  return {
+    TableName: table(),
+    KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+    FilterExpression:
+      credentialId === undefined ? needsAttention : `#credentialId = :credentialId AND (${needsAttention})`,
+    ExpressionAttributeNames: {
+      '#isActive': 'isActive',
+      '#lastVerifiedAt': 'lastVerifiedAt',
+      '#check': 'permissionCheck',
+      '#allGranted': 'allGranted',
+      '#exists': 'exists',
+      '#credentialId': 'credentialId',
+    },
+    ExpressionAttributeValues: {
+      ':pk': { S: `ORG#${orgId}` },
+      ':prefix': { S: 'RES#' },
+      ':false': { BOOL: false },
+      ':string': { S: 'S' },
+      ...(credentialId !== undefined && { ':credentialId': { S: credentialId } }),
+    },
+    ...(credentialId === undefined
+      ? { ProjectionExpression: '#credentialId' }
+      : { Select: 'COUNT' as const, ConsistentRead: true }),
+  };
+}
+
 /** The per-organization, per-minute request counter every API route charges first. */
 export function rateCounter(orgId: string, budget: 'read' | 'write') {
   const minute = Math.floor(Date.now() / 60_000);

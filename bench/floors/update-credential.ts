@@ -1,19 +1,29 @@
-import { DynamoDBClient, GetItemCommand, TransactWriteItemsCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import {
+  DynamoDBClient,
+  GetItemCommand,
+  QueryCommand,
+  TransactWriteItemsCommand,
+  UpdateItemCommand,
+} from '@aws-sdk/client-dynamodb';
 import { GenerateDataKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { type Item, key, newItem, rateCounter, summaryProjection, table } from './raw-requests.ts';
+import { attentionQuery, type Item, key, newItem, rateCounter, summaryProjection, table } from './raw-requests.ts';
 
 const db = new DynamoDBClient({});
 const kms = new KMSClient({});
 const sqs = new SQSClient({});
 
-/** A rotation: read the version, seal under a new data key, write it conditioned on what was read, queue a check. */
+/**
+ * A rotation: read the version (and count the resources needing attention beside it), seal under a new data key,
+ * write it conditioned on what was read, queue a check.
+ */
 export async function handler(input: { orgId: string; id: string; hint: string; updatedAt: string; audit: Item }) {
   await db.send(new UpdateItemCommand(rateCounter(input.orgId, 'write')));
   const credentialKey = key(input.orgId, `CRED#${input.id}`);
-  const { Item } = await db.send(
-    new GetItemCommand({ TableName: table(), Key: credentialKey, ConsistentRead: true, ...summaryProjection }),
-  );
+  const [{ Item }] = await Promise.all([
+    db.send(new GetItemCommand({ TableName: table(), Key: credentialKey, ConsistentRead: true, ...summaryProjection })),
+    db.send(new QueryCommand(attentionQuery(input.orgId, input.id))),
+  ]);
   const version = Number(Item!.secretVersion!.N);
   const dataKey = await kms.send(
     new GenerateDataKeyCommand({

@@ -75,15 +75,24 @@ export async function handler(input: {
   ]);
   ec2.destroy();
   const revision = Number(resource!.revision!.N);
+  const at = new Date().toISOString();
   await db.send(
     new UpdateItemCommand({
       TableName: table(),
       Key: resourceKey,
-      UpdateExpression: 'SET isActive = :active, lastVerifiedAt = :at, revision = :next',
+      UpdateExpression: 'SET isActive = :active, lastVerifiedAt = :at, permissionCheck = :check, revision = :next',
       ConditionExpression: 'revision = :seen',
       ExpressionAttributeValues: {
         ':active': { BOOL: true },
-        ':at': { S: new Date().toISOString() },
+        ':at': { S: at },
+        ':check': {
+          M: {
+            checkedAt: { S: at },
+            exists: { BOOL: true },
+            allGranted: { BOOL: true },
+            permissions: { L: [] },
+          },
+        },
         ':next': { N: String(revision + 1) },
         ':seen': { N: String(revision) },
       },

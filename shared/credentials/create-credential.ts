@@ -61,7 +61,8 @@ export async function createCredential(
     sealedSecret: await sealSecret(deps.keys, input.credentialData, { orgId, credentialId: id }),
     linkCount: 0,
   };
-  const view = toView(record);
+  // A credential just created has no resource yet.
+  const view = toView(record, 0);
   const audit = auditEntry(
     actor,
     {
@@ -111,7 +112,9 @@ async function replayOf(
   if (stored.fingerprint !== fingerprint) {
     throw validationError({ 'Idempotency-Key': 'Already used for a different request' });
   }
-  return { view: JSON.parse(stored.response) as CredentialView, replayed: true };
+  const view = JSON.parse(stored.response) as CredentialView;
+  // A response remembered before credentials counted their resources needing attention had no such field: it was 0.
+  return { view: { ...view, resourcesNeedingAttention: view.resourcesNeedingAttention ?? 0 }, replayed: true };
 }
 
 /** Identifies a create request by its non-secret parts, so a key reused for another request is refused. */

@@ -35,6 +35,8 @@ export interface CredentialView {
   verificationError: string | null;
   verifiedIdentity: VerifiedIdentity | null;
   hint: string;
+  /** How many of its resources last failed a check or lack a permission (contract §6.2); 0 when none. */
+  resourcesNeedingAttention: number;
   createdAt: string;
   updatedAt: string;
 }
@@ -42,7 +44,8 @@ export interface CredentialView {
 /** A stored credential without its sealed secret: what listing and reading need. */
 export type CredentialSummary = Omit<CredentialRecord, 'sealedSecret'>;
 
-export function toView(record: CredentialSummary): CredentialView {
+/** The view of a credential; `resourcesNeedingAttention` is counted from its resources (resource-reads.ts). */
+export function toView(record: CredentialSummary, resourcesNeedingAttention: number): CredentialView {
   return {
     id: record.id,
     name: record.name,
@@ -54,6 +57,7 @@ export function toView(record: CredentialSummary): CredentialView {
     verificationError: record.verificationError,
     verifiedIdentity: record.verifiedIdentity,
     hint: record.hint,
+    resourcesNeedingAttention,
     createdAt: record.createdAt,
     updatedAt: record.updatedAt,
   };

@@ -5,6 +5,7 @@ import { retryOnConcurrentChange } from '#shared/data/item-writes.ts';
 import type { WriteDeps } from '#shared/data/table.ts';
 import { credentialNameConflict, credentialNotFound } from '#shared/errors.ts';
 import type { VerificationQueue } from '#shared/queue/verification-queue.ts';
+import { resourcesOfCredentialNeedingAttention } from '#shared/resources/resource-reads.ts';
 import { findCredentialSummary } from './credential-reads.ts';
 import { NameTakenError, writeCredentialUpdate } from './credential-writes.ts';
 import { type CredentialSummary, type CredentialView, toView } from './model.ts';
@@ -31,8 +32,11 @@ export async function updateCredential(
 ): Promise<CredentialView> {
   const input = parseUpdateInput(body);
   const sealed: SealedOnce = {};
+  // Counted beside the update's own reads; awaited before anything is written, so a failed count writes nothing.
+  const needingAttention = resourcesOfCredentialNeedingAttention(deps.table, actor.principal.orgId, id);
+  needingAttention.catch(() => undefined);
   const { credential, rotated } = await retryOnConcurrentChange(() =>
-    applyUpdate(deps, actor, id, input, sealed),
+    applyUpdate(deps, actor, id, input, sealed, needingAttention),
   ).catch((error: unknown) => {
     throw error instanceof NameTakenError && input.name !== undefined ? credentialNameConflict(input.name) : error;
   });
@@ -43,7 +47,7 @@ export async function updateCredential(
       secretVersion: credential.secretVersion,
     });
   }
-  return toView(credential);
+  return toView(credential, await needingAttention);
 }
 
 /** The provider and type never change, so a secret sealed on an earlier attempt is still the right one. */
@@ -57,6 +61,7 @@ async function applyUpdate(
   id: string,
   input: UpdateCredentialInput,
   sealed: SealedOnce,
+  beforeWriting: Promise<unknown>,
 ): Promise<{ credential: CredentialSummary; rotated: boolean }> {
   const orgId = actor.principal.orgId;
   const current = await findCredentialSummary(deps.table, orgId, id);
@@ -101,6 +106,7 @@ async function applyUpdate(
     deps.newId(),
     updatedAt,
   );
+  await beforeWriting;
   await writeCredentialUpdate(deps.table, current, { name, updatedAt, ...(secret && { rotation: secret }) }, audit);
   return { credential, rotated: rotation !== undefined };
 }

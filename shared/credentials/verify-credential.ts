@@ -4,6 +4,7 @@ import type { WriteDeps } from '#shared/data/table.ts';
 import { credentialNotFound, DependencyError } from '#shared/errors.ts';
 import { logger } from '#shared/logger.ts';
 import type { VerificationQueue } from '#shared/queue/verification-queue.ts';
+import { resourcesOfCredentialNeedingAttention } from '#shared/resources/resource-reads.ts';
 import { findCredentialSummary } from './credential-reads.ts';
 import { type CredentialView, toView } from './model.ts';
 
@@ -15,7 +16,10 @@ export interface VerifyCredentialDeps extends WriteDeps {
 
 export async function verifyCredential(deps: VerifyCredentialDeps, actor: Actor, id: string): Promise<CredentialView> {
   const orgId = actor.principal.orgId;
-  const credential = await findCredentialSummary(deps.table, orgId, id);
+  const [credential, needingAttention] = await Promise.all([
+    findCredentialSummary(deps.table, orgId, id),
+    resourcesOfCredentialNeedingAttention(deps.table, orgId, id),
+  ]);
   if (!credential) throw credentialNotFound(id);
   try {
     await deps.queue.send({ orgId, credentialId: id, secretVersion: credential.secretVersion, attempt: 1 });
@@ -38,7 +42,7 @@ export async function verifyCredential(deps: VerifyCredentialDeps, actor: Actor,
       deps.now().toISOString(),
     ),
   );
-  return toView(credential);
+  return toView(credential, needingAttention);
 }
 
 /**

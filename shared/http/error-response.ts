@@ -16,7 +16,10 @@ export function errorResponse(error: unknown, requestId: string): APIGatewayProx
     if (error.details.retryAfterSeconds !== undefined) headers['Retry-After'] = String(error.details.retryAfterSeconds);
     return respond(
       ERROR_STATUS[error.code],
-      errorBody(error.code, error.message, requestId, error.details.validationErrors),
+      errorBody(error.code, error.message, requestId, {
+        validationErrors: error.details.validationErrors,
+        missingPermissions: error.details.missingPermissions,
+      }),
       headers,
     );
   }
@@ -33,7 +36,10 @@ export function errorResponse(error: unknown, requestId: string): APIGatewayProx
   }
   const bodyError = bodyParserError(error);
   if (bodyError)
-    return respond(400, errorBody('VALIDATION_ERROR', 'Request validation failed', requestId, { body: bodyError }));
+    return respond(
+      400,
+      errorBody('VALIDATION_ERROR', 'Request validation failed', requestId, { validationErrors: { body: bodyError } }),
+    );
   logger.error('unexpected error', { errorName: (error as Error)?.name, stack: (error as Error)?.stack, requestId });
   return respond(500, errorBody('INTERNAL_ERROR', 'An unexpected error occurred', requestId));
 }
@@ -53,19 +59,22 @@ export interface ErrorBody {
   timestamp: string;
   requestId: string;
   validationErrors?: ValidationErrors;
+  /** With `VERIFICATION_FAILED` from `POST /resources/{id}/verify`: the permissions the check found not granted. */
+  missingPermissions?: string[];
 }
 
 export function errorBody(
   error: ErrorCode,
   message: string,
   requestId: string,
-  validationErrors?: ValidationErrors,
+  extra: { validationErrors?: ValidationErrors | undefined; missingPermissions?: string[] | undefined } = {},
 ): ErrorBody {
   return {
     error,
     message,
     timestamp: new Date().toISOString(),
     requestId,
-    ...(validationErrors && { validationErrors }),
+    ...(extra.validationErrors && { validationErrors: extra.validationErrors }),
+    ...(extra.missingPermissions && { missingPermissions: extra.missingPermissions }),
   };
 }

@@ -24,6 +24,7 @@ export async function createResource(deps: WriteDeps, actor: Actor, body: unknow
       ...input.target,
       isActive: false,
       lastVerifiedAt: null,
+      permissionCheck: null,
       createdAt: timestamp,
       updatedAt: timestamp,
       revision: 1,

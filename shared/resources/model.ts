@@ -1,4 +1,16 @@
+import type { PermissionFinding } from '#shared/providers/permission-check.ts';
 import type { Provider } from '#shared/providers/provider.ts';
+
+/**
+ * What the last resource check found (contract §6.2): whether the resource exists and each permission EntryGuard uses
+ * on it. `allGranted` is true when no permission is `false` (a `null`, one that cannot be probed, does not count).
+ */
+export interface PermissionCheck {
+  checkedAt: string;
+  exists: boolean;
+  allGranted: boolean;
+  permissions: PermissionFinding[];
+}
 
 /** What the service stores for a resource: nothing secret, the credential is referenced by id. */
 export interface ResourceRecord {
@@ -13,6 +25,11 @@ export interface ResourceRecord {
   config: Record<string, unknown>;
   isActive: boolean;
   lastVerifiedAt: string | null;
+  /**
+   * `null` until a check got an answer about the resource, and again after one that got none because the provider
+   * refused the credential itself (then `isActive: false` and `lastVerifiedAt` say the check failed).
+   */
+  permissionCheck: PermissionCheck | null;
   createdAt: string;
   updatedAt: string;
   /** Bumped by every write; each write is conditioned on the revision it read (optimistic concurrency). */
@@ -38,6 +55,7 @@ export function toResourceView(record: ResourceRecord, credentialName: string | 
     config: record.config,
     isActive: record.isActive,
     lastVerifiedAt: record.lastVerifiedAt,
+    permissionCheck: record.permissionCheck,
     createdAt: record.createdAt,
     updatedAt: record.updatedAt,
   };

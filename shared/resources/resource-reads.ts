@@ -39,7 +39,85 @@ export async function listResourceRecords(
 
 function fromResourceItem(item: Record<string, unknown>): ResourceRecord {
   const { pk: _pk, sk: _sk, ...record } = item;
-  return record as unknown as ResourceRecord;
+  // Resources stored before permission checks existed have no permissionCheck: never checked for permissions.
+  return { permissionCheck: null, ...record } as unknown as ResourceRecord;
+}
+
+/**
+ * A resource needs attention when its last check failed (`isActive: false` with a `lastVerifiedAt`) or found the
+ * resource missing or a permission not granted; one never checked does not. As a filter, so only those items (their
+ * `credentialId`) come back from the Query.
+ */
+const NEEDS_ATTENTION = {
+  FilterExpression:
+    '(#isActive = :false AND attribute_type(#lastVerifiedAt, :string)) OR #check.#allGranted = :false OR #check.#exists = :false',
+  ExpressionAttributeNames: {
+    '#isActive': 'isActive',
+    '#lastVerifiedAt': 'lastVerifiedAt',
+    '#check': 'permissionCheck',
+    '#allGranted': 'allGranted',
+    '#exists': 'exists',
+  },
+  ExpressionAttributeValues: { ':false': false, ':string': 'S' },
+};
+
+/**
+ * How many resources of each credential of the organization need attention (credentials absent from the map: none).
+ * One Query of the organization's resources, filtered server-side to those needing attention and projected to
+ * `credentialId`: the read is charged for the organization's resource items, the answer holds only ids.
+ */
+export async function resourcesNeedingAttention(table: Table, orgId: string): Promise<Map<string, number>> {
+  const counts = new Map<string, number>();
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await queryPage(table, {
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      FilterExpression: NEEDS_ATTENTION.FilterExpression,
+      ProjectionExpression: '#credentialId',
+      ExpressionAttributeNames: { ...NEEDS_ATTENTION.ExpressionAttributeNames, '#credentialId': 'credentialId' },
+      ExpressionAttributeValues: {
+        ...NEEDS_ATTENTION.ExpressionAttributeValues,
+        ':pk': keys.org(orgId),
+        ':prefix': keys.resourcePrefix,
+      },
+      ExclusiveStartKey: startKey,
+    });
+    for (const item of page.Items ?? []) {
+      const credentialId = item.credentialId as string;
+      counts.set(credentialId, (counts.get(credentialId) ?? 0) + 1);
+    }
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+  return counts;
+}
+
+/** The same count for one credential: the Query answers only the count (`Select: COUNT`), read strongly consistent. */
+export async function resourcesOfCredentialNeedingAttention(
+  table: Table,
+  orgId: string,
+  credentialId: string,
+): Promise<number> {
+  let count = 0;
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await queryPage(table, {
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      FilterExpression: `#credentialId = :credentialId AND (${NEEDS_ATTENTION.FilterExpression})`,
+      ExpressionAttributeNames: { ...NEEDS_ATTENTION.ExpressionAttributeNames, '#credentialId': 'credentialId' },
+      ExpressionAttributeValues: {
+        ...NEEDS_ATTENTION.ExpressionAttributeValues,
+        ':pk': keys.org(orgId),
+        ':prefix': keys.resourcePrefix,
+        ':credentialId': credentialId,
+      },
+      Select: 'COUNT',
+      ConsistentRead: true,
+      ExclusiveStartKey: startKey,
+    });
+    count += page.Count ?? 0;
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+  return count;
 }
 
 /** Views with each credential's current name, reading each credential once. */

@@ -9,7 +9,7 @@ import {
 } from '#shared/data/item-writes.ts';
 import { keys, type Table } from '#shared/data/table.ts';
 import { credentialNotFound } from '#shared/errors.ts';
-import type { ResourceRecord } from './model.ts';
+import type { PermissionCheck, ResourceRecord } from './model.ts';
 
 const concurrent = () => new ConcurrentChangeError();
 
@@ -73,26 +73,33 @@ export async function removeResource(table: Table, current: ResourceRecord, audi
   ]);
 }
 
-/** Records a verification of the resource as read; `ConcurrentChangeError` if it changed during the check. */
+/** What a resource check records: its verdict and, when the provider answered about the resource, its findings. */
+export interface ResourceCheckRecord {
+  isActive: boolean;
+  permissionCheck: PermissionCheck | null;
+}
+
+/** Records a check of the resource as read; `ConcurrentChangeError` if it changed during the check. */
 export async function recordResourceCheck(
   table: Table,
   current: ResourceRecord,
-  isActive: boolean,
+  check: ResourceCheckRecord,
   verifiedAt: string,
 ): Promise<ResourceRecord> {
   const written = await conditionalUpdate(table, {
     Key: { pk: keys.org(current.orgId), sk: keys.resource(current.id) },
-    UpdateExpression: 'SET isActive = :active, lastVerifiedAt = :at, revision = :next',
+    UpdateExpression: 'SET isActive = :active, lastVerifiedAt = :at, permissionCheck = :check, revision = :next',
     ConditionExpression: 'revision = :seen',
     ExpressionAttributeValues: {
-      ':active': isActive,
+      ':active': check.isActive,
       ':at': verifiedAt,
+      ':check': check.permissionCheck,
       ':next': current.revision + 1,
       ':seen': current.revision,
     },
   });
   if (!written) throw new ConcurrentChangeError();
-  return { ...current, isActive, lastVerifiedAt: verifiedAt, revision: current.revision + 1 };
+  return { ...current, ...check, lastVerifiedAt: verifiedAt, revision: current.revision + 1 };
 }
 
 /**

@@ -12,7 +12,7 @@ import { checkSameKind, parseUpdateResourceInput } from './update-resource-input
 /**
  * PATCH: rename, re-target (identifier, region, config) and/or move to another credential of the same provider.
  * A move unlinks the old credential and links the new one in the resource's own transaction. A new credential,
- * identifier or region was not checked yet, so it resets `isActive` and `lastVerifiedAt`.
+ * identifier or region was not checked yet, so it resets `isActive`, `lastVerifiedAt` and `permissionCheck`.
  */
 export async function updateResource(deps: WriteDeps, actor: Actor, id: string, body: unknown): Promise<ResourceView> {
   const orgId = actor.principal.orgId;
@@ -48,6 +48,7 @@ export async function updateResource(deps: WriteDeps, actor: Actor, id: string, 
       credentialId: credential.id,
       isActive: retargeted ? false : current.isActive,
       lastVerifiedAt: retargeted ? null : current.lastVerifiedAt,
+      permissionCheck: retargeted ? null : current.permissionCheck,
       updatedAt,
       revision: current.revision + 1,
     };

@@ -1,30 +1,21 @@
 import type { Actor } from '#shared/audit/audit-entry.ts';
 import { findCredential } from '#shared/credentials/credential-reads.ts';
-import { openCredentialData } from '#shared/crypto/envelope.ts';
-import type { KeyProvider } from '#shared/crypto/key-provider.ts';
 import { ConcurrentChangeError, retryOnConcurrentChange } from '#shared/data/item-writes.ts';
-import type { Table } from '#shared/data/table.ts';
 import { resourceNotFound, verificationFailed } from '#shared/errors.ts';
-import { logger } from '#shared/logger.ts';
-import { allGranted } from '#shared/providers/permission-check.ts';
-import { resourceCheckOf } from '#shared/providers/resource-checks.ts';
+import { checkResource, type ResourceCheckDeps } from './check-resource.ts';
 import { type ResourceView, toResourceView } from './model.ts';
 import { findResource } from './resource-reads.ts';
-import { recordResourceCheck } from './resource-writes.ts';
 
-/** Verifying a resource opens its credential's secret and records when it was checked. */
-export interface VerifyResourceDeps {
-  table: Table;
-  now: () => Date;
-  keys: KeyProvider;
-  /** The organization's external ID for AWS role assumption, created on first use. */
-  externalIdOf: (orgId: string) => Promise<string>;
-}
+/** Verifying a resource opens its credential's secret, asks the provider and records what it found. */
+export type VerifyResourceDeps = ResourceCheckDeps;
 
 /**
- * Checks the resource with its linked credential, now. A pass sets `isActive: true`; a definitive failure sets
- * `isActive: false` and answers 400 VERIFICATION_FAILED with the reason; both record `lastVerifiedAt`. An
- * unreachable provider records nothing. A resource changed during the check is checked again as it now stands.
+ * Checks the resource with its linked credential, now (contract §6.2). It exists and every permission that can be
+ * probed is granted: `isActive: true`, 200 with the resource and its `permissionCheck`. Otherwise the verdict is
+ * recorded (`isActive: false`, the whole matrix in `permissionCheck`) and the answer is 400 VERIFICATION_FAILED naming
+ * what is missing, with `missingPermissions`. No verdict (provider unreachable, secret that cannot be opened, a pair
+ * that cannot be checked): nothing is recorded, 400 VERIFICATION_FAILED says why. A resource changed during the check
+ * is checked again as it now stands.
  */
 export async function verifyResource(deps: VerifyResourceDeps, actor: Actor, id: string): Promise<ResourceView> {
   const orgId = actor.principal.orgId;
@@ -34,24 +25,9 @@ export async function verifyResource(deps: VerifyResourceDeps, actor: Actor, id:
     const credential = await findCredential(deps.table, orgId, resource.credentialId);
     // A linked credential cannot be deleted, so the resource was moved between the two reads.
     if (!credential) throw new ConcurrentChangeError();
-    const check = resourceCheckOf(resource.provider, resource.resourceType, credential.credentialType);
-    if (!check) {
-      throw verificationFailed(
-        `Verifying ${resource.provider} ${resource.resourceType} resources with ${credential.credentialType} credentials is not supported`,
-      );
-    }
-    const data = await openCredentialData(deps.keys, credential.sealedSecret, { orgId, credentialId: credential.id });
-    const outcome = await check(resource, data, {
-      orgId,
-      credentialId: credential.id,
-      externalId: () => deps.externalIdOf(orgId),
-    });
-    logger.info('resource verified', { orgId, resourceId: id, credentialId: credential.id, outcome: outcome.kind });
-    if (outcome.kind === 'unreachable') throw verificationFailed(outcome.message);
-    const passed = outcome.kind === 'checked' && outcome.exists && allGranted(outcome.permissions);
-    const checked = await recordResourceCheck(deps.table, resource, passed, deps.now().toISOString());
-    if (outcome.kind === 'invalid') throw verificationFailed(outcome.message);
-    if (!passed) throw verificationFailed(outcome.detail ?? 'The resource check failed');
-    return toResourceView(checked, credential.name);
+    const result = await checkResource(deps, resource, credential);
+    if (result.kind === 'no-verdict') throw verificationFailed(result.message);
+    if (result.failure) throw verificationFailed(result.failure.message, result.failure.missingPermissions);
+    return toResourceView(result.resource, credential.name);
   });
 }

@@ -5,6 +5,7 @@ import type { CreateCredentialDeps } from '#shared/credentials/create-credential
 import type { UpdateCredentialDeps } from '#shared/credentials/update-credential.ts';
 import type { VerifyCredentialDeps } from '#shared/credentials/verify-credential.ts';
 import type { ReadDeps, WriteDeps } from '#shared/data/table.ts';
+import { resourceCheckOf } from '#shared/providers/resource-checks.ts';
 import { verifierOf } from '#shared/providers/verifiers.ts';
 import type { VerifyResourceDeps } from '#shared/resources/verify-resource.ts';
 import { credentialBatchReads } from '#shared/verification/credential-batch-reads.ts';
@@ -47,6 +48,7 @@ export function verifyResourceDeps(): VerifyResourceDeps {
     now,
     keys: keyProvider.get(),
     externalIdOf: (orgId) => externalIds.get().forOrganization(orgId),
+    checkOf: resourceCheckOf,
   };
 }
 

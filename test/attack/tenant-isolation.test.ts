@@ -75,6 +75,7 @@ const operation = fc.oneof(
         'rename credential' as const,
         'rotate credential' as const,
         'verify credential' as const,
+        'required policy' as const,
         'delete credential' as const,
       ),
       org: organization,
@@ -249,6 +250,7 @@ async function apply(world: World, op: Operation): Promise<void> {
     case 'rename credential':
     case 'rotate credential':
     case 'verify credential':
+    case 'required policy':
     case 'delete credential': {
       const { item: credential, id, path } = aim(world.credentials, op.credential, 'credentials');
       const name = freshName();
@@ -259,6 +261,7 @@ async function apply(world: World, op: Operation): Promise<void> {
         'rename credential': ['PATCH', path, { body: { name } }],
         'rotate credential': ['PATCH', path, { body: { credentialData: rotation } }],
         'verify credential': ['POST', `${path}/verify`, {}],
+        'required policy': ['GET', `${path}/required-policy`, {}],
         'delete credential': ['DELETE', path, {}],
       }[op.kind] as [string, string, CallOptions];
       const response = await call(world, org, method, url, options);
@@ -267,6 +270,16 @@ async function apply(world: World, op: Operation): Promise<void> {
         if (credential!.links > 0) return expectContractError(response, 400, 'CREDENTIAL_IN_USE');
         expect(response.status).toBe(204);
         credential!.alive = false;
+        return;
+      }
+      if (op.kind === 'required policy') {
+        // Exactly the resources linked to this credential now: never another organization's, never a moved one.
+        expect(response.status).toBe(200);
+        expect(response.body.credentialId).toBe(id);
+        const linked = world.resources.filter((resource) => resource.alive && resource.credential === credential);
+        expect(response.body.includedResources.map((resource: { id: string }) => resource.id).sort()).toEqual(
+          linked.map((resource) => resource.id).sort(),
+        );
         return;
       }
       expect(response.status).toBe(op.kind === 'verify credential' ? 202 : 200);

@@ -51,6 +51,7 @@ describe('POST /api/v1/credentials', () => {
       'lastVerifiedAt',
       'name',
       'provider',
+      'resourcesNeedingAttention',
       'status',
       'updatedAt',
       'verificationError',
@@ -66,6 +67,7 @@ describe('POST /api/v1/credentials', () => {
       verificationError: null,
       verifiedIdentity: null,
       hint: `${body.credentialData.accessKeyId.slice(0, 4)}…${body.credentialData.accessKeyId.slice(-4)}`,
+      resourcesNeedingAttention: 0,
     });
     expect(response.body.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     expect(send).toHaveBeenCalledWith({ orgId, credentialId: response.body.id, secretVersion: 1, attempt: 1 });

@@ -55,6 +55,20 @@ describe('per-organization rate limits', () => {
     statuses.push((await api.call('GET', '/api/v1/credentials', { token })).status);
     expect(statuses).toEqual([201, 201, 201, 429, 200]);
   });
+
+  it('counts GET /credentials/{id}/required-policy against the read budget, not the write budget', async () => {
+    const token = await api.tokenFor(`org-${randomUUID()}`);
+    await awayFromMinuteBoundary();
+    const credential = await api.call('POST', '/api/v1/credentials', { token, body: awsCredential('policy') });
+    expect(credential.status).toBe(201);
+    const statuses = [];
+    for (let i = 0; i < 6; i++)
+      statuses.push(
+        (await api.call('GET', `/api/v1/credentials/${credential.body.id}/required-policy`, { token })).status,
+      );
+    statuses.push((await api.call('POST', `/api/v1/credentials/${credential.body.id}/verify`, { token })).status);
+    expect(statuses).toEqual([200, 200, 200, 200, 200, 429, 202]);
+  });
 });
 
 describe('dependency failures', () => {

@@ -63,6 +63,7 @@ describe('POST /api/v1/resources', () => {
       config: { protocol: 'tcp', fromPort: 22, toPort: 22, cidr: '203.0.113.0/24' },
       isActive: false,
       lastVerifiedAt: null,
+      permissionCheck: null,
       createdAt: expect.any(String),
       updatedAt: response.body.createdAt,
     });

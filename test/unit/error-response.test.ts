@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DependencyError, ServiceError, validationError } from '#shared/errors.ts';
+import { DependencyError, ServiceError, validationError, verificationFailed } from '#shared/errors.ts';
 import { errorResponse } from '#shared/http/error-response.ts';
 
 describe('errorResponse', () => {
@@ -36,5 +36,19 @@ describe('errorResponse', () => {
     });
     const limited = errorResponse(new ServiceError('RATE_LIMIT_EXCEEDED', 'x', { retryAfterSeconds: 17 }), 'r');
     expect(limited.headers).toMatchObject({ 'Retry-After': '17' });
+  });
+
+  it('adds missingPermissions to VERIFICATION_FAILED when the check named some (also an empty list), and only then', () => {
+    const body = (error: ServiceError) => JSON.parse(errorResponse(error, 'r').body);
+    expect(body(verificationFailed('lacks it', ['ec2:RevokeSecurityGroupIngress']))).toEqual({
+      error: 'VERIFICATION_FAILED',
+      message: 'lacks it',
+      timestamp: expect.any(String),
+      requestId: 'r',
+      missingPermissions: ['ec2:RevokeSecurityGroupIngress'],
+    });
+    expect(body(verificationFailed('the group does not exist', [])).missingPermissions).toEqual([]);
+    expect(body(verificationFailed('could not be reached'))).not.toHaveProperty('missingPermissions');
+    expect(body(validationError({ name: 'Required' }))).not.toHaveProperty('missingPermissions');
   });
 });
