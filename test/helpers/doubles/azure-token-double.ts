@@ -41,7 +41,9 @@ export interface AzureTokenDoubleOptions {
  * point ARM at), the one resource this double issues tokens for besides the public cloud's.
  */
 function armScope(scope: string | null): boolean {
-  return scope === 'https://management.azure.com/.default' || /^http:\/\/127\.0\.0\.1:\d+\/\.default$/.test(scope ?? '');
+  return (
+    scope === 'https://management.azure.com/.default' || /^http:\/\/127\.0\.0\.1:\d+\/\.default$/.test(scope ?? '')
+  );
 }
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
