@@ -176,7 +176,7 @@ function outcome(
     read === 'not-found'
       ? `${where} was not found (${said(nsg)}). Check resourceIdentifier`
       : read === 'forbidden'
-        ? `whether ${where} exists cannot be told: Azure refused to read it (${said(nsg)})`
+        ? `whether ${where} exists cannot be told: Azure refused to read it (${NSG_PERMISSIONS[0]}; ${said(nsg)})`
         : null;
   if (permissions.kind === 'refused') {
     // A 404 here: the resource group or subscription is not there, so there is no scope to list permissions at.

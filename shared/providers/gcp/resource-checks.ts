@@ -107,7 +107,7 @@ function outcome(rule: Rule, firewall: SafeResponse, permissions: SafeResponse):
     firewall.status === 404
       ? `${where} was not found (${said(firewall)}). Check resourceIdentifier and the key file's project_id`
       : firewall.status === 403
-        ? `whether ${where} exists cannot be told: Compute Engine refused to read it (${said(firewall)})`
+        ? `whether ${where} exists cannot be told: Compute Engine refused to read it (compute.firewalls.get; ${said(firewall)})`
         : null;
 
   const held = heldPermissions(permissions);

@@ -84,7 +84,7 @@ describe('checkNetworkSecurityGroup', () => {
       kind: 'checked',
       exists: false,
       detail: expect.stringMatching(
-        /^whether NSG nsg-bastion \(resource group rg-network\) exists cannot be told: Azure refused to read it \(Azure: AuthorizationFailed: /,
+        /^whether NSG nsg-bastion \(resource group rg-network\) exists cannot be told: Azure refused to read it \(Microsoft\.Network\/networkSecurityGroups\/read; Azure: AuthorizationFailed: /,
       ),
       permissions: [
         {

@@ -92,7 +92,7 @@ describe('checkFirewallRule', () => {
       kind: 'checked',
       exists: false,
       detail: expect.stringMatching(
-        /^whether firewall rule no-such-rule in project entryguard-test exists cannot be told: Compute Engine refused to read it \(Google: .*compute\.firewalls\.get/,
+        /^whether firewall rule no-such-rule in project entryguard-test exists cannot be told: Compute Engine refused to read it \(compute\.firewalls\.get; Google: .*compute\.firewalls\.get/,
       ),
       permissions: [
         { permission: 'compute.firewalls.get', granted: false, detail: expect.stringContaining('is not granted') },
