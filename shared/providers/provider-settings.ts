@@ -9,7 +9,10 @@ export const PROVIDER_ENDPOINT_SETTINGS = [
   'AWS_ENDPOINT_URL_STS',
   'AWS_ENDPOINT_URL_EC2',
   'GCP_ALLOWED_TOKEN_URIS',
+  'GCP_COMPUTE_API_URL',
+  'GCP_RESOURCE_MANAGER_API_URL',
   'AZURE_AUTHORITY_HOST',
+  'AZURE_RESOURCE_MANAGER_URL',
   'VERCEL_API_URL',
 ] as const;
 
@@ -19,7 +22,13 @@ export type ProviderEndpointSetting = (typeof PROVIDER_ENDPOINT_SETTINGS)[number
 export interface ProviderSettings {
   /** Normalised (`URL.href`) token endpoints a GCP key file may name; the first is used when it names none. */
   gcpAllowedTokenUris: string[];
+  /** Compute Engine (firewall rules are read here). */
+  gcpComputeApiUrl: string;
+  /** Cloud Resource Manager (`testIamPermissions` on the project). */
+  gcpResourceManagerApiUrl: string;
   azureAuthorityHost: string;
+  /** Azure Resource Manager: NSGs and their permissions are read here, and tokens are asked for `{it}/.default`. */
+  azureResourceManagerUrl: string;
   vercelApiUrl: string;
   /** Lifts the private-address check on user-supplied URLs (local development only). */
   allowPrivateEndpoints: boolean;
@@ -37,7 +46,18 @@ export function readProviderSettings(env: NodeJS.ProcessEnv): ProviderSettings {
   if (tokenUris.length === 0) throw new Error('GCP_ALLOWED_TOKEN_URIS must name at least one URL');
   return {
     gcpAllowedTokenUris: tokenUris,
+    gcpComputeApiUrl: baseUrl('GCP_COMPUTE_API_URL', env.GCP_COMPUTE_API_URL, 'https://compute.googleapis.com'),
+    gcpResourceManagerApiUrl: baseUrl(
+      'GCP_RESOURCE_MANAGER_API_URL',
+      env.GCP_RESOURCE_MANAGER_API_URL,
+      'https://cloudresourcemanager.googleapis.com',
+    ),
     azureAuthorityHost: baseUrl('AZURE_AUTHORITY_HOST', env.AZURE_AUTHORITY_HOST, 'https://login.microsoftonline.com'),
+    azureResourceManagerUrl: baseUrl(
+      'AZURE_RESOURCE_MANAGER_URL',
+      env.AZURE_RESOURCE_MANAGER_URL,
+      'https://management.azure.com',
+    ),
     vercelApiUrl: baseUrl('VERCEL_API_URL', env.VERCEL_API_URL, 'https://api.vercel.com'),
     allowPrivateEndpoints: optional(env.ALLOW_PRIVATE_ENDPOINTS)?.toLowerCase() === 'true',
     timeoutMs: positiveInt(env, 'PROVIDER_TIMEOUT_MS', 5000),

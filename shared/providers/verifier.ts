@@ -37,12 +37,13 @@ export type ProviderVerifiers<P extends Provider> = { [T in CredentialType<P>]: 
 
 /**
  * Runs a provider call; when the provider gives no HTTP answer at all (timeout, DNS, connection), that is not a
- * verdict but `unreachable`, and the check is retried.
+ * verdict but `unreachable`, and the check is retried. Any outcome type with a `kind` (a verification outcome, an
+ * access token, a resource check's outcome).
  */
-export async function unreachableUnlessAnswered(
+export async function unreachableUnlessAnswered<TOutcome extends { kind: string }>(
   providerName: string,
-  call: () => Promise<VerificationOutcome>,
-): Promise<VerificationOutcome> {
+  call: () => Promise<TOutcome>,
+): Promise<TOutcome | { kind: 'unreachable'; message: string }> {
   try {
     return await call();
   } catch (error) {

@@ -4,7 +4,12 @@ import { awsCredential } from '../helpers/credential-fixtures.ts';
 import { type Ec2Double, type Ec2Identity, newSecurityGroupId, startEc2Double } from '../helpers/doubles/ec2-double.ts';
 import { type HttpDouble, json, startHttpDouble } from '../helpers/doubles/http-double.ts';
 import { newStsIdentity } from '../helpers/doubles/sts-double.ts';
-import { newVercelAccount, startVercelDouble } from '../helpers/doubles/vercel-double.ts';
+import {
+  newVercelAccount,
+  newVercelFirewallRule,
+  newVercelProject,
+  startVercelDouble,
+} from '../helpers/doubles/vercel-double.ts';
 import { expectContractError } from '../helpers/expect-contract-error.ts';
 import { type Api, startApi } from '../helpers/local-api.ts';
 import { securityGroupResource, vercelProjectResource } from '../helpers/resource-fixtures.ts';
@@ -20,6 +25,7 @@ const denied: Ec2Identity = { ...newStsIdentity('readonly'), canDescribeSecurity
 const groupId = newSecurityGroupId();
 const adminKey = randomUUID();
 const vercelAccount = newVercelAccount();
+const vercelSite = newVercelProject(vercelAccount.user.id, [newVercelFirewallRule()]);
 const secrets = [allowed.secretAccessKey, denied.secretAccessKey, adminKey, vercelAccount.token];
 
 beforeAll(async () => {
@@ -35,7 +41,7 @@ beforeAll(async () => {
       ? json(200, { key: '/apisix/routes/orders', value: { id: 'orders', uri: '/orders/*' } })
       : json(404, { message: 'Key not found' });
   });
-  vercel = await startVercelDouble({ accounts: [vercelAccount] });
+  vercel = await startVercelDouble({ accounts: [vercelAccount], projects: [vercelSite] });
   process.env.AWS_ENDPOINT_URL_EC2 = ec2.url;
   process.env.VERCEL_API_URL = vercel.url;
   process.env.RATE_LIMIT_WRITES_PER_MINUTE = '1000';
@@ -175,14 +181,20 @@ describe("verification of other providers' resources", () => {
     expect(refused.body.message).toMatch(/^HTTP 401: the Admin API refused the linked credential's key/);
   });
 
-  it('Vercel: checks the linked token (the project itself is not looked up)', async () => {
+  it('Vercel: reads the project and the allow-list rule in its firewall with the linked token', async () => {
     const good = await create('/api/v1/credentials', {
       name: `vercel-${randomUUID()}`,
       provider: 'VERCEL',
       credentialType: 'API_TOKEN',
       credentialData: { apiToken: vercelAccount.token },
     });
-    const resource = await create('/api/v1/resources', vercelProjectResource('site', good.id));
+    const resource = await create(
+      '/api/v1/resources',
+      vercelProjectResource('site', good.id, {
+        resourceIdentifier: vercelSite.id,
+        config: { firewallRuleId: vercelSite.firewall!.rules[0]!.id },
+      }),
+    );
     expect((await verify(resource.id)).body).toMatchObject({ isActive: true });
 
     const revoked = await create('/api/v1/credentials', {

@@ -98,7 +98,7 @@ describe('POST /api/v1/resources', () => {
       { ruleName: 'entryguard-ssh', priority: 310, protocol: 'tcp', ports: ['22'] },
     ],
     ['APISIX', 'ROUTE', 'orders-api', undefined, {}],
-    ['VERCEL', 'PROJECT', 'prj_abc123', undefined, undefined],
+    ['VERCEL', 'PROJECT', 'prj_abc123', undefined, { firewallRuleId: 'rule_3f9a0c1d2e4b' }],
   ])(
     'accepts a %s %s with its own identifier and config',
     async (provider, resourceType, resourceIdentifier, region, config) => {
@@ -195,6 +195,14 @@ describe('POST /api/v1/resources', () => {
       body: { ...vercelProjectResource('p', vercel.id), resourceIdentifier: 'Has Spaces' },
     });
     expect(project.body.validationErrors).toEqual({ resourceIdentifier: expect.stringContaining('Vercel project') });
+    const before = await scanTable();
+    const noRule = await api.call('POST', '/api/v1/resources', {
+      token,
+      body: { ...vercelProjectResource('p', vercel.id), config: {} },
+    });
+    expectContractError(noRule, 400, 'VALIDATION_ERROR');
+    expect(noRule.body.validationErrors).toEqual({ 'config.firewallRuleId': 'Required' });
+    expect(await scanTable()).toEqual(before);
   });
 
   it("answers 404 CREDENTIAL_NOT_FOUND for an unknown credential or another organization's, and 400 for another provider's", async () => {

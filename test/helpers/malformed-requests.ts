@@ -280,6 +280,7 @@ const validBodies: Record<string, (targets: CorpusTargets) => fc.Arbitrary<Valid
           credentialId: credentials.vercel,
           resourceType: 'PROJECT',
           resourceIdentifier,
+          config: { firewallRuleId: 'rule_entryguard' },
         };
         return { body, required: fieldPaths(body) };
       }),

@@ -15,12 +15,15 @@ export function securityGroupResource(name: string, credentialId: string, overri
   };
 }
 
-export function vercelProjectResource(name: string, credentialId: string) {
+/** A create body for a Vercel project whose allow-list lives in the firewall rule `config.firewallRuleId`. */
+export function vercelProjectResource(name: string, credentialId: string, overrides: Record<string, unknown> = {}) {
   return {
     name,
     provider: 'VERCEL',
     credentialId,
     resourceType: 'PROJECT',
     resourceIdentifier: `prj_${randomBytes(8).toString('hex')}`,
+    config: { firewallRuleId: `rule_${randomBytes(6).toString('hex')}` },
+    ...overrides,
   };
 }

@@ -28,8 +28,11 @@ const NOWHERE = 'http://127.0.0.1:9';
 process.env.AWS_ENDPOINT_URL_STS = NOWHERE;
 process.env.AWS_ENDPOINT_URL_EC2 = NOWHERE;
 process.env.AZURE_AUTHORITY_HOST = NOWHERE;
+process.env.AZURE_RESOURCE_MANAGER_URL = NOWHERE;
 process.env.VERCEL_API_URL = NOWHERE;
 process.env.GCP_ALLOWED_TOKEN_URIS = `${NOWHERE}/token`;
+process.env.GCP_COMPUTE_API_URL = NOWHERE;
+process.env.GCP_RESOURCE_MANAGER_API_URL = NOWHERE;
 config.reset();
 // Read without caching: a suite may still change the environment (e.g. LOG_LEVEL) before the service loads.
 keyProvider.override(createKeyProvider(readConfig(process.env)));

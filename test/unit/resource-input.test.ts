@@ -29,7 +29,7 @@ const valid = {
     config: { ruleName: 'eg_ssh', priority: 100, protocol: 'tcp', ports: ['22'] },
   },
   ROUTE: { provider: 'APISIX', resourceIdentifier: 'orders.v2', config: {} },
-  PROJECT: { provider: 'VERCEL', resourceIdentifier: 'prj_AbC123' },
+  PROJECT: { provider: 'VERCEL', resourceIdentifier: 'prj_AbC123', config: { firewallRuleId: 'rule_3f9a0c1d2e4b' } },
 };
 
 describe('parseCreateResourceInput', () => {
@@ -83,6 +83,24 @@ describe('parseCreateResourceInput', () => {
       'PROJECT',
       { region: 'iad1' },
       { region: 'Not used by VERCEL PROJECT resources; leave it out' },
+    ],
+    [
+      'a Vercel project without the firewall rule that holds the allow-list',
+      'PROJECT',
+      { config: undefined },
+      { 'config.firewallRuleId': 'Required' },
+    ],
+    [
+      'a firewall rule id with spaces',
+      'PROJECT',
+      { config: { firewallRuleId: 'rule 1' } },
+      { 'config.firewallRuleId': expect.stringContaining('1 to 128 visible characters') },
+    ],
+    [
+      'a firewall rule id over 128 characters',
+      'PROJECT',
+      { config: { firewallRuleId: `rule_${'a'.repeat(124)}` } },
+      { 'config.firewallRuleId': expect.stringContaining('1 to 128 visible characters') },
     ],
     [
       'a fractional port',

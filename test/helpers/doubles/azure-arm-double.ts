@@ -40,6 +40,11 @@ export interface AzureArmDoubleOptions {
   networkSecurityGroups?: AzureNetworkSecurityGroup[];
   /** Kept by reference, like `assignRole` / `removeRoleAssignment`. */
   roleAssignments?: AzureRoleAssignment[];
+  /**
+   * Entries per page of the permissions list; beyond them the page carries a `nextLink` to the rest (the operation
+   * is `x-ms-pageable` with `nextLinkName: nextLink` in Azure's REST spec). Default: everything on one page.
+   */
+  permissionsPageSize?: number;
 }
 
 /** Every PUT, PATCH, POST and DELETE is refused and kept in `mutations`. */
@@ -164,14 +169,19 @@ function answer(request: RecordedRequest, state: State): DoubleResponse {
 
   if (permissionsOf !== undefined) {
     if (groupMissing) return resourceGroupNotFound(resourceGroup);
-    return json(200, {
-      value: assignmentsAt(state.roleAssignments, principalId, permissionsOf).map((assignment) => ({
-        actions: assignment.actions,
-        notActions: assignment.notActions ?? [],
-        dataActions: [],
-        notDataActions: [],
-      })),
-    });
+    const value = assignmentsAt(state.roleAssignments, principalId, permissionsOf).map((assignment) => ({
+      actions: assignment.actions,
+      notActions: assignment.notActions ?? [],
+      dataActions: [],
+      notDataActions: [],
+    }));
+    const size = state.permissionsPageSize ?? value.length;
+    const skip = Number(url.searchParams.get('$skiptoken') ?? 0);
+    if (skip + size >= value.length) return json(200, { value: value.slice(skip) });
+    const next = new URL(url.pathname, `http://${request.headers.host}`);
+    next.searchParams.set('api-version', url.searchParams.get('api-version') ?? '');
+    next.searchParams.set('$skiptoken', String(skip + size));
+    return json(200, { value: value.slice(skip, skip + size), nextLink: next.href });
   }
 
   const nsg = NSG_PATH.exec(path);

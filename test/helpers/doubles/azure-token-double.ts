@@ -34,7 +34,18 @@ export interface AzureTokenDoubleOptions {
   echoCredentials?: boolean;
 }
 
-const SCOPE = 'https://management.azure.com/.default';
+/**
+ * The resource a token may be asked for: Azure Resource Manager. The client-credentials scope is "the resource ID
+ * followed by /.default" (Microsoft identity platform, "Daemon app: acquire a token"), and the service asks for
+ * `{AZURE_RESOURCE_MANAGER_URL}/.default`; a loopback origin stands for an ARM test double (or the closed port tests
+ * point ARM at), the one resource this double issues tokens for besides the public cloud's.
+ */
+function armScope(scope: string | null): boolean {
+  return (
+    scope === 'https://management.azure.com/.default' || /^http:\/\/127\.0\.0\.1:\d+\/\.default$/.test(scope ?? '')
+  );
+}
+
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const TOKEN_PATH = /^\/([^/?]+)\/oauth2\/v2\.0\/token$/;
 
@@ -88,7 +99,7 @@ function answer(
   if (form.get('grant_type') !== 'client_credentials') {
     return aadstsError(400, 'unsupported_grant_type', 70003, 'The app requested an unsupported grant type.');
   }
-  if (form.get('scope') !== SCOPE) {
+  if (!armScope(form.get('scope'))) {
     return aadstsError(
       400,
       'invalid_scope',

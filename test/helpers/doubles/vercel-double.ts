@@ -13,6 +13,12 @@ export interface VercelAccount {
   user: { id: string; username: string; email?: string };
   /** Teams the token is scoped to. */
   teams?: string[];
+  /**
+   * `false`: the token's owner has a role without access to the Vercel WAF (the Billing role: Vercel's WAF docs list
+   * the member, viewer, developer, administrator and security roles), so it reads projects but not their firewall
+   * (403). Default `true`.
+   */
+  firewallAccess?: boolean;
 }
 
 /** A custom rule of a project's firewall, as `GET /v1/security/firewall/config/active` lists it. */
@@ -132,7 +138,11 @@ function answer(
     (candidate) => candidate.accountId === owner && (candidate.id === idOrName || candidate.name === idOrName),
   );
   if (found === undefined) return vercelError(404, 'not_found', 'Project not found');
-  return project === null ? json(200, firewallConfig(found)) : json(200, projectBody(found));
+  if (project !== null) return json(200, projectBody(found));
+  if (account.firewallAccess === false) {
+    return vercelError(403, 'forbidden', "You don't have permission to access the firewall of this project");
+  }
+  return json(200, firewallConfig(found));
 }
 
 function projectBody(project: VercelProject) {

@@ -19,6 +19,8 @@ afterAll(() => entra.close());
 
 beforeEach(() => {
   vi.stubEnv('AZURE_AUTHORITY_HOST', entra.url);
+  // The token is asked for Resource Manager's scope; the verifier itself never calls Resource Manager.
+  vi.stubEnv('AZURE_RESOURCE_MANAGER_URL', 'https://management.azure.com');
   vi.stubEnv('PROVIDER_TIMEOUT_MS', '1000');
   providerSettings.reset();
 });
@@ -46,6 +48,15 @@ describe('verifyServicePrincipal', () => {
     const request = entra.requests[before];
     expect(request?.url).toBe(`/${app.tenantId}/oauth2/v2.0/token`);
     expect(new URLSearchParams(request?.body).get('scope')).toBe('https://management.azure.com/.default');
+  });
+
+  it("asks for the configured Resource Manager's scope (a sovereign cloud's)", async () => {
+    vi.stubEnv('AZURE_RESOURCE_MANAGER_URL', 'https://management.usgovcloudapi.net/');
+    providerSettings.reset();
+    const before = entra.requests.length;
+    await verifyServicePrincipal(credential(), subject);
+    const scope = new URLSearchParams(entra.requests[before]?.body).get('scope');
+    expect(scope).toBe('https://management.usgovcloudapi.net/.default');
   });
 
   it.each([
