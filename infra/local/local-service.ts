@@ -9,6 +9,7 @@ import { InProcessQueue } from '#shared/queue/in-process-queue.ts';
 import { keyProvider, resetClients, verificationQueue } from '#shared/runtime/clients.ts';
 import { ensureTable } from './create-table.ts';
 import { type DynamoDbLocal, startDynamoDbLocal } from './dynamodb-local.ts';
+import { lambdaContext } from './gateway-event.ts';
 import { localJwtSecret } from './jwt-secret.ts';
 import { startLocalServer } from './local-server.ts';
 import { invokeConsumer } from './queue-consumer.ts';
@@ -106,7 +107,7 @@ function startSweepTimer(intervalMs: number): NodeJS.Timeout | undefined {
   if (intervalMs <= 0) return undefined;
   const timer = setInterval(() => {
     void import('#functions/verification-sweep/handler.ts')
-      .then((sweep) => sweep.handler())
+      .then((sweep) => sweep.handler(undefined, lambdaContext('verification-sweep')))
       .catch((error: unknown) => logger.error('sweep failed', { errorName: (error as Error).name }));
   }, intervalMs);
   timer.unref();

@@ -1,6 +1,9 @@
+import middy from '@middy/core';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { DependencyError, ServiceError, validationError } from '#shared/errors.ts';
 import { errorResponse } from '#shared/http/error-response.ts';
+import { contractErrorHandler } from '#shared/http/middleware/contract-error-handler.ts';
 
 describe('errorResponse', () => {
   it.each([
@@ -36,5 +39,15 @@ describe('errorResponse', () => {
     });
     const limited = errorResponse(new ServiceError('RATE_LIMIT_EXCEEDED', 'x', { retryAfterSeconds: 17 }), 'r');
     expect(limited.headers).toMatchObject({ 'Retry-After': '17' });
+  });
+
+  it("answers 503 SERVICE_UNAVAILABLE, not 500, when middy gives up just before the Lambda's timeout", async () => {
+    const chain = middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
+      .use(contractErrorHandler())
+      .handler(() => new Promise<APIGatewayProxyResult>(() => undefined));
+    const event = { requestContext: { requestId: 'req-late' } } as APIGatewayProxyEvent;
+    const response = await chain(event, { getRemainingTimeInMillis: () => 50 } as Context);
+    expect(response.statusCode).toBe(503);
+    expect(JSON.parse(response.body)).toMatchObject({ error: 'SERVICE_UNAVAILABLE', requestId: 'req-late' });
   });
 });

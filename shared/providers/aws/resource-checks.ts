@@ -1,4 +1,5 @@
 import { DescribeSecurityGroupsCommand, EC2Client } from '@aws-sdk/client-ec2';
+import { DeadlineHttpHandler } from '#shared/net/deadline-http-handler.ts';
 import type { KindData } from '#shared/providers/kinds.ts';
 import type { ResourceTarget } from '#shared/providers/provider.ts';
 import { providerSettings } from '#shared/providers/provider-settings.ts';
@@ -13,7 +14,8 @@ const REJECTED_KEY =
 
 /**
  * `ec2:DescribeSecurityGroups` for the one group, in the resource's region, signed with the linked access key.
- * The endpoint comes from the SDK's own `AWS_ENDPOINT_URL_EC2` when set (test doubles, other partitions).
+ * The endpoint comes from the SDK's own `AWS_ENDPOINT_URL_EC2` when set (test doubles, other partitions). One attempt
+ * of PROVIDER_TIMEOUT_MS at most, never past the invocation's deadline.
  */
 export function describeSecurityGroup(target: ResourceTarget): Verifier<AccessKeyData> {
   const groupId = target.resourceIdentifier;
@@ -25,7 +27,7 @@ export function describeSecurityGroup(target: ResourceTarget): Verifier<AccessKe
         region,
         credentials: { accessKeyId: data.accessKeyId, secretAccessKey: data.secretAccessKey },
         maxAttempts: 1,
-        requestHandler: { connectionTimeout: timeoutMs, requestTimeout: timeoutMs, throwOnRequestTimeout: true },
+        requestHandler: new DeadlineHttpHandler({ connectionTimeout: timeoutMs, requestTimeout: timeoutMs }),
       });
       try {
         const result = await client.send(new DescribeSecurityGroupsCommand({ GroupIds: [groupId] }));

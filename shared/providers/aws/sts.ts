@@ -1,16 +1,17 @@
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
-import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { AwsCredentialIdentity } from '@smithy/types';
 import { config } from '#shared/config.ts';
+import { DeadlineHttpHandler } from '#shared/net/deadline-http-handler.ts';
 import { providerSettings } from '#shared/providers/provider-settings.ts';
 
-const handlers = new Map<number, NodeHttpHandler>();
+const handlers = new Map<number, DeadlineHttpHandler>();
 
 /**
  * An STS client for one check, signing with `credentials` (the service's own default chain when absent). A client
  * per check, since its credentials are often what is checked; the clients share one connection pool per timeout,
  * so a batch of checks does not open a connection each. The endpoint comes from the SDK's own
- * AWS_ENDPOINT_URL_STS; the queue does the retrying. Nothing to destroy: the pool outlives the client.
+ * AWS_ENDPOINT_URL_STS; the queue does the retrying. Nothing to destroy: the pool outlives the client. An attempt
+ * lasts PROVIDER_TIMEOUT_MS at most, and never past the invocation's deadline.
  */
 export function stsClient(credentials?: AwsCredentialIdentity): STSClient {
   return new STSClient({
@@ -21,14 +22,10 @@ export function stsClient(credentials?: AwsCredentialIdentity): STSClient {
   });
 }
 
-function sharedHandler(timeoutMs: number): NodeHttpHandler {
+function sharedHandler(timeoutMs: number): DeadlineHttpHandler {
   let handler = handlers.get(timeoutMs);
   if (!handler) {
-    handler = new NodeHttpHandler({
-      connectionTimeout: timeoutMs,
-      requestTimeout: timeoutMs,
-      throwOnRequestTimeout: true,
-    });
+    handler = new DeadlineHttpHandler({ connectionTimeout: timeoutMs, requestTimeout: timeoutMs });
     handlers.set(timeoutMs, handler);
   }
   return handler;
