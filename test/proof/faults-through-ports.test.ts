@@ -262,6 +262,35 @@ describe('the queue is down', () => {
     await expectConsistentStore();
   });
 
+  it("each route's log line carries the requestId its response carried, and its Lambda invocation's id", async () => {
+    const organization = await newOrganization();
+    const from = output.lines.length;
+    const responses = await during(queueDown(), () =>
+      Promise.all(
+        Array.from({ length: 6 }, () =>
+          api.call('POST', '/api/v1/credentials', {
+            token: organization.token,
+            body: vercelCredential(`cred-${randomUUID()}`, account.token),
+          }),
+        ),
+      ),
+    );
+    const warnings = logLinesSince(from).filter(
+      (line) => line.message === 'verification request not queued; the sweep will queue it',
+    );
+    for (const response of responses) {
+      expect(response.status).toBe(201);
+      const requestId = response.headers.get('x-request-id');
+      expect(requestId).toMatch(/^[0-9a-f-]{36}$/);
+      const lines = warnings.filter((line) => line.credentialId === response.body.id);
+      expect(lines).toEqual([
+        expect.objectContaining({ requestId, awsRequestId: expect.stringMatching(/^[0-9a-f-]{36}$/) }),
+      ]);
+      expect(lines[0]!.awsRequestId).not.toBe(requestId);
+    }
+    expect(new Set(warnings.map((line) => line.awsRequestId)).size).toBe(responses.length);
+  });
+
   it('on "check again": 503 SERVICE_UNAVAILABLE and no CREDENTIAL_VERIFY entry', async () => {
     const organization = await newOrganization();
     const id = await createCredential(organization);
