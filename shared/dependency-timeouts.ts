@@ -16,7 +16,7 @@
  * dependencies in one request could add up past that: the invocation's deadline (`withInvocation`, the Lambda's
  * remaining time less DEADLINE_RESERVE_MS) caps every attempt, so no call outlives the Lambda and the route answers
  * before Lambda's 10 s, far below API Gateway's 29 s. The consumer's and the sweep's 60 s hold any of these calls
- * many times over; their deadline is 59 s.
+ * many times over; a handler that runs inside withInvocation gets the deadline 59 s (the sweep does).
  */
 
 /** The Lambda timeouts the stack gives each kind of function; the local server plays them too. */
