@@ -1,5 +1,6 @@
 import log, { type LogLevelDesc } from 'loglevel';
 import { config } from './config.ts';
+import { currentInvocation } from './invocation.ts';
 
 const SERVICE = 'entryguard-credentials';
 
@@ -35,17 +36,21 @@ type Attributes = Record<string, unknown>;
 
 /**
  * One log entry as one JSON object, the form CloudWatch Logs Insights reads. Attributes come first, so they can
- * never replace the fixed fields.
+ * never replace the fixed fields. Inside an invocation (`withInvocation`) each line names it: `awsRequestId`, and for
+ * API routes the `requestId` the client saw in its response.
  */
 function jsonLogLine(level: string, message: string, attributes?: Attributes): string {
   const timestamp = new Date().toISOString();
   const xrayTraceId = invocationTraceId();
+  const invocation = currentInvocation();
   const entry = {
     ...attributes,
     level: level.toUpperCase(),
     message,
     timestamp,
     service: SERVICE,
+    ...(invocation?.awsRequestId && { awsRequestId: invocation.awsRequestId }),
+    ...(invocation?.requestId && { requestId: invocation.requestId }),
     ...(xrayTraceId && { xray_trace_id: xrayTraceId }),
   };
   return JSON.stringify(entry, redactSecrets);

@@ -1,5 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { APIGatewayProxyEvent, APIGatewayTokenAuthorizerEvent, Context } from 'aws-lambda';
+import { FUNCTION_TIMEOUT_MS } from '#shared/dependency-timeouts.ts';
 import type { RouteMatch } from './route-matcher.ts';
 
 export const LOCAL_API = { region: 'local', accountId: '000000000000', apiId: 'local', stage: 'local' };
@@ -81,17 +83,30 @@ function localIdentity(sourceIp: string): APIGatewayProxyEvent['requestContext']
   };
 }
 
-export function lambdaContext(functionName: string, requestId: string): Context {
+/** The timeout the stack gives the function (shared/dependency-timeouts.ts): what its context counts down from. */
+function timeoutOf(functionName: string): number {
+  if (functionName === 'authorizer') return FUNCTION_TIMEOUT_MS.authorizer;
+  if (functionName === 'verification-consumer') return FUNCTION_TIMEOUT_MS.consumer;
+  if (functionName === 'verification-sweep') return FUNCTION_TIMEOUT_MS.sweep;
+  return FUNCTION_TIMEOUT_MS.api;
+}
+
+/**
+ * The context Lambda hands one invocation of `functionName`: its own `awsRequestId` (a fresh one unless given; in AWS
+ * it is never API Gateway's request id) and the time left before the function's timeout, counted from now.
+ */
+export function lambdaContext(functionName: string, awsRequestId: string = randomUUID()): Context {
+  const deadline = Date.now() + timeoutOf(functionName);
   return {
     callbackWaitsForEmptyEventLoop: false,
     functionName,
     functionVersion: '$LATEST',
     invokedFunctionArn: `arn:aws:lambda:${LOCAL_API.region}:${LOCAL_API.accountId}:function:${functionName}`,
     memoryLimitInMB: '256',
-    awsRequestId: requestId,
+    awsRequestId,
     logGroupName: `/aws/lambda/${functionName}`,
     logStreamName: 'local',
-    getRemainingTimeInMillis: () => 30_000,
+    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
     done: () => undefined,
     fail: () => undefined,
     succeed: () => undefined,

@@ -16,7 +16,7 @@ import { lambdaContext, proxyEvent, tokenAuthorizerEvent } from './gateway-event
 import { routeMatcher } from './route-matcher.ts';
 
 type ProxyHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
-type Authorizer = (event: APIGatewayTokenAuthorizerEvent) => Promise<APIGatewayAuthorizerResult>;
+type Authorizer = (event: APIGatewayTokenAuthorizerEvent, context: Context) => Promise<APIGatewayAuthorizerResult>;
 
 /** API Gateway's own payload limit; the handlers enforce the contract's 64 KiB below it. */
 const GATEWAY_MAX_BODY_BYTES = 10 * 1024 * 1024;
@@ -106,7 +106,10 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
         return;
       }
       try {
-        const result = await (await authorizer)(tokenAuthorizerEvent(token, method, url.pathname));
+        const result = await (await authorizer)(
+          tokenAuthorizerEvent(token, method, url.pathname),
+          lambdaContext('authorizer'),
+        );
         authorizerContext = { ...result.context, principalId: result.principalId };
       } catch (error) {
         // As API Gateway: only the authorizer's `Unauthorized` is a 401; any other failure (its settings) is a 500.
@@ -118,7 +121,7 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
     const event = proxyEvent(request, url, found, body, requestId, authorizerContext);
     const handler = await loadHandler(found.route);
     invocations.set(found.route.handler, (invocations.get(found.route.handler) ?? 0) + 1);
-    const result = await handler(event, lambdaContext(found.route.handler, requestId));
+    const result = await handler(event, lambdaContext(found.route.handler));
     response.writeHead(result.statusCode, stringHeaders(result.headers));
     response.end(result.body);
   }

@@ -1,4 +1,3 @@
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { mintToken } from '#shared/auth/mint-token.ts';
@@ -9,8 +8,10 @@ import { InProcessQueue } from '#shared/queue/in-process-queue.ts';
 import { keyProvider, resetClients, verificationQueue } from '#shared/runtime/clients.ts';
 import { ensureTable } from './create-table.ts';
 import { type DynamoDbLocal, startDynamoDbLocal } from './dynamodb-local.ts';
+import { lambdaContext } from './gateway-event.ts';
 import { localJwtSecret } from './jwt-secret.ts';
 import { startLocalServer } from './local-server.ts';
+import { assertPrivateFile, preparePrivateDir } from './private-files.ts';
 import { invokeConsumer } from './queue-consumer.ts';
 
 export interface LocalServiceOptions {
@@ -37,10 +38,17 @@ export interface LocalService {
 
 /**
  * The embedded default: DynamoDB Local persisting under DATA_DIR (unless an endpoint is given), the local key,
- * an in-process queue, and the local API Gateway in front of the real handlers.
+ * an in-process queue, and the local API Gateway in front of the real handlers. DATA_DIR is private (0700, its files
+ * 0600); a key file another user owns or others may read stops the start with a `LocalSetupError`.
  */
 export async function startLocalService(options: LocalServiceOptions): Promise<LocalService> {
-  mkdirSync(options.dataDir, { recursive: true });
+  preparePrivateDir(options.dataDir);
+  if (!process.env.KMS_KEY_ID?.trim()) {
+    assertPrivateFile(
+      join(options.dataDir, 'master.key'),
+      'every secret stored under this DATA_DIR was sealed with it and cannot be opened without it',
+    );
+  }
   process.env.DATA_DIR = options.dataDir;
   // With a JWKS URL the authorizer verifies RS256/ES256 tokens of that issuer; a secret as well is a settings error.
   if (!process.env.JWT_JWKS_URL) process.env.JWT_SECRET ||= localJwtSecret(options.dataDir);
@@ -106,7 +114,7 @@ function startSweepTimer(intervalMs: number): NodeJS.Timeout | undefined {
   if (intervalMs <= 0) return undefined;
   const timer = setInterval(() => {
     void import('#functions/verification-sweep/handler.ts')
-      .then((sweep) => sweep.handler())
+      .then((sweep) => sweep.handler(undefined, lambdaContext('verification-sweep')))
       .catch((error: unknown) => logger.error('sweep failed', { errorName: (error as Error).name }));
   }, intervalMs);
   timer.unref();

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { lambdaContext } from './gateway-event.ts';
 
@@ -9,5 +8,5 @@ let consumer: Promise<typeof import('#functions/verification-consumer/handler.ts
 export async function invokeConsumer(event: SQSEvent): Promise<SQSBatchResponse> {
   consumer ??= import('#functions/verification-consumer/handler.ts');
   const { handler } = await consumer;
-  return handler(event, lambdaContext('verification-consumer', randomUUID()));
+  return handler(event, lambdaContext('verification-consumer'));
 }

@@ -3,6 +3,7 @@ import { mintToken } from '#shared/auth/mint-token.ts';
 import { builtConsole } from './console-build.ts';
 import { type DataDirLock, lockDataDir } from './data-dir.ts';
 import { DEVELOPMENT_EMAIL, startLocalService } from './local-service.ts';
+import { LocalSetupError } from './private-files.ts';
 
 const DEVELOPMENT_ORG = 'local-dev-org';
 
@@ -23,6 +24,12 @@ const service = await startLocalService({
   dataDir,
   ...(process.env.DYNAMODB_ENDPOINT && { dynamoDbEndpoint: process.env.DYNAMODB_ENDPOINT }),
   console: { root: await builtConsole(), developmentOrg: DEVELOPMENT_ORG },
+}).catch((error: unknown) => {
+  // A key file someone else owns or may read: the message names it and the fix, a stack trace would only bury it.
+  if (!(error instanceof LocalSetupError)) throw error;
+  process.stderr.write(`${error.message}\n`);
+  lock.release();
+  process.exit(1);
 });
 const ready = `EntryGuard Credentials is running at ${service.url}/api/v1 (ready in ${Date.now() - started} ms)`;
 if (service.jwtSecret === undefined) {

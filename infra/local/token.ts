@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { mintToken } from '#shared/auth/mint-token.ts';
 import { localJwtSecret } from './jwt-secret.ts';
+import { LocalSetupError } from './private-files.ts';
 
 const USAGE =
   'usage: npm run token -- --org <orgId> [--role ORG_ADMIN|USER]... [--email a@b] [--user id] [--expires-in 12h]\n' +
@@ -36,7 +37,14 @@ if (!values.org) {
   process.exit(2);
 }
 
-const secret = process.env.JWT_SECRET || localJwtSecret(resolve(process.env.DATA_DIR ?? '.data'));
+let secret: string;
+try {
+  secret = process.env.JWT_SECRET || localJwtSecret(resolve(process.env.DATA_DIR ?? '.data'));
+} catch (error) {
+  if (!(error instanceof LocalSetupError)) throw error;
+  process.stderr.write(`${error.message}\n`);
+  process.exit(1);
+}
 const token = await mintToken({
   secret,
   orgId: values.org,

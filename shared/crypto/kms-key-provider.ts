@@ -7,11 +7,18 @@ import {
   KMSClient,
 } from '@aws-sdk/client-kms';
 import { DependencyError } from '#shared/errors.ts';
+import { serviceClientOptions } from '#shared/net/deadline-http-handler.ts';
 import { type DataKey, type EncryptionContext, type KeyProvider, SecretIntegrityError } from './key-provider.ts';
 
-/** The service's key in AWS KMS, through a client of its own. */
+/**
+ * The service's key in AWS KMS, through a client of its own (attempts and timeouts: shared/dependency-timeouts.ts).
+ * A timed-out or refused call is a DependencyError: 503, nothing written.
+ */
 export function kmsKeyProvider(settings: { kmsKeyId: string; region: string }): KmsKeyProvider {
-  return new KmsKeyProvider(new KMSClient({ region: settings.region }), settings.kmsKeyId);
+  return new KmsKeyProvider(
+    new KMSClient({ region: settings.region, ...serviceClientOptions('KMS') }),
+    settings.kmsKeyId,
+  );
 }
 
 /** Data keys from AWS KMS, bound to the record by the KMS encryption context. */

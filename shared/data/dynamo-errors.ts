@@ -22,10 +22,18 @@ const TRANSIENT = new Set([
   'ServiceUnavailable',
   'TransactionConflictException',
   'TransactionInProgressException',
+  // An attempt that got no answer in time (the client's requestTimeout), as the SDK names it, and one the
+  // invocation's deadline did not let start (shared/net/deadline-http-handler.ts).
   'TimeoutError',
+  'RequestTimeout',
+  'RequestTimeoutException',
+  'DeadlineExceeded',
 ]);
 
-/** Throttling, 5xx and network failures become a DependencyError (503); anything else is a bug and stays as is. */
+/**
+ * Throttling, 5xx, timeouts and network failures become a DependencyError (503); anything else is a bug and stays
+ * as is.
+ */
 export function asDependencyError(error: unknown): unknown {
   if (error instanceof DependencyError) return error;
   const name = (error as Error)?.name ?? '';

@@ -13,6 +13,7 @@ import { refuseBody } from '#shared/http/middleware/refuse-body.ts';
 import { refuseDuplicateKeys } from '#shared/http/middleware/refuse-duplicate-keys.ts';
 import { type PrincipalContext, requirePrincipal } from '#shared/http/middleware/require-principal.ts';
 import { strictQuery } from '#shared/http/middleware/strict-query.ts';
+import { withInvocation } from '#shared/invocation.ts';
 import type { Budget } from './rate-limiter.ts';
 
 /** What a route's business function sees: the verified caller and the parsed request, no API Gateway shapes. */
@@ -38,10 +39,12 @@ type Route = (request: ApiRequest) => Promise<APIGatewayProxyResult>;
 /**
  * The middy chain every authenticated API route uses: lowercase header names, add the contract's headers, require
  * ORG_ADMIN, charge the rate limit, refuse input the route does not take, cap and parse the body, and map every error
- * to the contract's body (registered last). Missing query and path parameters read as none.
+ * to the contract's body (registered last). Missing query and path parameters read as none. The whole chain, the
+ * rate limiter included, runs as the invocation: its log lines carry the Lambda's and the client's request ids, and
+ * its dependency calls end before the Lambda's deadline (shared/dependency-timeouts.ts).
  */
 export function apiHandler(options: RouteOptions, route: Route) {
-  return middy<APIGatewayProxyEvent, APIGatewayProxyResult, Error, Context & PrincipalContext>()
+  const chain = middy<APIGatewayProxyEvent, APIGatewayProxyResult, Error, Context & PrincipalContext>()
     .use(httpHeaderNormalizer())
     .use(contractHeaders())
     .use(requirePrincipal())
@@ -63,4 +66,6 @@ export function apiHandler(options: RouteOptions, route: Route) {
         requestId: requestIdOf(event),
       }),
     );
+  return (event: APIGatewayProxyEvent, context: Context): Promise<APIGatewayProxyResult> =>
+    withInvocation(context, () => chain(event, context as Context & PrincipalContext), requestIdOf(event));
 }

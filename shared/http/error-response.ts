@@ -23,8 +23,13 @@ export function errorResponse(error: unknown, requestId: string): APIGatewayProx
       headers,
     );
   }
-  if (error instanceof DependencyError) {
-    logger.error('dependency failed', { dependency: error.dependency, cause: (error.cause as Error)?.name, requestId });
+  if (error instanceof DependencyError || outOfTime(error)) {
+    logger.error(
+      'dependency failed',
+      error instanceof DependencyError
+        ? { dependency: error.dependency, cause: (error.cause as Error)?.name, requestId }
+        : { dependency: 'time budget', cause: (error as Error).name, requestId },
+    );
     return respond(
       503,
       errorBody(
@@ -42,6 +47,15 @@ export function errorResponse(error: unknown, requestId: string): APIGatewayProx
     );
   logger.error('unexpected error', { errorName: (error as Error)?.name, stack: (error as Error)?.stack, requestId });
   return respond(500, errorBody('INTERNAL_ERROR', 'An unexpected error occurred', requestId));
+}
+
+/**
+ * middy's own answer when the Lambda is about to time out (5 ms before): the route waited too long for something. Its
+ * dependency calls ended a second earlier (the invocation's deadline), so nothing is still being written.
+ */
+function outOfTime(error: unknown): boolean {
+  const httpError = error as MiddyHttpError & { name?: string };
+  return httpError?.name === 'TimeoutError' && httpError.cause?.package === '@middy/core';
 }
 
 function bodyParserError(error: unknown): string | undefined {

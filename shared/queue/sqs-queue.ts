@@ -1,6 +1,7 @@
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { Config } from '#shared/config.ts';
 import { DependencyError } from '#shared/errors.ts';
+import { serviceClientOptions } from '#shared/net/deadline-http-handler.ts';
 import {
   type SendOptions,
   toSqsMessage,
@@ -30,7 +31,7 @@ export class SqsVerificationQueue implements VerificationQueue {
   }
 }
 
-/** The SQS queue named by `QUEUE_URL`. Call once per process. */
+/** The SQS queue named by `QUEUE_URL` (attempts and timeouts: shared/dependency-timeouts.ts). Call once per process. */
 export function createQueue(config: Pick<Config, 'queueUrl' | 'region'>): VerificationQueue {
   if (!config.queueUrl) {
     throw new Error(
@@ -38,5 +39,8 @@ export function createQueue(config: Pick<Config, 'queueUrl' | 'region'>): Verifi
         'the local server and tests must inject an InProcessQueue instead of calling createQueue',
     );
   }
-  return new SqsVerificationQueue(new SQSClient({ region: config.region }), config.queueUrl);
+  return new SqsVerificationQueue(
+    new SQSClient({ region: config.region, ...serviceClientOptions('SQS') }),
+    config.queueUrl,
+  );
 }

@@ -6,6 +6,7 @@ import type { KeyProvider } from '#shared/crypto/key-provider.ts';
 import { kmsKeyProvider } from '#shared/crypto/kms-key-provider.ts';
 import type { Table } from '#shared/data/table.ts';
 import { RateLimiter } from '#shared/http/rate-limiter.ts';
+import { serviceClientOptions } from '#shared/net/deadline-http-handler.ts';
 import { createQueue } from '#shared/queue/sqs-queue.ts';
 import type { VerificationQueue } from '#shared/queue/verification-queue.ts';
 
@@ -35,12 +36,15 @@ export function lazy<T>(create: () => T): Lazy<T> {
   };
 }
 
-/** The one table; a local endpoint gets fixed dummy credentials (DynamoDB Local ignores them). */
+/**
+ * The one table; a local endpoint gets fixed dummy credentials (DynamoDB Local ignores them). Its attempts and their
+ * timeouts: shared/dependency-timeouts.ts.
+ */
 export const table = /* @__PURE__ */ lazy<Table>(() => {
   const settings = config();
   const client = new DynamoDBClient({
     region: settings.region,
-    maxAttempts: 3,
+    ...serviceClientOptions('DynamoDB'),
     ...(settings.dynamoDbEndpoint
       ? { endpoint: settings.dynamoDbEndpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }
       : {}),

@@ -1,6 +1,10 @@
+import { config } from '#shared/config.ts';
 import type { KeyProvider } from '#shared/crypto/key-provider.ts';
+import { kmsKeyProvider } from '#shared/crypto/kms-key-provider.ts';
 import { DependencyError } from '#shared/errors.ts';
-import { keyProvider, verificationQueue } from '#shared/runtime/clients.ts';
+import { createQueue } from '#shared/queue/sqs-queue.ts';
+import { externalIds, keyProvider, rateLimiter, table, verificationQueue } from '#shared/runtime/clients.ts';
+import type { SilentListener } from './silent-listener.ts';
 
 /** A fault put into one of the service's ports; `remove()` puts the real adapter back. */
 export interface PortFault {
@@ -31,6 +35,80 @@ export function queueDown(): PortFault {
     },
   });
   return { remove: () => verificationQueue.override(real) };
+}
+
+/** Sets environment variables until `restore()` puts back what was there (vi.unstubAllEnvs would undo a suite's own stubs). */
+function setEnv(values: Record<string, string>): { restore(): void } {
+  const before = Object.fromEntries(Object.keys(values).map((name) => [name, process.env[name]]));
+  Object.assign(process.env, values);
+  return {
+    restore: () => {
+      for (const [name, value] of Object.entries(before)) {
+        if (value === undefined) delete process.env[name];
+        else process.env[name] = value;
+      }
+    },
+  };
+}
+
+/** The real KMS adapter, built as in AWS (its client's timeouts and attempts), talking to a KMS that never answers. */
+export function kmsHung(listener: SilentListener): PortFault {
+  const real = keyProvider.get();
+  const env = setEnv({ AWS_ENDPOINT_URL_KMS: listener.url });
+  keyProvider.override(kmsKeyProvider({ kmsKeyId: 'alias/entryguard-hung', region: config().region }));
+  return {
+    remove: () => {
+      keyProvider.override(real);
+      env.restore();
+    },
+  };
+}
+
+/** The real SQS adapter, built as in AWS, sending to a queue whose SQS accepts connections and never answers. */
+export function queueHung(listener: SilentListener): PortFault {
+  const real = verificationQueue.get();
+  const env = setEnv({ AWS_ENDPOINT_URL_SQS: listener.url });
+  verificationQueue.override(
+    createQueue({ queueUrl: `${listener.url}/000000000000/entryguard-verification`, region: config().region }),
+  );
+  return {
+    remove: () => {
+      verificationQueue.override(real);
+      env.restore();
+    },
+  };
+}
+
+/**
+ * The service's own DynamoDB client (and the rate limiter and repositories on it) rebuilt against a DynamoDB that
+ * never answers; `remove()` rebuilds them against the real one.
+ */
+export function dynamoDbHung(listener: SilentListener): PortFault {
+  const rebuild = () => {
+    config.reset();
+    for (const client of [table, rateLimiter, externalIds]) client.reset();
+  };
+  const env = setEnv({ DYNAMODB_ENDPOINT: listener.url });
+  rebuild();
+  return {
+    remove: () => {
+      env.restore();
+      rebuild();
+    },
+  };
+}
+
+/**
+ * The authorizer's secret kept in Secrets Manager (`JWT_SECRET_ARN`, as in AWS) whose endpoint never answers. The
+ * secret the local server set stays out of the environment until `remove()`.
+ */
+export function secretsManagerHung(listener: SilentListener): PortFault {
+  const env = setEnv({
+    JWT_SECRET: '',
+    JWT_SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:000000000000:secret:entryguard-jwt',
+    AWS_ENDPOINT_URL_SECRETS_MANAGER: listener.url,
+  });
+  return { remove: () => env.restore() };
 }
 
 /** Runs `run` with `fault` in place and removes it afterwards, whatever happened. */

@@ -1,11 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { FUNCTION_TIMEOUT_MS, SERVICE_CLIENT_TIMEOUTS } from '#shared/dependency-timeouts.ts';
 import { keyProvider } from '#shared/runtime/clients.ts';
 import { verificationSweepDeps } from '#shared/runtime/deps.ts';
 import { runVerificationSweep } from '#shared/verification/verification-sweep.ts';
 import { invokeConsumer as consumer } from '../../infra/local/queue-consumer.ts';
 import { type Organization, startApiWithVercel } from '../helpers/api-with-vercel.ts';
+import { captureOutput } from '../helpers/captured-output.ts';
 import { vercelCredential } from '../helpers/credential-fixtures.ts';
 import type { HttpDouble } from '../helpers/doubles/http-double.ts';
 import { newVercelAccount } from '../helpers/doubles/vercel-double.ts';
@@ -17,11 +19,28 @@ import {
   transactItems,
   transactionConflict,
 } from '../helpers/dynamodb-faults.ts';
-import type { Api } from '../helpers/local-api.ts';
-import { during, kmsFailure, overrideKeys, queueDown } from '../helpers/port-faults.ts';
+import type { Api, ApiResponse } from '../helpers/local-api.ts';
+import {
+  during,
+  dynamoDbHung,
+  kmsFailure,
+  kmsHung,
+  overrideKeys,
+  queueDown,
+  queueHung,
+  secretsManagerHung,
+} from '../helpers/port-faults.ts';
 import { vercelProjectResource } from '../helpers/resource-fixtures.ts';
+import { type SilentListener, startSilentListener } from '../helpers/silent-listener.ts';
 import { storeViolations } from '../helpers/store-invariants.ts';
 import { scanTable } from '../helpers/table-scan.ts';
+
+// The logger reads its level once, when it is loaded: the log lines of a route are part of what some cases check.
+// Everything printed is captured (and inspected where a case says so), so the run stays quiet.
+vi.hoisted(() => {
+  process.env.LOG_LEVEL = 'INFO';
+});
+const output = captureOutput();
 
 const account = newVercelAccount();
 const rotatedAccount = newVercelAccount();
@@ -39,7 +58,17 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await stop();
+  output.stop();
 });
+
+/** The JSON log lines printed since `from` (an index into the captured output). */
+function logLinesSince(from: number): Record<string, unknown>[] {
+  return output.lines
+    .slice(from)
+    .flatMap((chunk) => chunk.split('\n'))
+    .filter((line) => line.startsWith('{'))
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
+}
 
 async function createCredential({ token }: Organization, apiToken = account.token): Promise<string> {
   const response = await api.call('POST', '/api/v1/credentials', {
@@ -233,6 +262,35 @@ describe('the queue is down', () => {
     await expectConsistentStore();
   });
 
+  it("each route's log line carries the requestId its response carried, and its Lambda invocation's id", async () => {
+    const organization = await newOrganization();
+    const from = output.lines.length;
+    const responses = await during(queueDown(), () =>
+      Promise.all(
+        Array.from({ length: 6 }, () =>
+          api.call('POST', '/api/v1/credentials', {
+            token: organization.token,
+            body: vercelCredential(`cred-${randomUUID()}`, account.token),
+          }),
+        ),
+      ),
+    );
+    const warnings = logLinesSince(from).filter(
+      (line) => line.message === 'verification request not queued; the sweep will queue it',
+    );
+    for (const response of responses) {
+      expect(response.status).toBe(201);
+      const requestId = response.headers.get('x-request-id');
+      expect(requestId).toMatch(/^[0-9a-f-]{36}$/);
+      const lines = warnings.filter((line) => line.credentialId === response.body.id);
+      expect(lines).toEqual([
+        expect.objectContaining({ requestId, awsRequestId: expect.stringMatching(/^[0-9a-f-]{36}$/) }),
+      ]);
+      expect(lines[0]!.awsRequestId).not.toBe(requestId);
+    }
+    expect(new Set(warnings.map((line) => line.awsRequestId)).size).toBe(responses.length);
+  });
+
   it('on "check again": 503 SERVICE_UNAVAILABLE and no CREDENTIAL_VERIFY entry', async () => {
     const organization = await newOrganization();
     const id = await createCredential(organization);
@@ -242,6 +300,88 @@ describe('the queue is down', () => {
     );
     expect(response.status).toBe(503);
     expect((await itemsOf(organization)).filter((item) => item.eventType === 'CREDENTIAL_VERIFY')).toEqual([]);
+  });
+});
+
+describe('a dependency hangs (accepts connections, never answers)', () => {
+  let listener: SilentListener;
+  beforeAll(async () => {
+    listener = await startSilentListener();
+  });
+  afterAll(async () => {
+    await listener.close();
+  });
+
+  /** Sends `request`'s call with `fault` in place; the answer, how long it took, and the attempts the hung port saw. */
+  async function timed(fault: () => { remove(): void }, request: () => Promise<ApiResponse>) {
+    const connectionsBefore = listener.connections;
+    const started = performance.now();
+    const response = await during(fault(), request);
+    return { response, ms: performance.now() - started, attempts: listener.connections - connectionsBefore };
+  }
+
+  const create = ({ token }: Organization) =>
+    api.call('POST', '/api/v1/credentials', { token, body: vercelCredential(`cred-${randomUUID()}`, account.token) });
+
+  it('KMS on a create: 503 SERVICE_UNAVAILABLE before the route times out, nothing stored, nothing queued', async () => {
+    const organization = await newOrganization();
+    const send = vi.spyOn(api.service.queue, 'send');
+    const { response, ms, attempts } = await timed(
+      () => kmsHung(listener),
+      () => create(organization),
+    );
+    send.mockRestore();
+    expect(response.status).toBe(503);
+    expect(response.body).toMatchObject({ error: 'SERVICE_UNAVAILABLE' });
+    expect(attempts).toBe(SERVICE_CLIENT_TIMEOUTS.KMS.maxAttempts);
+    expect(ms).toBeLessThan(FUNCTION_TIMEOUT_MS.api);
+    expect(await itemsOf(organization)).toEqual([]);
+    expect(send).not.toHaveBeenCalled();
+  });
+
+  it('SQS after the write: 201 with the credential stored UNVERIFIED, and the sweep queues its check', async () => {
+    const organization = await newOrganization();
+    const { response, ms, attempts } = await timed(
+      () => queueHung(listener),
+      () => create(organization),
+    );
+    expect(response.status).toBe(201);
+    expect(response.body).toMatchObject({ status: 'UNVERIFIED', lastVerifiedAt: null });
+    expect(attempts).toBe(SERVICE_CLIENT_TIMEOUTS.SQS.maxAttempts);
+    expect(ms).toBeLessThan(FUNCTION_TIMEOUT_MS.api);
+    const id = response.body.id as string;
+    expect(await settled(organization, id)).toMatchObject({ status: 'UNVERIFIED' });
+
+    await runVerificationSweep({ ...verificationSweepDeps(), now: () => new Date(Date.now() + 6 * 60_000) });
+    expect(await settled(organization, id)).toMatchObject({ status: 'VALID' });
+    await expectConsistentStore();
+  });
+
+  it('DynamoDB: 503 SERVICE_UNAVAILABLE from the rate limiter, the first call of every route, before the route times out', async () => {
+    const organization = await newOrganization();
+    const { response, ms, attempts } = await timed(
+      () => dynamoDbHung(listener),
+      () => create(organization),
+    );
+    expect(response.status).toBe(503);
+    expect(response.body).toMatchObject({ error: 'SERVICE_UNAVAILABLE' });
+    expect(attempts).toBe(SERVICE_CLIENT_TIMEOUTS.DynamoDB.maxAttempts);
+    expect(ms).toBeLessThan(FUNCTION_TIMEOUT_MS.api);
+    expect(await itemsOf(organization)).toEqual([]);
+  });
+
+  it("Secrets Manager, holding the authorizer's secret: a 5xx before the authorizer times out, not a hang", async () => {
+    const organization = await newOrganization();
+    const listed = api.service.invocations.get('list-credentials') ?? 0;
+    const { response, ms, attempts } = await timed(
+      () => secretsManagerHung(listener),
+      () => api.call('GET', '/api/v1/credentials', { token: organization.token }),
+    );
+    expect(response.status).toBe(500);
+    expect(response.body).toMatchObject({ error: 'INTERNAL_ERROR' });
+    expect(attempts).toBe(SERVICE_CLIENT_TIMEOUTS.SecretsManager.maxAttempts);
+    expect(ms).toBeLessThan(FUNCTION_TIMEOUT_MS.authorizer);
+    expect(api.service.invocations.get('list-credentials') ?? 0).toBe(listed);
   });
 });
 

@@ -16,6 +16,9 @@ describe('asDependencyError', () => {
       sdkError('Error', { code: 'ECONNREFUSED', $metadata: { attempts: 3 } }),
     ],
     ['a socket timeout', sdkError('TimeoutError', { $metadata: {} })],
+    ['an attempt past its requestTimeout', sdkError('TimeoutError', { code: 'ETIMEDOUT', $metadata: { attempts: 3 } })],
+    ['a call the invocation had no time left for', sdkError('DeadlineExceeded', { $metadata: { attempts: 2 } })],
+    ['a RequestTimeoutException', sdkError('RequestTimeoutException', { $metadata: { httpStatusCode: 400 } })],
     [
       'a transaction conflict',
       sdkError('TransactionCanceledException', {

@@ -1,6 +1,9 @@
+import middy from '@middy/core';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { DependencyError, ServiceError, validationError, verificationFailed } from '#shared/errors.ts';
 import { errorResponse } from '#shared/http/error-response.ts';
+import { contractErrorHandler } from '#shared/http/middleware/contract-error-handler.ts';
 
 describe('errorResponse', () => {
   it.each([
@@ -50,5 +53,15 @@ describe('errorResponse', () => {
     expect(body(verificationFailed('the group does not exist', [])).missingPermissions).toEqual([]);
     expect(body(verificationFailed('could not be reached'))).not.toHaveProperty('missingPermissions');
     expect(body(validationError({ name: 'Required' }))).not.toHaveProperty('missingPermissions');
+  });
+
+  it("answers 503 SERVICE_UNAVAILABLE, not 500, when middy gives up just before the Lambda's timeout", async () => {
+    const chain = middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
+      .use(contractErrorHandler())
+      .handler(() => new Promise<APIGatewayProxyResult>(() => undefined));
+    const event = { requestContext: { requestId: 'req-late' } } as APIGatewayProxyEvent;
+    const response = await chain(event, { getRemainingTimeInMillis: () => 50 } as Context);
+    expect(response.statusCode).toBe(503);
+    expect(JSON.parse(response.body)).toMatchObject({ error: 'SERVICE_UNAVAILABLE', requestId: 'req-late' });
   });
 });

@@ -116,4 +116,56 @@ describe('logger', () => {
     expect(output.lines.join('')).toContain('"message":"captured"');
     expect(output.lines.join('')).not.toContain('never-printed');
   });
+
+  it("names the invocation on each line: its awsRequestId and the requestId its client saw, never another's", async () => {
+    const logger = await loggerAt('INFO');
+    // The same module registry as the logger just loaded (loggerAt resets modules).
+    const { withInvocation } = await import('#shared/invocation.ts');
+    const stdout: Record<string, unknown>[] = [];
+    const out = vi
+      .spyOn(process.stdout, 'write')
+      .mockImplementation((line) => stdout.push(JSON.parse(String(line))) > 0);
+    const request = async (n: number, waitMs: number) => {
+      logger.info('started', { n });
+      await new Promise((resolve) => setTimeout(resolve, waitMs));
+      logger.info('finished', { n });
+    };
+    try {
+      await Promise.all([
+        withInvocation({ awsRequestId: 'lambda-1' }, () => request(1, 30), 'api-1'),
+        withInvocation({ awsRequestId: 'lambda-2' }, () => request(2, 5), 'api-2'),
+        withInvocation({ awsRequestId: 'lambda-3' }, () => request(3, 15)),
+      ]);
+      logger.info('outside');
+    } finally {
+      out.mockRestore();
+    }
+    const ids = (n: number) =>
+      stdout
+        .filter((line) => line.n === n)
+        .map(({ message, awsRequestId, requestId }) => ({ message, awsRequestId, requestId }));
+    expect(ids(1)).toEqual([
+      { message: 'started', awsRequestId: 'lambda-1', requestId: 'api-1' },
+      { message: 'finished', awsRequestId: 'lambda-1', requestId: 'api-1' },
+    ]);
+    expect(ids(2)).toEqual([
+      { message: 'started', awsRequestId: 'lambda-2', requestId: 'api-2' },
+      { message: 'finished', awsRequestId: 'lambda-2', requestId: 'api-2' },
+    ]);
+    expect(ids(3)).toEqual([
+      { message: 'started', awsRequestId: 'lambda-3', requestId: undefined },
+      { message: 'finished', awsRequestId: 'lambda-3', requestId: undefined },
+    ]);
+    expect(stdout.find((line) => line.message === 'outside')).not.toHaveProperty('awsRequestId');
+  });
+
+  it("keeps the invocation's ids over attributes of the same name", async () => {
+    const logger = await loggerAt('INFO');
+    const { withInvocation } = await import('#shared/invocation.ts');
+    const { stdout } = printed(
+      (log) => withInvocation({ awsRequestId: 'lambda-1' }, () => log.info('x', { awsRequestId: 'forged' }), 'api-1'),
+      logger,
+    );
+    expect(stdout[0]).toMatchObject({ awsRequestId: 'lambda-1', requestId: 'api-1' });
+  });
 });
