@@ -72,7 +72,8 @@ export const routes: readonly Route[] = [
     path: '/api/v1/credentials/{id}',
     handler: 'get-credential',
     auth: true,
-    grants: { table: { read: ['GetItem'] } },
+    // The credential, and a count of its resources needing attention.
+    grants: { table: { read: ['GetItem', 'Query'] } },
   },
   {
     method: 'PATCH',
@@ -81,7 +82,7 @@ export const routes: readonly Route[] = [
     auth: true,
     // A rename deletes the old name claim and puts the new one; the audit entry is a put.
     grants: {
-      table: { read: ['GetItem'], write: ['PutItem', 'UpdateItem', 'DeleteItem'] },
+      table: { read: ['GetItem', 'Query'], write: ['PutItem', 'UpdateItem', 'DeleteItem'] },
       kms: 'generateDataKey',
       queue: 'send',
     },
@@ -98,7 +99,7 @@ export const routes: readonly Route[] = [
     path: '/api/v1/credentials/{id}/verify',
     handler: 'verify-credential',
     auth: true,
-    grants: { table: { read: ['GetItem'], write: ['PutItem'] }, queue: 'send' },
+    grants: { table: { read: ['GetItem', 'Query'], write: ['PutItem'] }, queue: 'send' },
   },
   {
     method: 'POST',

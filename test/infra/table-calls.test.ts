@@ -9,6 +9,7 @@ import { invokeConsumer } from '../../infra/local/queue-consumer.ts';
 import { vercelCredential } from '../helpers/credential-fixtures.ts';
 import {
   newVercelAccount,
+  newVercelFirewallRule,
   newVercelProject,
   startVercelDouble,
   type VercelDouble,
@@ -41,7 +42,7 @@ const unattributed: RecordedCall[] = [];
 let seen = 0;
 
 const account = newVercelAccount();
-const project = newVercelProject(account.user.id);
+const project = newVercelProject(account.user.id, [newVercelFirewallRule()]);
 const ROLE_ARN = 'arn:aws:iam::123456789012:role/entryguard-check';
 
 function attribute(handler: string | undefined): void {
@@ -107,6 +108,7 @@ beforeAll(async () => {
         credentialId: first.id,
         resourceType: 'PROJECT',
         resourceIdentifier: project.id,
+        config: { firewallRuleId: project.firewall.rules[0]!.id },
       },
     })
   ).body;
@@ -116,6 +118,7 @@ beforeAll(async () => {
     body: { name: 'main site', credentialId: second.id },
   });
   await request('POST', `/api/v1/resources/${resource.id}/verify`, org);
+  await request('GET', `/api/v1/credentials/${second.id}/required-policy`, org);
   await request('DELETE', `/api/v1/resources/${resource.id}`, org);
   await request('DELETE', `/api/v1/credentials/${first.id}`, org);
   await request('GET', '/api/v1/audit-logs', org);
