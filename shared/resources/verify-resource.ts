@@ -1,7 +1,8 @@
 import type { Actor } from '#shared/audit/audit-entry.ts';
 import { findCredential } from '#shared/credentials/credential-reads.ts';
+import { UNOPENABLE_SECRET_MESSAGE } from '#shared/credentials/model.ts';
 import { openCredentialData } from '#shared/crypto/envelope.ts';
-import type { KeyProvider } from '#shared/crypto/key-provider.ts';
+import { type KeyProvider, SecretIntegrityError } from '#shared/crypto/key-provider.ts';
 import { ConcurrentChangeError, retryOnConcurrentChange } from '#shared/data/item-writes.ts';
 import type { Table } from '#shared/data/table.ts';
 import { resourceNotFound, verificationFailed } from '#shared/errors.ts';
@@ -39,7 +40,20 @@ export async function verifyResource(deps: VerifyResourceDeps, actor: Actor, id:
         `Verifying ${resource.provider} ${resource.resourceType} resources with ${credential.credentialType} credentials is not supported`,
       );
     }
-    const data = await openCredentialData(deps.keys, credential.sealedSecret, { orgId, credentialId: credential.id });
+    const data = await openCredentialData(deps.keys, credential.sealedSecret, {
+      orgId,
+      credentialId: credential.id,
+    }).catch((error: unknown) => {
+      // No retry can open it: the caller is told what fixes it (the consumer records the credential INVALID alike).
+      if (!(error instanceof SecretIntegrityError)) throw error;
+      logger.error('stored secret cannot be opened', {
+        orgId,
+        resourceId: id,
+        credentialId: credential.id,
+        reason: error.reason,
+      });
+      throw verificationFailed(`The linked credential cannot be used: ${UNOPENABLE_SECRET_MESSAGE}`);
+    });
     const outcome = await check(resource)(data, {
       orgId,
       credentialId: credential.id,

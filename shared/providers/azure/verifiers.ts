@@ -3,6 +3,7 @@ import type { KindData } from '#shared/providers/kinds.ts';
 import { providerSettings } from '#shared/providers/provider-settings.ts';
 import { scrubbed } from '#shared/providers/scrub.ts';
 import {
+  callTimeoutMs,
   type ProviderVerifiers,
   unreachableUnlessAnswered,
   type VerificationOutcome,
@@ -29,7 +30,7 @@ const REJECTIONS: Record<number, string> = {
 
 /** A client-credentials token request for Azure Resource Manager with the app's secret. */
 export const verifyServicePrincipal = scrubbed<ServicePrincipalData>(
-  async (data) => {
+  async (data, subject) => {
     const { azureAuthorityHost, timeoutMs } = providerSettings();
     return unreachableUnlessAnswered('Microsoft Entra ID', async () => {
       const response = await safeFetch(`${azureAuthorityHost}/${encodeURIComponent(data.tenantId)}/oauth2/v2.0/token`, {
@@ -41,7 +42,7 @@ export const verifyServicePrincipal = scrubbed<ServicePrincipalData>(
           client_secret: data.clientSecret,
           scope: SCOPE,
         }).toString(),
-        timeoutMs,
+        timeoutMs: callTimeoutMs(subject, timeoutMs),
         allowPrivate: true,
       });
       return verdict(response.status, jsonObject(response.body), data);

@@ -3,6 +3,7 @@ import type { KindData } from '#shared/providers/kinds.ts';
 import { providerSettings } from '#shared/providers/provider-settings.ts';
 import { scrubbed } from '#shared/providers/scrub.ts';
 import {
+  callTimeoutMs,
   type ProviderVerifiers,
   unreachableUnlessAnswered,
   type VerificationOutcome,
@@ -26,7 +27,7 @@ const REJECTIONS: [pattern: RegExp, advice: string][] = [
 
 /** Signs an RS256 assertion with the key file's private key and exchanges it for an access token. */
 export const verifyServiceAccount = scrubbed<ServiceAccountData>(
-  async (data) => {
+  async (data, subject) => {
     const { gcpAllowedTokenUris, timeoutMs } = providerSettings();
     const tokenUri = allowedTokenUri(data.token_uri, gcpAllowedTokenUris);
     if (tokenUri === undefined) {
@@ -52,7 +53,7 @@ export const verifyServiceAccount = scrubbed<ServiceAccountData>(
         method: 'POST',
         headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
         body: new URLSearchParams({ grant_type: GRANT_TYPE, assertion }).toString(),
-        timeoutMs,
+        timeoutMs: callTimeoutMs(subject, timeoutMs),
         allowPrivate: true,
       });
       return verdict(response.status, jsonObject(response.body), data);
