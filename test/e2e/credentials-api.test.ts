@@ -48,6 +48,7 @@ describe('POST /api/v1/credentials', () => {
       'hint',
       'id',
       'isValid',
+      'lastCheckFailure',
       'lastVerifiedAt',
       'name',
       'provider',
@@ -68,7 +69,13 @@ describe('POST /api/v1/credentials', () => {
       hint: `${body.credentialData.accessKeyId.slice(0, 4)}…${body.credentialData.accessKeyId.slice(-4)}`,
     });
     expect(response.body.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
-    expect(send).toHaveBeenCalledWith({ orgId, credentialId: response.body.id, secretVersion: 1, attempt: 1 });
+    expect(send).toHaveBeenCalledWith({
+      orgId,
+      credentialId: response.body.id,
+      secretVersion: 1,
+      checkId: expect.stringMatching(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-/),
+      attempt: 1,
+    });
     send.mockRestore();
   });
 
