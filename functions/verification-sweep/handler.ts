@@ -1,5 +1,9 @@
 import { verificationSweepDeps } from '#shared/runtime/deps.ts';
 import { runVerificationSweep } from '#shared/verification/verification-sweep.ts';
 
-/** Runs on a schedule: re-queues credentials left UNVERIFIED and those verified too long ago. */
-export const handler = async () => runVerificationSweep(verificationSweepDeps());
+/** Runs on a schedule: starts checks of credentials left UNVERIFIED and of those verified too long ago. */
+export const handler = async () => {
+  // What it skipped (live checks) is in its log line; the invocation answers what it queued.
+  const { queued } = await runVerificationSweep(verificationSweepDeps());
+  return { queued };
+};
