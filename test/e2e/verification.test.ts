@@ -168,11 +168,12 @@ describe('background verification through the local server and provider doubles'
   });
 
   it('joins a live check on "check again": 202, nothing queued, one provider call, an audit entry that says so', async () => {
-    vercel.setLatency(300);
+    // Long enough that the three requests below arrive while the first check waits for its answer, even under load.
+    vercel.setLatency(2000);
     try {
       const requestsBefore = vercel.requests.length;
       const id = await create(vercelCredential('vercel-joined', vercelAccount.token));
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      await vi.waitFor(() => expect(vercel.requests.length).toBe(requestsBefore + 1), { timeout: 5000, interval: 20 });
       const send = vi.spyOn(api.service.queue, 'send');
       const responses = await Promise.all(
         [1, 2, 3].map(() => api.call('POST', `/api/v1/credentials/${id}/verify`, { token })),
