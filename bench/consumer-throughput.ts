@@ -37,15 +37,29 @@ export async function measureConsumer(
     ids.push((await callRoute('create-credential', principal, { body: awsCredential(`consumer-${i}`, keys) })).id);
   }
   const queue = new InProcessQueue({ region: 'us-east-1' });
+  // Each message names the check its create started (the credential holds it), as the create route's own does.
+  const checks = new Map(
+    (await listCredentialSummaries(table.get(), principal.orgId, {})).items.map((item) => [item.id, item.checkId!]),
+  );
   for (const credentialId of ids)
-    await queue.send({ orgId: principal.orgId, credentialId, secretVersion: 1, attempt: 1 });
+    await queue.send({
+      orgId: principal.orgId,
+      credentialId,
+      secretVersion: 1,
+      checkId: checks.get(credentialId)!,
+      attempt: 1,
+    });
 
   // Load the handler first: its import is a cold start, not throughput.
   await invoke('verification-consumer', { Records: [] });
   await standIns.setProviderLatency(options.providerLatencyMs);
   takeCounts();
   const started = performance.now();
-  queue.start((event) => invoke('verification-consumer', event), { batchSize: options.batchSize });
+  // One batch at a time, as the ideal and the floor count it.
+  queue.start((event) => invoke('verification-consumer', event), {
+    batchSize: options.batchSize,
+    maxInFlight: options.batchSize,
+  });
   await queue.idle();
   const wallMs = performance.now() - started;
   const calls = takeCounts();
@@ -54,11 +68,13 @@ export async function measureConsumer(
   const floor = (
     (await import('./floors/verification-consumer.ts')) as { handler: (input: unknown) => Promise<unknown> }
   ).handler;
-  await floor({ orgId: principal.orgId, id: ids[0], ...keys });
+  await floor({ orgId: principal.orgId, id: ids[0], checkId: checks.get(ids[0]!), ...keys });
   const floorStarted = performance.now();
   for (let first = 0; first < ids.length; first += options.batchSize) {
     await Promise.all(
-      ids.slice(first, first + options.batchSize).map((id) => floor({ orgId: principal.orgId, id, ...keys })),
+      ids
+        .slice(first, first + options.batchSize)
+        .map((id) => floor({ orgId: principal.orgId, id, checkId: checks.get(id), ...keys })),
     );
   }
   const floorMs = performance.now() - floorStarted;

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { routes } from '#functions/routes.ts';
 import { mintToken } from '#shared/auth/mint-token.ts';
 import type { Principal } from '#shared/auth/principal.ts';
@@ -189,6 +190,9 @@ export function scenarios(standIns: StandInsInfo): Scenario[] {
     }),
     api('verify-credential', async () => {
       const { principal, service, floor } = await writeOrg();
+      // The check the last request started is over, so this one starts a check (its most expensive path).
+      await endCheck(principal, service);
+      await endCheck(principal, floor);
       return {
         event: apiEvent('verify-credential', principal, { pathParameters: { id: service } }),
         floor: {
@@ -322,15 +326,17 @@ export function scenarios(standIns: StandInsInfo): Scenario[] {
       route: false,
       next: async () => {
         const { principal, service, floor } = await writeOrg();
+        // A check the consumer really runs: a new one each time (the last one's verdict ended it).
         const message = {
           orgId: principal.orgId,
           credentialId: service,
           secretVersion: await versionOf(principal, service),
+          checkId: await freshCheck(principal, service),
           attempt: 1,
         };
         return {
           event: lambdaEvents.sqs(standIns.queueArn, [JSON.stringify(message)]),
-          floor: { orgId: principal.orgId, id: floor, ...keys },
+          floor: { orgId: principal.orgId, id: floor, checkId: await freshCheck(principal, floor), ...keys },
         };
       },
       succeeded: (result) => Array.isArray(result?.batchItemFailures) && result.batchItemFailures.length === 0,
@@ -366,4 +372,33 @@ export function scenarios(standIns: StandInsInfo): Scenario[] {
 /** Rotations (update-credential) bump the version a verification message must name. */
 async function versionOf(principal: Principal, id: string): Promise<number> {
   return (await findCredentialSummary(table.get(), principal.orgId, id))!.secretVersion;
+}
+
+/** Starts a new check on the credential (an id and a live lease, as "check again" does) and returns its id. */
+async function freshCheck(principal: Principal, id: string): Promise<string> {
+  const checkId = uuidv7();
+  await table.get().client.send(
+    new UpdateCommand({
+      TableName: table.get().name,
+      Key: { pk: `ORG#${principal.orgId}`, sk: `CRED#${id}` },
+      UpdateExpression: 'SET checkId = :checkId, checkLeaseUntil = :lease, checkAttempt = :first',
+      ExpressionAttributeValues: {
+        ':checkId': checkId,
+        ':lease': new Date(Date.now() + 600_000).toISOString(),
+        ':first': 1,
+      },
+    }),
+  );
+  return checkId;
+}
+
+/** Ends the credential's check (its lease), so the next "check again" starts one instead of joining it. */
+async function endCheck(principal: Principal, id: string): Promise<void> {
+  await table.get().client.send(
+    new UpdateCommand({
+      TableName: table.get().name,
+      Key: { pk: `ORG#${principal.orgId}`, sk: `CRED#${id}` },
+      UpdateExpression: 'REMOVE checkLeaseUntil',
+    }),
+  );
 }

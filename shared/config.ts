@@ -14,9 +14,16 @@ export interface Config {
   consoleOrigin: string | undefined;
   verifyMaxAttempts: number;
   verifyRetryBaseSeconds: number;
+  /** One deadline per check attempt, shared by all its provider calls (each call also stops at PROVIDER_TIMEOUT_MS). */
+  verifyCheckDeadlineMs: number;
   sweepUnverifiedMinutes: number;
   sweepVerifiedHours: number;
   sweepMaxPerRun: number;
+  /**
+   * Whether the verification consumer writes CloudWatch metrics (embedded metric format on stdout): inside Lambda
+   * only, so the local server, tests and the benchmark print none. `POWERTOOLS_METRICS_DISABLED=true` turns them off.
+   */
+  metricsEnabled: boolean;
   /** The IAM role (or user) the service assumes customers' roles as: what their trust policies name. */
   awsRolePrincipalArn: string | undefined;
   /** How long after a role ARN was stored an AccessDenied is taken for IAM propagation and retried. */
@@ -69,9 +76,15 @@ export function readConfig(env: NodeJS.ProcessEnv): Config {
     consoleOrigin: optional(env.CONSOLE_ORIGIN),
     verifyMaxAttempts: positiveInt(env, 'VERIFY_MAX_ATTEMPTS', 5),
     verifyRetryBaseSeconds: positiveInt(env, 'VERIFY_RETRY_BASE_SECONDS', 10),
+    verifyCheckDeadlineMs: positiveInt(
+      env,
+      'VERIFY_CHECK_DEADLINE_MS',
+      2 * positiveInt(env, 'PROVIDER_TIMEOUT_MS', 5000),
+    ),
     sweepUnverifiedMinutes: positiveInt(env, 'SWEEP_UNVERIFIED_MINUTES', 5),
     sweepVerifiedHours: positiveInt(env, 'SWEEP_VERIFIED_HOURS', 24),
     sweepMaxPerRun: positiveInt(env, 'SWEEP_MAX_PER_RUN', 500),
+    metricsEnabled: optional(env.AWS_LAMBDA_FUNCTION_NAME) !== undefined,
     awsRolePrincipalArn: iamPrincipalArn(env, 'AWS_ROLE_PRINCIPAL_ARN'),
     awsRolePropagationSeconds: positiveInt(env, 'AWS_ROLE_PROPAGATION_SECONDS', 120),
   };

@@ -34,6 +34,12 @@ export async function handler(input: {
       ],
     }),
   );
-  await sqs.send(new SendMessageCommand({ QueueUrl: process.env.QUEUE_URL, MessageBody: input.message }));
+  await sqs.send(
+    new SendMessageCommand({
+      QueueUrl: process.env.QUEUE_URL,
+      MessageBody: input.message,
+      MessageGroupId: input.orgId,
+    }),
+  );
   return input.id;
 }

@@ -67,6 +67,8 @@ export async function handler(input: { orgId: string; id: string; hint: string; 
     secretVersion: version + 1,
     attempt: 1,
   });
-  await sqs.send(new SendMessageCommand({ QueueUrl: process.env.QUEUE_URL, MessageBody: message }));
+  await sqs.send(
+    new SendMessageCommand({ QueueUrl: process.env.QUEUE_URL, MessageBody: message, MessageGroupId: input.orgId }),
+  );
   return version + 1;
 }

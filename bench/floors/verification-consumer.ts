@@ -10,10 +10,17 @@ const sqs = new SQSClient({});
 
 /**
  * One check: read the credential, decrypt its data key, call GetCallerIdentity signed with the key (which comes in
- * the input: opening the envelope is no AWS call) and write the verdict conditioned on the version read. A check STS
- * did not answer is queued again with a delay, as the consumer does (its SQS client is carried for that).
+ * the input: opening the envelope is no AWS call) and write the verdict conditioned on the version and check read,
+ * ending the check's lease. A check STS did not answer extends the lease and is queued again with a delay, as the
+ * consumer does (its SQS client is carried for that).
  */
-export async function handler(input: { orgId: string; id: string; accessKeyId: string; secretAccessKey: string }) {
+export async function handler(input: {
+  orgId: string;
+  id: string;
+  checkId: string;
+  accessKeyId: string;
+  secretAccessKey: string;
+}) {
   const credentialKey = key(input.orgId, `CRED#${input.id}`);
   const { Item } = await db.send(new GetItemCommand({ TableName: table(), Key: credentialKey, ConsistentRead: true }));
   await kms.send(
@@ -31,14 +38,35 @@ export async function handler(input: { orgId: string; id: string; accessKeyId: s
   try {
     identity = await sts.send(new GetCallerIdentityCommand({}));
   } catch {
+    await db.send(
+      new UpdateItemCommand({
+        TableName: table(),
+        Key: credentialKey,
+        UpdateExpression: 'SET checkLeaseUntil = :lease, checkAttempt = :next',
+        ConditionExpression: 'secretVersion = :version AND checkId = :checkId AND checkAttempt = :attempt',
+        ExpressionAttributeValues: {
+          ':lease': { S: new Date(Date.now() + 600_000).toISOString() },
+          ':next': { N: '2' },
+          ':attempt': { N: '1' },
+          ':version': Item!.secretVersion!,
+          ':checkId': { S: input.checkId },
+        },
+      }),
+    );
     const body = {
       orgId: input.orgId,
       credentialId: input.id,
       secretVersion: Number(Item!.secretVersion!.N),
+      checkId: input.checkId,
       attempt: 2,
     };
     await sqs.send(
-      new SendMessageCommand({ QueueUrl: process.env.QUEUE_URL, MessageBody: JSON.stringify(body), DelaySeconds: 30 }),
+      new SendMessageCommand({
+        QueueUrl: process.env.QUEUE_URL,
+        MessageBody: JSON.stringify(body),
+        MessageGroupId: input.orgId,
+        DelaySeconds: 30,
+      }),
     );
     return { batchItemFailures: [] };
   } finally {
@@ -50,8 +78,9 @@ export async function handler(input: { orgId: string; id: string; accessKeyId: s
       TableName: table(),
       Key: credentialKey,
       UpdateExpression:
-        'SET #status = :status, lastVerifiedAt = :at, updatedAt = :at, verifiedIdentity = :identity, dueAt = :dueAt',
-      ConditionExpression: 'secretVersion = :version',
+        'SET #status = :status, lastVerifiedAt = :at, updatedAt = :at, verifiedIdentity = :identity, dueAt = :dueAt ' +
+        'REMOVE checkLeaseUntil',
+      ConditionExpression: 'secretVersion = :version AND checkId = :checkId',
       ExpressionAttributeNames: { '#status': 'status' },
       ExpressionAttributeValues: {
         ':status': { S: 'VALID' },
@@ -61,6 +90,7 @@ export async function handler(input: { orgId: string; id: string; accessKeyId: s
         },
         ':dueAt': { S: `V#${at}` },
         ':version': Item!.secretVersion!,
+        ':checkId': { S: input.checkId },
       },
     }),
   );

@@ -7,8 +7,9 @@ const sqs = new SQSClient({});
 const SHARDS = 8;
 
 /**
- * One query per index shard for unverified and one for stale credentials; each credential found is queued and its
- * index entry moved on, as the sweep does (measured with nothing due, so its SQS client is only carried).
+ * One query per index shard for unverified and one for stale credentials; each credential found gets a new check
+ * and its index entry moved on (one conditional write) and is then queued, as the sweep does (measured with nothing
+ * due, so its SQS client is only carried).
  */
 export async function handler() {
   const now = Date.now();
@@ -35,23 +36,37 @@ export async function handler() {
         }),
       );
       for (const due of Items) {
-        const body = {
-          orgId: due.orgId!.S,
-          credentialId: due.id!.S,
-          secretVersion: Number(due.secretVersion!.N),
-          attempt: 1,
-        };
-        await sqs.send(new SendMessageCommand({ QueueUrl: process.env.QUEUE_URL, MessageBody: JSON.stringify(body) }));
+        const checkId = crypto.randomUUID();
         await db.send(
           new UpdateItemCommand({
             TableName: table(),
             Key: { pk: due.pk!, sk: due.sk! },
-            UpdateExpression: 'SET dueAt = :next',
-            ConditionExpression: 'dueAt = :seen',
+            UpdateExpression: 'SET dueAt = :next, checkId = :checkId, checkLeaseUntil = :lease, checkAttempt = :first',
+            ConditionExpression:
+              'dueAt = :seen AND secretVersion = :version AND (attribute_not_exists(checkLeaseUntil) OR checkLeaseUntil <= :now)',
             ExpressionAttributeValues: {
               ':next': { S: `${prefix}#${new Date(now).toISOString()}` },
+              ':checkId': { S: checkId },
+              ':lease': { S: new Date(now + 510_000).toISOString() },
+              ':first': { N: '1' },
               ':seen': due.dueAt!,
+              ':version': due.secretVersion!,
+              ':now': { S: new Date(now).toISOString() },
             },
+          }),
+        );
+        const body = {
+          orgId: due.orgId!.S,
+          credentialId: due.id!.S,
+          secretVersion: Number(due.secretVersion!.N),
+          checkId,
+          attempt: 1,
+        };
+        await sqs.send(
+          new SendMessageCommand({
+            QueueUrl: process.env.QUEUE_URL,
+            MessageBody: JSON.stringify(body),
+            MessageGroupId: due.orgId!.S,
           }),
         );
         queued++;

@@ -3,6 +3,7 @@ import { type Actor, auditEntry } from '#shared/audit/audit-entry.ts';
 import { sealSecret } from '#shared/crypto/envelope.ts';
 import { retryOnConcurrentChange } from '#shared/data/item-writes.ts';
 import { credentialNameConflict, validationError } from '#shared/errors.ts';
+import { newCheck } from '#shared/verification/check-timeline.ts';
 import { parseCreateInput } from './create-credential-input.ts';
 import { findIdempotency } from './credential-reads.ts';
 import { IdempotencyKeyTakenError, insertCredential, NameTakenError } from './credential-writes.ts';
@@ -44,6 +45,8 @@ export async function createCredential(
   const now = deps.now();
   const id = deps.newId();
   const timestamp = now.toISOString();
+  // The first check is written with the secret and sent once both are stored.
+  const check = newCheck(deps.newId(), now, deps.checkLeaseSeconds);
   const record: CredentialRecord = {
     orgId,
     id,
@@ -60,6 +63,10 @@ export async function createCredential(
     secretVersion: 1,
     sealedSecret: await sealSecret(deps.keys, input.credentialData, { orgId, credentialId: id }),
     linkCount: 0,
+    checkId: check.checkId,
+    checkLeaseUntil: check.leaseUntil,
+    checkAttempt: 1,
+    lastCheckFailure: null,
   };
   // A credential just created has no resource yet.
   const view = toView(record, 0);
@@ -97,7 +104,12 @@ export async function createCredential(
     }
     throw error;
   }
-  await requestVerification(deps.queue, { orgId, credentialId: id, secretVersion: record.secretVersion });
+  await requestVerification(deps.queue, {
+    orgId,
+    credentialId: id,
+    secretVersion: record.secretVersion,
+    checkId: check.checkId,
+  });
   return { view, replayed: false };
 }
 
@@ -113,8 +125,16 @@ async function replayOf(
     throw validationError({ 'Idempotency-Key': 'Already used for a different request' });
   }
   const view = JSON.parse(stored.response) as CredentialView;
-  // A response remembered before credentials counted their resources needing attention had no such field: it was 0.
-  return { view: { ...view, resourcesNeedingAttention: view.resourcesNeedingAttention ?? 0 }, replayed: true };
+  // A response remembered before the view had `resourcesNeedingAttention` (it was 0) or `lastCheckFailure` is
+  // answered in today's shape.
+  return {
+    view: {
+      ...view,
+      resourcesNeedingAttention: view.resourcesNeedingAttention ?? 0,
+      lastCheckFailure: view.lastCheckFailure ?? null,
+    },
+    replayed: true,
+  };
 }
 
 /** Identifies a create request by its non-secret parts, so a key reused for another request is refused. */

@@ -17,6 +17,10 @@ const SUMMARY_FIELDS = [
   'updatedAt',
   'secretVersion',
   'linkCount',
+  'checkId',
+  'checkLeaseUntil',
+  'checkAttempt',
+  'lastCheckFailure',
 ] as const;
 
 /** Every stored field but the sealed secret. */

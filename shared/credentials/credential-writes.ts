@@ -2,6 +2,7 @@ import type { AuditEntry } from '#shared/audit/audit-entry.ts';
 import { auditPut } from '#shared/audit/audit-writes.ts';
 import {
   ConcurrentChangeError,
+  conditionalUpdate,
   retryOnConcurrentChange,
   step,
   type TransactItem,
@@ -9,6 +10,7 @@ import {
 } from '#shared/data/item-writes.ts';
 import { keys, type Table } from '#shared/data/table.ts';
 import { credentialNotFound, ServiceError } from '#shared/errors.ts';
+import type { CheckLease } from '#shared/verification/check-timeline.ts';
 import { verificationDueKeys } from '#shared/verification/due-index.ts';
 import { findCredentialSummary } from './credential-reads.ts';
 import type { CredentialRecord, CredentialSummary } from './model.ts';
@@ -17,7 +19,8 @@ import type { CredentialRecord, CredentialSummary } from './model.ts';
 export interface CredentialUpdate {
   name: string;
   updatedAt: string;
-  rotation?: { sealedSecret: string; hint: string; secretVersion: number };
+  /** The new secret and the check of it, written together: the check's message is sent once this has landed. */
+  rotation?: { sealedSecret: string; hint: string; secretVersion: number; check: CheckLease };
 }
 
 /**
@@ -47,7 +50,8 @@ export async function insertCredential(
  * Renames and/or rotates in one transaction conditioned on the name and secret version that were read, so a racing
  * rename, rotation or delete makes it a `ConcurrentChangeError`. A new name moves the name claim in the same
  * transaction (the new claim conditioned on being free: `NameTakenError`). A rotation resets the verification
- * state and puts the credential back in the sweep's unverified range. Links are untouched.
+ * state, starts a fresh check (its id and lease) and puts the credential back in the sweep's unverified range. Links
+ * are untouched.
  */
 export async function writeCredentialUpdate(
   table: Table,
@@ -72,6 +76,10 @@ export async function writeCredentialUpdate(
       'lastVerifiedAt = :null',
       'verificationError = :null',
       'verifiedIdentity = :null',
+      'lastCheckFailure = :null',
+      'checkId = :checkId',
+      'checkLeaseUntil = :lease',
+      'checkAttempt = :firstAttempt',
       'dueShard = :shard',
       'dueAt = :dueAt',
     );
@@ -81,6 +89,9 @@ export async function writeCredentialUpdate(
       ':version': update.rotation.secretVersion,
       ':unverified': 'UNVERIFIED',
       ':null': null,
+      ':checkId': update.rotation.check.checkId,
+      ':lease': update.rotation.check.leaseUntil,
+      ':firstAttempt': 1,
       ':shard': due.dueShard,
       ':dueAt': due.dueAt,
     });
@@ -143,6 +154,54 @@ export async function deleteUnlinkedCredential(
       step(nameClaimDelete(table, orgId, current.name)),
       step(auditPut(table, orgId, audit(current))),
     ]);
+  });
+}
+
+/**
+ * "Check again": starts a new check of the credential as read (`current`), unless a live check already holds it. One
+ * conditional write: the credential is still there with the same secret and no lease is live; otherwise a
+ * `ConcurrentChangeError` (read again: it was deleted, rotated, or another request started a check, which is then
+ * joined). An UNVERIFIED credential's sweep entry moves to now, so the sweep meets it only after this lease.
+ */
+export async function startCheck(
+  table: Table,
+  current: CredentialSummary,
+  check: CheckLease,
+  now: string,
+): Promise<void> {
+  const sets = ['checkId = :checkId', 'checkLeaseUntil = :lease', 'checkAttempt = :first'];
+  const values: Record<string, unknown> = {
+    ':checkId': check.checkId,
+    ':lease': check.leaseUntil,
+    ':first': 1,
+    ':version': current.secretVersion,
+    ':now': now,
+  };
+  if (current.status === 'UNVERIFIED') {
+    const due = verificationDueKeys(current.id, 'UNVERIFIED', now);
+    sets.push('dueShard = :shard', 'dueAt = :dueAt');
+    Object.assign(values, { ':shard': due.dueShard, ':dueAt': due.dueAt });
+  }
+  const written = await conditionalUpdate(table, {
+    Key: { pk: keys.org(current.orgId), sk: keys.credential(current.id) },
+    UpdateExpression: `SET ${sets.join(', ')}`,
+    ConditionExpression:
+      'attribute_exists(pk) AND secretVersion = :version AND (attribute_not_exists(checkLeaseUntil) OR checkLeaseUntil <= :now)',
+    ExpressionAttributeValues: values,
+  });
+  if (!written) throw new ConcurrentChangeError();
+}
+
+/**
+ * Ends a check whose message could not be sent (its lease), so the next "check again" starts one instead of joining
+ * it. Best effort: if this fails too, the lease runs out and the sweep starts the check.
+ */
+export async function abandonCheck(table: Table, orgId: string, id: string, check: CheckLease): Promise<void> {
+  await conditionalUpdate(table, {
+    Key: { pk: keys.org(orgId), sk: keys.credential(id) },
+    UpdateExpression: 'REMOVE checkLeaseUntil',
+    ConditionExpression: 'checkId = :checkId',
+    ExpressionAttributeValues: { ':checkId': check.checkId },
   });
 }
 

@@ -4,6 +4,18 @@ export type VerificationStatus = 'UNVERIFIED' | 'VALID' | 'INVALID';
 
 export type VerifiedIdentity = Record<string, string>;
 
+/** The last time a check could not reach the provider, and why (scrubbed); not a verdict. */
+export interface CheckFailure {
+  at: string;
+  message: string;
+}
+
+/**
+ * The stored secret of a credential failed its integrity check (altered, moved, or not a sealed secret): a verdict,
+ * since no retry can open it, and what fixes it. Said by the consumer (INVALID) and by resource verification (400).
+ */
+export const UNOPENABLE_SECRET_MESSAGE = 'the stored secret cannot be opened; enter it again (rotate the credential)';
+
 /** What the service stores. `sealedSecret` is the envelope-encrypted credentialData; nothing else is secret. */
 export interface CredentialRecord {
   orgId: string;
@@ -21,6 +33,15 @@ export interface CredentialRecord {
   secretVersion: number;
   sealedSecret: string;
   linkCount: number;
+  /**
+   * The check in flight, or the last one: its id (every queue message names it), the end of its lease (absent once
+   * the check has finished) and the attempt queued last. Absent on credentials stored before checks had ids.
+   */
+  checkId?: string;
+  checkLeaseUntil?: string;
+  checkAttempt?: number;
+  /** When a check last could not reach the provider; `null` once a check reached it. */
+  lastCheckFailure?: CheckFailure | null;
 }
 
 /** The only shape a route returns: it has no field that could hold a secret. */
@@ -34,6 +55,8 @@ export interface CredentialView {
   lastVerifiedAt: string | null;
   verificationError: string | null;
   verifiedIdentity: VerifiedIdentity | null;
+  /** When a check last could not reach the provider and why; `null` when the last check reached it. Not a verdict. */
+  lastCheckFailure: CheckFailure | null;
   hint: string;
   /** How many of its resources last failed a check or lack a permission (contract §6.2); 0 when none. */
   resourcesNeedingAttention: number;
@@ -56,6 +79,7 @@ export function toView(record: CredentialSummary, resourcesNeedingAttention: num
     lastVerifiedAt: record.lastVerifiedAt,
     verificationError: record.verificationError,
     verifiedIdentity: record.verifiedIdentity,
+    lastCheckFailure: record.lastCheckFailure ?? null,
     hint: record.hint,
     resourcesNeedingAttention,
     createdAt: record.createdAt,

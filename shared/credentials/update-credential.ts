@@ -6,8 +6,9 @@ import type { WriteDeps } from '#shared/data/table.ts';
 import { credentialNameConflict, credentialNotFound } from '#shared/errors.ts';
 import type { VerificationQueue } from '#shared/queue/verification-queue.ts';
 import { resourcesOfCredentialNeedingAttention } from '#shared/resources/resource-reads.ts';
+import { type CheckLease, newCheck } from '#shared/verification/check-timeline.ts';
 import { findCredentialSummary } from './credential-reads.ts';
-import { NameTakenError, writeCredentialUpdate } from './credential-writes.ts';
+import { type CredentialUpdate, NameTakenError, writeCredentialUpdate } from './credential-writes.ts';
 import { type CredentialSummary, type CredentialView, toView } from './model.ts';
 import { parseRotation, parseUpdateInput, type UpdateCredentialInput } from './update-credential-input.ts';
 import { requestVerification } from './verify-credential.ts';
@@ -16,6 +17,8 @@ import { requestVerification } from './verify-credential.ts';
 export interface UpdateCredentialDeps extends WriteDeps {
   keys: KeyProvider;
   queue: VerificationQueue;
+  /** How long a new check's lease lasts (`leaseSeconds` of the check timeline). */
+  checkLeaseSeconds: number;
 }
 
 /**
@@ -35,16 +38,17 @@ export async function updateCredential(
   // Counted beside the update's own reads; awaited before anything is written, so a failed count writes nothing.
   const needingAttention = resourcesOfCredentialNeedingAttention(deps.table, actor.principal.orgId, id);
   needingAttention.catch(() => undefined);
-  const { credential, rotated } = await retryOnConcurrentChange(() =>
+  const { credential, check } = await retryOnConcurrentChange(() =>
     applyUpdate(deps, actor, id, input, sealed, needingAttention),
   ).catch((error: unknown) => {
     throw error instanceof NameTakenError && input.name !== undefined ? credentialNameConflict(input.name) : error;
   });
-  if (rotated) {
+  if (check) {
     await requestVerification(deps.queue, {
       orgId: credential.orgId,
       credentialId: id,
       secretVersion: credential.secretVersion,
+      checkId: check.checkId,
     });
   }
   return toView(credential, await needingAttention);
@@ -62,23 +66,25 @@ async function applyUpdate(
   input: UpdateCredentialInput,
   sealed: SealedOnce,
   beforeWriting: Promise<unknown>,
-): Promise<{ credential: CredentialSummary; rotated: boolean }> {
+): Promise<{ credential: CredentialSummary; check?: CheckLease }> {
   const orgId = actor.principal.orgId;
   const current = await findCredentialSummary(deps.table, orgId, id);
   if (!current) throw credentialNotFound(id);
   const rotation = parseRotation(current, input);
   const name = input.name ?? current.name;
-  if (!rotation && name === current.name) return { credential: current, rotated: false };
+  if (!rotation && name === current.name) return { credential: current };
 
-  const updatedAt = deps.now().toISOString();
+  const now = deps.now();
+  const updatedAt = now.toISOString();
   let credential: CredentialSummary = { ...current, name, updatedAt };
-  let secret: { sealedSecret: string; hint: string; secretVersion: number } | undefined;
+  let secret: NonNullable<CredentialUpdate['rotation']> | undefined;
   if (rotation) {
     sealed.secret ??= await sealSecret(deps.keys, rotation.credentialData, { orgId, credentialId: id });
     secret = {
       sealedSecret: sealed.secret,
       hint: rotation.kind.hint(rotation.credentialData),
       secretVersion: current.secretVersion + 1,
+      check: newCheck(deps.newId(), now, deps.checkLeaseSeconds),
     };
     credential = {
       ...credential,
@@ -88,6 +94,10 @@ async function applyUpdate(
       lastVerifiedAt: null,
       verificationError: null,
       verifiedIdentity: null,
+      lastCheckFailure: null,
+      checkId: secret.check.checkId,
+      checkLeaseUntil: secret.check.leaseUntil,
+      checkAttempt: 1,
     };
   }
   const audit = auditEntry(
@@ -108,5 +118,5 @@ async function applyUpdate(
   );
   await beforeWriting;
   await writeCredentialUpdate(deps.table, current, { name, updatedAt, ...(secret && { rotation: secret }) }, audit);
-  return { credential, rotated: rotation !== undefined };
+  return secret ? { credential, check: secret.check } : { credential };
 }

@@ -25,6 +25,20 @@ export interface VerificationSubject {
   uncheckedSince?: string;
   /** The organization's external ID for AWS role assumption (created on first use). */
   externalId(): Promise<string>;
+  /**
+   * When the check must be over (epoch milliseconds): one deadline across all of its provider calls, each of which
+   * gets the time left (`callTimeoutMs`). Absent: each call gets the provider timeout.
+   */
+  deadline?: number;
+}
+
+/**
+ * The timeout of the next provider call of a check: the time left before the subject's deadline, never more than
+ * the provider timeout (`PROVIDER_TIMEOUT_MS`), at least 1 ms (a call made after the deadline times out at once).
+ */
+export function callTimeoutMs(subject: Pick<VerificationSubject, 'deadline'>, timeoutMs: number): number {
+  if (subject.deadline === undefined) return timeoutMs;
+  return Math.max(1, Math.min(timeoutMs, subject.deadline - Date.now()));
 }
 
 /** Visible ASCII only: a secret that must travel in an HTTP header (a key, a bearer token) can be sent as is. */

@@ -26,6 +26,12 @@ export interface InProcessQueueOptions {
 export interface ConsumerOptions {
   /** Most records per event (default 10). */
   batchSize?: number;
+  /**
+   * Most records being handled at once, across the batches in flight (default 50: the deployed event source's five
+   * concurrent consumers of ten records). A new batch goes out whenever there is room, without waiting for the others;
+   * `batchSize` here means one batch at a time.
+   */
+  maxInFlight?: number;
 }
 
 export interface DeadLetter {
@@ -37,6 +43,8 @@ export interface DeadLetter {
 interface StoredMessage {
   messageId: string;
   body: string;
+  /** The message group (the organization): batches take messages from each group in turn. */
+  groupId: string;
   sentTimestamp: number;
   receiveCount: number;
   firstReceiveTimestamp?: number;
@@ -44,8 +52,10 @@ interface StoredMessage {
 
 /**
  * A verification queue in memory with the semantics the SQS event source gives a Lambda consumer: batches of
- * `SQSEvent` records, partial batch failures, visibility timeouts, a receive count and a dead-letter list.
- * One batch is delivered at a time.
+ * `SQSEvent` records, partial batch failures, visibility timeouts, a receive count and a dead-letter list. Like an SQS
+ * fair queue it delivers fairly across message groups (organizations): a batch takes the ready messages of each group
+ * in turn, so one organization's backlog does not hold back another's check. Several batches may be in flight at once,
+ * up to `maxInFlight` records.
  */
 export class InProcessQueue implements VerificationQueue {
   private readonly visibilityTimeoutMs: number;
@@ -53,14 +63,18 @@ export class InProcessQueue implements VerificationQueue {
   private readonly timeScale: number;
   private readonly onDeadLetter: ((letter: DeadLetter) => void) | undefined;
   private readonly region: string;
-  private readonly ready: StoredMessage[] = [];
+  /** Ready messages by group, in the order the groups are served next (a served group moves to the back). */
+  private readonly ready = new Map<string, StoredMessage[]>();
+  private readyCount = 0;
+  private readonly inFlightByGroup = new Map<string, number>();
   private readonly hidden = new Map<NodeJS.Timeout, StoredMessage>();
   private readonly deadLetterList: DeadLetter[] = [];
   private readonly idleWaiters: (() => void)[] = [];
   private consumer: QueueConsumer | undefined;
   private batchSize = 10;
+  private maxInFlight = 50;
   private inFlight = 0;
-  private draining = false;
+  private drainScheduled = false;
 
   constructor(options: InProcessQueueOptions = {}) {
     this.visibilityTimeoutMs = options.visibilityTimeoutMs ?? 30_000;
@@ -71,9 +85,9 @@ export class InProcessQueue implements VerificationQueue {
   }
 
   async send(message: VerificationMessage, options?: SendOptions): Promise<void> {
-    const { body, delaySeconds = 0 } = toSqsMessage(message, options);
+    const { body, messageGroupId, delaySeconds = 0 } = toSqsMessage(message, options);
     this.makeVisibleAfter(
-      { messageId: randomUUID(), body, sentTimestamp: Date.now(), receiveCount: 0 },
+      { messageId: randomUUID(), body, groupId: messageGroupId, sentTimestamp: Date.now(), receiveCount: 0 },
       delaySeconds * 1000,
     );
   }
@@ -82,8 +96,13 @@ export class InProcessQueue implements VerificationQueue {
     if (this.consumer) throw new Error('The queue already has a consumer');
     const batchSize = options.batchSize ?? 10;
     if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError('batchSize must be a positive integer');
+    const maxInFlight = options.maxInFlight ?? 50;
+    if (!Number.isInteger(maxInFlight) || maxInFlight < 1) {
+      throw new RangeError('maxInFlight must be a positive integer');
+    }
     this.consumer = consumer;
     this.batchSize = batchSize;
+    this.maxInFlight = maxInFlight;
     this.scheduleDrain();
   }
 
@@ -92,7 +111,7 @@ export class InProcessQueue implements VerificationQueue {
     this.consumer = undefined;
     for (const [timer, message] of this.hidden) {
       clearTimeout(timer);
-      this.ready.push(message);
+      this.enqueue(message);
     }
     this.hidden.clear();
     this.notifyIfIdle();
@@ -111,35 +130,72 @@ export class InProcessQueue implements VerificationQueue {
   private makeVisibleAfter(message: StoredMessage, delayMs: number): void {
     const scaledMs = delayMs * this.timeScale;
     if (scaledMs <= 0) {
-      this.ready.push(message);
+      this.enqueue(message);
       this.scheduleDrain();
       return;
     }
     const timer = setTimeout(() => {
       this.hidden.delete(timer);
-      this.ready.push(message);
+      this.enqueue(message);
       this.scheduleDrain();
     }, scaledMs);
     timer.unref();
     this.hidden.set(timer, message);
   }
 
-  /** Drains on a later turn so that messages sent together are delivered together. */
-  private scheduleDrain(): void {
-    if (this.consumer && !this.draining) setImmediate(() => void this.drain());
+  private enqueue(message: StoredMessage): void {
+    const group = this.ready.get(message.groupId);
+    if (group) group.push(message);
+    else this.ready.set(message.groupId, [message]);
+    this.readyCount += 1;
   }
 
-  private async drain(): Promise<void> {
-    if (this.draining) return;
-    this.draining = true;
-    try {
-      while (this.consumer && this.ready.length > 0) {
-        await this.deliver(this.consumer, this.ready.splice(0, this.batchSize));
+  /**
+   * Up to `size` ready messages, taken one at a time from the group with the fewest messages in flight (as an SQS
+   * fair queue favours the quiet tenants), in turn among equals; each group served moves behind the others.
+   */
+  private takeBatch(size: number): StoredMessage[] {
+    const batch: StoredMessage[] = [];
+    while (batch.length < size && this.readyCount > 0) {
+      let chosen: string | undefined;
+      for (const groupId of this.ready.keys()) {
+        if (chosen === undefined || this.inFlightOf(groupId) < this.inFlightOf(chosen)) chosen = groupId;
       }
-    } finally {
-      this.draining = false;
-      this.notifyIfIdle();
+      const messages = this.ready.get(chosen!)!;
+      const message = messages.shift()!;
+      batch.push(message);
+      this.readyCount -= 1;
+      this.inFlightByGroup.set(message.groupId, this.inFlightOf(message.groupId) + 1);
+      this.ready.delete(message.groupId);
+      if (messages.length > 0) this.ready.set(message.groupId, messages);
     }
+    return batch;
+  }
+
+  private inFlightOf(groupId: string): number {
+    return this.inFlightByGroup.get(groupId) ?? 0;
+  }
+
+  /** Drains on a later turn so that messages sent together are delivered together. */
+  private scheduleDrain(): void {
+    if (!this.consumer || this.drainScheduled) return;
+    this.drainScheduled = true;
+    setImmediate(() => {
+      this.drainScheduled = false;
+      this.drain();
+    });
+  }
+
+  /** Sends out batches while messages are ready and there is room in flight; each finished batch drains again. */
+  private drain(): void {
+    while (this.consumer && this.readyCount > 0 && this.inFlight < this.maxInFlight) {
+      const batch = this.takeBatch(Math.min(this.batchSize, this.maxInFlight - this.inFlight));
+      void this.deliver(this.consumer, batch).finally(() => {
+        this.scheduleDrain();
+        this.notifyIfIdle();
+      });
+    }
+    this.notifyIfIdle();
   }
 
   private async deliver(consumer: QueueConsumer, batch: StoredMessage[]): Promise<void> {
@@ -158,6 +214,9 @@ export class InProcessQueue implements VerificationQueue {
       );
     this.inFlight -= batch.length;
     for (const message of batch) {
+      const left = this.inFlightOf(message.groupId) - 1;
+      if (left > 0) this.inFlightByGroup.set(message.groupId, left);
+      else this.inFlightByGroup.delete(message.groupId);
       if (failed.has(message.messageId)) this.release(message);
     }
   }
@@ -196,7 +255,7 @@ export class InProcessQueue implements VerificationQueue {
   }
 
   private isIdle(): boolean {
-    return this.ready.length === 0 && this.inFlight === 0 && this.hidden.size === 0;
+    return this.readyCount === 0 && this.inFlight === 0 && this.hidden.size === 0;
   }
 
   private notifyIfIdle(): void {

@@ -16,12 +16,15 @@ export class SqsVerificationQueue implements VerificationQueue {
   ) {}
 
   async send(message: VerificationMessage, options?: SendOptions): Promise<void> {
-    const { body, delaySeconds } = toSqsMessage(message, options);
+    const { body, messageGroupId, delaySeconds } = toSqsMessage(message, options);
     try {
       await this.client.send(
         new SendMessageCommand({
           QueueUrl: this.queueUrl,
           MessageBody: body,
+          // On a standard queue a message group turns on SQS fair queues: one organization's backlog does not
+          // delay the others' checks.
+          MessageGroupId: messageGroupId,
           ...(delaySeconds === undefined ? {} : { DelaySeconds: delaySeconds }),
         }),
       );

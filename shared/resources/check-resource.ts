@@ -1,4 +1,5 @@
 import type { CredentialRecord } from '#shared/credentials/model.ts';
+import { UNOPENABLE_SECRET_MESSAGE } from '#shared/credentials/model.ts';
 import { openCredentialData } from '#shared/crypto/envelope.ts';
 import { type KeyProvider, SecretIntegrityError } from '#shared/crypto/key-provider.ts';
 import type { Table } from '#shared/data/table.ts';
@@ -36,9 +37,6 @@ export type ResourceCheckResult =
   | { kind: 'verdict'; resource: ResourceRecord; failure: CheckFailure | null }
   | { kind: 'no-verdict'; message: string };
 
-/** The words the verification consumer uses for the same failure of a credential. */
-export const SECRET_UNREADABLE = 'the stored secret cannot be opened; enter it again (rotate the credential)';
-
 /**
  * Checks one resource with its linked credential, now, and records the verdict on the resource as read (throws
  * `ConcurrentChangeError` if the resource changed meanwhile: the caller reads it again and checks again). What
@@ -67,7 +65,7 @@ export async function checkResource(
       credentialId: credential.id,
       reason: error.reason,
     });
-    return noVerdict(SECRET_UNREADABLE);
+    return noVerdict(UNOPENABLE_SECRET_MESSAGE);
   }
   const outcome = await check(resource, data, {
     orgId,

@@ -8,9 +8,11 @@ import type { ReadDeps, WriteDeps } from '#shared/data/table.ts';
 import { resourceCheckOf } from '#shared/providers/resource-checks.ts';
 import { verifierOf } from '#shared/providers/verifiers.ts';
 import type { VerifyResourceDeps } from '#shared/resources/verify-resource.ts';
+import { type CheckTimeline, leaseSeconds } from '#shared/verification/check-timeline.ts';
 import { credentialBatchReads } from '#shared/verification/credential-batch-reads.ts';
 import type { VerificationMessageDeps } from '#shared/verification/handle-verification-message.ts';
-import { recordVerdict } from '#shared/verification/verdict-writes.ts';
+import { recordCheckFailure, recordRetry, recordVerdict } from '#shared/verification/verdict-writes.ts';
+import { type BatchMetrics, batchMetrics } from '#shared/verification/verification-metrics.ts';
 import type { VerificationSweepDeps } from '#shared/verification/verification-sweep.ts';
 import { externalIds, keyProvider, table, verificationQueue } from './clients.ts';
 
@@ -34,12 +36,27 @@ export function createCredentialDeps(): CreateCredentialDeps {
   return { ...updateCredentialDeps(), idempotencyTtlHours: config().idempotencyTtlHours };
 }
 
+/** The timeline of a check (attempts, delays, deadline), from the settings; docs/api.md explains it. */
+export function checkTimeline(): CheckTimeline {
+  const settings = config();
+  return {
+    maxAttempts: settings.verifyMaxAttempts,
+    retryBaseSeconds: settings.verifyRetryBaseSeconds,
+    attemptDeadlineMs: settings.verifyCheckDeadlineMs,
+  };
+}
+
 export function updateCredentialDeps(): UpdateCredentialDeps {
-  return { ...writeDeps(), keys: keyProvider.get(), queue: verificationQueue.get() };
+  return {
+    ...writeDeps(),
+    keys: keyProvider.get(),
+    queue: verificationQueue.get(),
+    checkLeaseSeconds: leaseSeconds(checkTimeline()),
+  };
 }
 
 export function verifyCredentialDeps(): VerifyCredentialDeps {
-  return { ...writeDeps(), queue: verificationQueue.get() };
+  return { ...writeDeps(), queue: verificationQueue.get(), checkLeaseSeconds: leaseSeconds(checkTimeline()) };
 }
 
 export function verifyResourceDeps(): VerifyResourceDeps {
@@ -56,19 +73,20 @@ export function awsRoleSetupDeps(): AwsRoleSetupDeps {
   return { externalIds: externalIds.get(), principalArn: config().awsRolePrincipalArn };
 }
 
-/** For one batch of the consumer: its credential reads are gathered per batch. */
-export function verificationMessageDeps(): VerificationMessageDeps {
-  const settings = config();
+/** For one batch of the consumer: its credential reads are gathered, and its metrics written, per batch. */
+export function verificationMessageDeps(): VerificationMessageDeps & { metrics: BatchMetrics } {
   return {
     findCredential: credentialBatchReads(table.get()),
-    recordVerdict: (orgId, id, secretVersion, result) => recordVerdict(table.get(), orgId, id, secretVersion, result),
+    recordVerdict: (target, result) => recordVerdict(table.get(), target, result),
+    recordRetry: (target, retry) => recordRetry(table.get(), target, retry),
+    recordCheckFailure: (target, note) => recordCheckFailure(table.get(), target, note),
     keys: keyProvider.get(),
     queue: verificationQueue.get(),
     verifierOf,
     externalIdOf: (orgId) => externalIds.get().forOrganization(orgId),
     now,
-    maxAttempts: settings.verifyMaxAttempts,
-    retryBaseSeconds: settings.verifyRetryBaseSeconds,
+    timeline: checkTimeline(),
+    metrics: batchMetrics({ enabled: config().metricsEnabled }),
   };
 }
 
@@ -78,8 +96,10 @@ export function verificationSweepDeps(): VerificationSweepDeps {
     table: table.get(),
     queue: verificationQueue.get(),
     now,
+    newId,
     unverifiedMinutes: settings.sweepUnverifiedMinutes,
     verifiedHours: settings.sweepVerifiedHours,
     maxPerRun: settings.sweepMaxPerRun,
+    checkLeaseSeconds: leaseSeconds(checkTimeline()),
   };
 }

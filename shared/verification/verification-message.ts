@@ -2,7 +2,6 @@ import type { SQSBatchResponse, SQSRecord } from 'aws-lambda';
 import * as v from 'valibot';
 import { uuidKeyPattern } from '#shared/ids.ts';
 import type { VerificationMessage } from '#shared/queue/verification-queue.ts';
-import { type Delivery, FIRST_DELIVERY } from './handle-verification-message.ts';
 
 // What a queue record holds, and how a batch of them is answered (the SQS event source's partial batch response).
 
@@ -12,23 +11,25 @@ const schema = v.strictObject({
   orgId: v.pipe(v.string(), v.minLength(1), v.maxLength(256)),
   credentialId: v.pipe(v.string(), v.regex(uuidKeyPattern(''))),
   secretVersion: positiveInteger,
+  // Optional only for messages sent before checks had ids: the consumer drops those (the sweep checks again).
+  checkId: v.optional(v.pipe(v.string(), v.regex(uuidKeyPattern('')))),
   attempt: v.optional(positiveInteger),
 });
 
+/** A message as the consumer receives it: one from before checks had ids has none. */
+export type ReceivedMessage = Omit<VerificationMessage, 'checkId'> & { checkId?: string };
+
 /** A queue message body as the producers write it; anything else is refused (and ends in the dead-letter queue). */
-export function parseVerificationMessage(body: string): VerificationMessage {
+export function parseVerificationMessage(body: string): ReceivedMessage {
   const result = v.safeParse(schema, JSON.parse(body));
   if (!result.success) throw new Error('Malformed verification message');
   return result.output;
 }
 
-/** How the queue delivered the record this time, from its SQS attributes. */
-export function deliveryOf(record: SQSRecord): Delivery {
-  const receiveCount = Number(record.attributes?.ApproximateReceiveCount);
-  const firstReceivedAt = Number(record.attributes?.ApproximateFirstReceiveTimestamp);
-  return Number.isInteger(receiveCount) && Number.isFinite(firstReceivedAt)
-    ? { receiveCount, firstReceivedAt }
-    : FIRST_DELIVERY;
+/** How long the batch's oldest record waited in the queue, from the records' `SentTimestamp` (0 without one). */
+export function oldestMessageAgeSeconds(records: readonly SQSRecord[], now: Date): number {
+  const sent = records.map((record) => Number(record.attributes?.SentTimestamp)).filter(Number.isFinite);
+  return sent.length === 0 ? 0 : Math.max(0, (now.getTime() - Math.min(...sent)) / 1000);
 }
 
 /**

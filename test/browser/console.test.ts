@@ -2,8 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { type Browser, chromium, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { table } from '#shared/runtime/clients.ts';
 import { buildConsole } from '../../infra/local/console-build.ts';
 import { newApisixAdminKey, startApisixDouble } from '../helpers/doubles/apisix-double.ts';
 import { type AzureApp, newAzureApp, startAzureTokenDouble } from '../helpers/doubles/azure-token-double.ts';
@@ -204,6 +206,31 @@ describe.skipIf(!hasChromium)('admin console in headless Chromium', () => {
     await gcpDialog.getByRole('button', { name: 'Rotate secret' }).click();
     await gcpDialog.waitFor({ state: 'detached' });
     await expect.poll(() => badgeOf('GCP analytics'), { timeout: 10_000 }).toContain('Valid');
+  });
+
+  it('says under the badge when a re-check could not reach the provider, keeping the verdict', async () => {
+    const credentialId = await row('Vercel deploys').getAttribute('data-credential-id');
+    // What the consumer writes when the last attempt of a re-check found the provider down.
+    await table.get().client.send(
+      new UpdateCommand({
+        TableName: table.get().name,
+        Key: { pk: `ORG#${orgId}`, sk: `CRED#${credentialId}` },
+        UpdateExpression: 'SET lastCheckFailure = :failure',
+        ExpressionAttributeValues: {
+          ':failure': {
+            at: new Date().toISOString(),
+            message: 'the Vercel API answered HTTP 503; the check will be retried',
+          },
+        },
+      }),
+    );
+    await page.reload();
+    const status = row('Vercel deploys').locator('td').nth(2);
+    await expect
+      .poll(() => status.textContent(), { timeout: 10_000 })
+      .toContain('Last re-check could not reach Vercel at');
+    expect(await badgeOf('Vercel deploys')).toContain('Valid');
+    expect(await status.locator('.check-failure').getAttribute('title')).toContain('HTTP 503');
   });
 
   it('refuses to delete a credential while a resource uses it, then deletes it', async () => {

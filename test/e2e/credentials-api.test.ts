@@ -48,6 +48,7 @@ describe('POST /api/v1/credentials', () => {
       'hint',
       'id',
       'isValid',
+      'lastCheckFailure',
       'lastVerifiedAt',
       'name',
       'provider',
@@ -70,7 +71,13 @@ describe('POST /api/v1/credentials', () => {
       resourcesNeedingAttention: 0,
     });
     expect(response.body.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
-    expect(send).toHaveBeenCalledWith({ orgId, credentialId: response.body.id, secretVersion: 1, attempt: 1 });
+    expect(send).toHaveBeenCalledWith({
+      orgId,
+      credentialId: response.body.id,
+      secretVersion: 1,
+      checkId: expect.stringMatching(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-/),
+      attempt: 1,
+    });
     send.mockRestore();
   });
 

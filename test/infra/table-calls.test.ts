@@ -108,7 +108,7 @@ beforeAll(async () => {
         credentialId: first.id,
         resourceType: 'PROJECT',
         resourceIdentifier: project.id,
-        config: { firewallRuleId: project.firewall.rules[0]!.id },
+        config: { firewallRuleId: project.firewall!.rules[0]!.id },
       },
     })
   ).body;

@@ -336,14 +336,14 @@ describe('resourcesNeedingAttention on the credential view (contract §6.2)', ()
     });
     // The same count on the answers of PATCH and "check again".
     const renamed = await updateCredential(
-      { ...writeDeps, keys: keyProvider.get(), queue: { send: async () => undefined } },
+      { ...writeDeps, keys: keyProvider.get(), queue: { send: async () => undefined }, checkLeaseSeconds: 510 },
       actor(orgId),
       credential.id,
       { name: `renamed-${randomUUID()}` },
     );
     expect(renamed.resourcesNeedingAttention).toBe(3);
     const queued = await verifyCredential(
-      { ...writeDeps, queue: { send: async () => undefined } },
+      { ...writeDeps, queue: { send: async () => undefined }, checkLeaseSeconds: 510 },
       actor(orgId),
       credential.id,
     );

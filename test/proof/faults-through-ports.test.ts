@@ -252,9 +252,10 @@ describe('the queue is down', () => {
     expect(await settled(organization, id)).toMatchObject({ status: 'UNVERIFIED' });
     expect(requestsWith(rotatedAccount.token)).toBe(checksBefore);
 
+    // Once the lease of the check the rotation wrote has run out (8.5 minutes with the default timeline).
     const swept = await runVerificationSweep({
       ...verificationSweepDeps(),
-      now: () => new Date(Date.now() + 6 * 60_000),
+      now: () => new Date(Date.now() + 10 * 60_000),
     });
     expect(swept.queued).toBeGreaterThanOrEqual(1);
     expect(await settled(organization, id)).toMatchObject({ status: 'VALID' });
@@ -516,7 +517,7 @@ describe('KMS Decrypt fails in the consumer', () => {
       lastVerifiedAt: null,
     });
 
-    await runVerificationSweep({ ...verificationSweepDeps(), now: () => new Date(Date.now() + 6 * 60_000) });
+    await runVerificationSweep({ ...verificationSweepDeps(), now: () => new Date(Date.now() + 10 * 60_000) });
     expect(await settled(organization, id)).toMatchObject({ status: 'VALID' });
     expect(requestsWith(apiToken)).toBe(1);
   });
@@ -536,5 +537,48 @@ describe('DynamoDB fails under the consumer', () => {
     expect(faults.calls.filter(isVerdict)).toHaveLength(5);
     expect(verdictsWritten(faults.calls, id)).toEqual(['VALID', 'VALID', 'VALID', 'VALID', 'VALID']);
     expect(await settled(organization, id)).toMatchObject({ status: 'VALID' });
+  });
+});
+
+describe('a check whose lease ran out', () => {
+  it('its last attempt, arriving after the newer check answered VALID, asks nothing and overwrites nothing', async () => {
+    const organization = await newOrganization();
+    const queue = api.service.queue;
+    await queue.idle();
+    queue.stop();
+    const id = await createCredential(organization);
+    // Its message waited past the lease (a backlog, a consumer outage): the sweep takes it for lost and starts a
+    // second check of the same secret.
+    await runVerificationSweep({ ...verificationSweepDeps(), now: () => new Date(Date.now() + 60 * 60_000) });
+    const mine: SQSRecord[] = [];
+    queue.start(async (event) => {
+      mine.push(...event.Records.filter((record) => credentialIdOf(record) === id));
+      const others = event.Records.filter((record) => credentialIdOf(record) !== id);
+      return others.length > 0 ? consumer({ Records: others }) : { batchItemFailures: [] };
+    });
+    await queue.idle();
+    queue.stop();
+    queue.start(consumer);
+    expect(mine).toHaveLength(2);
+    const [first, second] = mine as [SQSRecord, SQSRecord];
+
+    // The newer check answers first.
+    expect(await consumer({ Records: [second] })).toEqual({ batchItemFailures: [] });
+    const verified = await settled(organization, id);
+    expect(verified).toMatchObject({ status: 'VALID' });
+
+    // Then the first check's last attempt, with the provider down.
+    const last = { ...first, body: JSON.stringify({ ...JSON.parse(first.body), attempt: 5 }) };
+    const requestsBefore = requestsWith(account.token);
+    vercel.failNext(1, 503);
+    try {
+      expect(await consumer({ Records: [last] })).toEqual({ batchItemFailures: [] });
+      expect(requestsWith(account.token)).toBe(requestsBefore);
+      expect(await settled(organization, id)).toEqual(verified);
+    } finally {
+      // Takes the 503 if the consumer did not, so no later test meets it.
+      await fetch(`${vercel.url}/v2/user`).catch(() => undefined);
+    }
+    await expectConsistentStore();
   });
 });

@@ -16,8 +16,8 @@ afterEach(() => {
   for (const queue of queues.splice(0)) queue.stop();
 });
 
-function message(credentialId: string): VerificationMessage {
-  return { orgId: 'org-1', credentialId, secretVersion: 1, attempt: 1 };
+function message(credentialId: string, orgId = 'org-1'): VerificationMessage {
+  return { orgId, credentialId, secretVersion: 1, checkId: `check-${credentialId}`, attempt: 1 };
 }
 
 function credentialIdOf(record: SQSRecord): string {
@@ -69,7 +69,7 @@ describe('InProcessQueue', () => {
     );
   });
 
-  it('never puts fields beyond the four of a verification message in the body', async () => {
+  it('never puts fields beyond the five of a verification message in the body', async () => {
     const queue = newQueue();
     const { batches, consumer } = recordingConsumer();
     await queue.send({ ...message('cred-1'), credentialData: { apiToken: 'tok_live_1' } } as VerificationMessage);
@@ -226,9 +226,51 @@ describe('InProcessQueue', () => {
     expect(deliveries()).toStrictEqual(['a#1']);
   });
 
-  it('refuses a second consumer and a batch size below one', () => {
+  it("fills each batch from every organization in turn, so one organization's backlog does not hold back another", async () => {
+    const queue = newQueue();
+    const { batches, consumer } = recordingConsumer();
+    for (let index = 0; index < 30; index += 1) await queue.send(message(`a-${index}`, 'org-a'));
+    await queue.send(message('b-0', 'org-b'));
+    await queue.send(message('c-0', 'org-c'));
+    queue.start(consumer, { maxInFlight: 10 });
+    await queue.idle();
+    expect(batches[0]?.map(credentialIdOf).slice(0, 3)).toStrictEqual(['a-0', 'b-0', 'c-0']);
+    expect(batches.map((batch) => batch.length)).toStrictEqual([10, 10, 10, 2]);
+  });
+
+  it('delivers a new batch while others are in flight, up to maxInFlight records', async () => {
+    const queue = newQueue();
+    const gates: (() => void)[] = [];
+    const started: string[][] = [];
+    queue.start(
+      async (event) => {
+        started.push(event.Records.map(credentialIdOf));
+        await new Promise<void>((resolve) => gates.push(resolve));
+      },
+      { batchSize: 2, maxInFlight: 4 },
+    );
+    for (const id of ['a', 'b', 'c', 'd', 'e']) await queue.send(message(id, 'org-a'));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    // Two batches of two are in flight (4 records); the fifth waits for room.
+    expect(started).toStrictEqual([
+      ['a', 'b'],
+      ['c', 'd'],
+    ]);
+    await queue.send(message('late', 'org-b'));
+    gates.shift()?.();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    // The organization with records in flight waits behind the one with none.
+    expect(started.at(-1)).toStrictEqual(['late', 'e']);
+    for (const release of gates.splice(0)) release();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    for (const release of gates.splice(0)) release();
+    await queue.idle();
+  });
+
+  it('refuses a second consumer and a batch size or in-flight limit below one', () => {
     const queue = newQueue();
     expect(() => queue.start(async () => undefined, { batchSize: 0 })).toThrow(RangeError);
+    expect(() => queue.start(async () => undefined, { maxInFlight: 0 })).toThrow(RangeError);
     queue.start(async () => undefined);
     expect(() => queue.start(async () => undefined)).toThrow(/already has a consumer/);
   });

@@ -11,6 +11,7 @@ const message: VerificationMessage = {
   orgId: 'org-7c9e6679',
   credentialId: 'cred-1b4e28ba',
   secretVersion: 3,
+  checkId: '0193a1b2-0000-7000-8000-0000000000c1',
   attempt: 1,
 };
 
@@ -27,22 +28,36 @@ beforeEach(() => {
 });
 
 describe('SqsVerificationQueue', () => {
-  it('sends the message as JSON to the queue, without a delay unless asked', async () => {
+  it("sends the message as JSON to the queue, in its organization's message group, without a delay unless asked", async () => {
     await queue.send(message);
     expect(sentInputs()).toStrictEqual([
       {
         QueueUrl: QUEUE_URL,
-        MessageBody: '{"orgId":"org-7c9e6679","credentialId":"cred-1b4e28ba","secretVersion":3,"attempt":1}',
+        MessageBody:
+          '{"orgId":"org-7c9e6679","credentialId":"cred-1b4e28ba","secretVersion":3,"checkId":"0193a1b2-0000-7000-8000-0000000000c1","attempt":1}',
+        MessageGroupId: 'org-7c9e6679',
       },
     ]);
   });
 
+  it('puts each organization in its own message group (SQS fair queues), hashing ids SQS would refuse', async () => {
+    await queue.send({ ...message, orgId: 'org-a' });
+    await queue.send({ ...message, orgId: 'org-b' });
+    await queue.send({ ...message, orgId: 'Ørg with spaces' });
+    await queue.send({ ...message, orgId: 'x'.repeat(129) });
+    const groups = sentInputs().map((input) => input.MessageGroupId);
+    expect(groups.slice(0, 2)).toStrictEqual(['org-a', 'org-b']);
+    for (const group of groups.slice(2)) expect(group).toMatch(/^sha256:[\w-]{43}$/);
+    expect(new Set(groups).size).toBe(4);
+  });
+
   it('leaves out an attempt that was not given', async () => {
-    await queue.send({ orgId: 'org-1', credentialId: 'cred-1', secretVersion: 1 });
+    await queue.send({ orgId: 'org-1', credentialId: 'cred-1', secretVersion: 1, checkId: message.checkId });
     expect(JSON.parse(sentInputs()[0]?.MessageBody ?? '')).toStrictEqual({
       orgId: 'org-1',
       credentialId: 'cred-1',
       secretVersion: 1,
+      checkId: message.checkId,
     });
   });
 
@@ -61,11 +76,12 @@ describe('SqsVerificationQueue', () => {
     expect(sentInputs()[0]).toStrictEqual({
       QueueUrl: QUEUE_URL,
       MessageBody: expect.any(String),
+      MessageGroupId: message.orgId,
       DelaySeconds: expected,
     });
   });
 
-  it('never sends fields beyond the four of a verification message', async () => {
+  it('never sends fields beyond the five of a verification message', async () => {
     const withExtras = {
       ...message,
       credentialData: { secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' },
@@ -73,7 +89,13 @@ describe('SqsVerificationQueue', () => {
     } as VerificationMessage;
     await queue.send(withExtras);
     const body = sentInputs()[0]?.MessageBody ?? '';
-    expect(Object.keys(JSON.parse(body))).toStrictEqual(['orgId', 'credentialId', 'secretVersion', 'attempt']);
+    expect(Object.keys(JSON.parse(body))).toStrictEqual([
+      'orgId',
+      'credentialId',
+      'secretVersion',
+      'checkId',
+      'attempt',
+    ]);
     expect(body).not.toContain('wJalr');
     expect(body).not.toContain('sealedSecret');
   });

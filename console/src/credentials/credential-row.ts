@@ -60,6 +60,7 @@ export function credentialRow(initial: Credential, actions: RowActions): Credent
       cells.status.replaceChildren(
         statusBadge(credential.status),
         h('span', { class: 'muted small' }, checkedText(credential, checking)),
+        ...checkFailureLine(credential),
       );
       cells.details.replaceChildren(details(credential));
       cells.created.replaceChildren(
@@ -79,6 +80,25 @@ function checkedText(credential: Credential, checking: boolean): string {
   return credential.lastVerifiedAt
     ? `Checked ${dateTime.format(new Date(credential.lastVerifiedAt))}`
     : 'Not checked yet';
+}
+
+/**
+ * Under the badge, when the last check could not reach the provider: not a verdict, so the badge keeps the last one
+ * and this line says when the re-check failed (the reason in its tooltip).
+ */
+function checkFailureLine(credential: Credential): Node[] {
+  const failure = credential.lastCheckFailure;
+  if (failure === null) return [];
+  const check = credential.status === 'UNVERIFIED' ? 'Last check' : 'Last re-check';
+  return [
+    h(
+      'span',
+      { class: 'check-failure small', title: failure.message },
+      h('span', { 'aria-hidden': 'true' }, '⚠ '),
+      `${check} could not reach ${providerLabel(credential.provider)} at `,
+      h('time', { datetime: failure.at }, dateTime.format(new Date(failure.at))),
+    ),
+  ];
 }
 
 function details(credential: Credential): Node {

@@ -15,6 +15,8 @@ const CHECK_WATCH_MS = 60_000;
 
 interface PendingCheck {
   lastVerifiedAt: string | null;
+  /** When a check last could not reach the provider: a newer one also ends the wait (no verdict came). */
+  lastCheckFailureAt: string | null;
   since: number;
 }
 
@@ -88,10 +90,16 @@ export function credentialsPage(api: CredentialsApi) {
     for (const credential of next) {
       const before = previous.get(credential.id);
       const check = checks.get(credential.id);
-      const checked = check !== undefined && credential.lastVerifiedAt !== check.lastVerifiedAt;
+      const failureAt = credential.lastCheckFailure?.at ?? null;
+      const unreachable = check !== undefined && failureAt !== null && failureAt !== check.lastCheckFailureAt;
+      const checked = check !== undefined && (credential.lastVerifiedAt !== check.lastVerifiedAt || unreachable);
       if (checked || (check !== undefined && Date.now() - check.since > CHECK_WATCH_MS)) checks.delete(credential.id);
       const changed = before !== undefined && (before.status !== credential.status || checked);
-      if (changed && credential.status !== 'UNVERIFIED') {
+      if (unreachable && credential.status !== 'UNVERIFIED') {
+        verdicts.push(
+          `${credential.name}: the re-check could not reach the provider; it stays ${statusBadgeText(credential.status)}.`,
+        );
+      } else if (changed && credential.status !== 'UNVERIFIED') {
         verdicts.push(
           `${credential.name} is ${statusBadgeText(credential.status)}${credential.verificationError ? `: ${credential.verificationError}` : ''}.`,
         );
@@ -104,7 +112,11 @@ export function credentialsPage(api: CredentialsApi) {
   }
 
   async function checkAgain(credential: Credential): Promise<void> {
-    checks.set(credential.id, { lastVerifiedAt: credential.lastVerifiedAt, since: Date.now() });
+    checks.set(credential.id, {
+      lastVerifiedAt: credential.lastVerifiedAt,
+      lastCheckFailureAt: credential.lastCheckFailure?.at ?? null,
+      since: Date.now(),
+    });
     render();
     try {
       await api.checkAgain(credential.id);

@@ -2,14 +2,19 @@ import { BlockedAddressError, OutboundRequestError, safeFetch } from '#shared/ne
 import type { KindData } from '#shared/providers/kinds.ts';
 import { providerSettings } from '#shared/providers/provider-settings.ts';
 import { scrubbed } from '#shared/providers/scrub.ts';
-import { HEADER_SAFE, type ProviderVerifiers, type VerificationOutcome } from '#shared/providers/verifier.ts';
+import {
+  callTimeoutMs,
+  HEADER_SAFE,
+  type ProviderVerifiers,
+  type VerificationOutcome,
+} from '#shared/providers/verifier.ts';
 import { adminApiUrl } from './admin-api-url.ts';
 
 type AdminApiKeyData = KindData<'APISIX', 'ADMIN_API_KEY'>;
 
 /** Lists routes through the Admin API with the key; the URL is the user's, so it goes through the address guard. */
 export const verifyAdminApiKey = scrubbed<AdminApiKeyData>(
-  async (data) => {
+  async (data, subject) => {
     if (!HEADER_SAFE.test(data.adminApiKey)) {
       return {
         kind: 'invalid',
@@ -21,7 +26,7 @@ export const verifyAdminApiKey = scrubbed<AdminApiKeyData>(
     try {
       const response = await safeFetch(url.href, {
         headers: { 'x-api-key': data.adminApiKey, accept: 'application/json' },
-        timeoutMs,
+        timeoutMs: callTimeoutMs(subject, timeoutMs),
         allowPrivate: allowPrivateEndpoints,
       });
       return verdict(response.status, url.host);

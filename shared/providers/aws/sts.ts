@@ -24,12 +24,23 @@ export interface CallerIdentity {
   userId: string;
 }
 
+/** A call's own timeout (the time left of its check's deadline): the shared pool's request timeout for this request. */
+export interface CallOptions {
+  timeoutMs?: number;
+}
+
+const requestOptions = (options: CallOptions) =>
+  options.timeoutMs === undefined ? {} : { requestTimeout: options.timeoutMs };
+
 /**
  * `sts:GetCallerIdentity` signed with `credentials`: needs no IAM permission, so any working credential passes.
  * Undefined when STS named no identity; throws what the SDK throws.
  */
-export async function callerIdentity(credentials: AwsCredentialIdentity): Promise<CallerIdentity | undefined> {
-  const identity = await stsClient(credentials).send(new GetCallerIdentityCommand({}));
+export async function callerIdentity(
+  credentials: AwsCredentialIdentity,
+  options: CallOptions = {},
+): Promise<CallerIdentity | undefined> {
+  const identity = await stsClient(credentials).send(new GetCallerIdentityCommand({}), requestOptions(options));
   if (!identity.Account || !identity.Arn || !identity.UserId) return undefined;
   return { accountId: identity.Account, arn: identity.Arn, userId: identity.UserId };
 }
@@ -48,7 +59,10 @@ const SESSION_SECONDS = 900;
  * session name naming the organization (what the role's account sees in CloudTrail). Undefined when STS answered
  * without credentials; throws what the SDK throws.
  */
-export async function roleSession(request: RoleSessionRequest): Promise<AwsCredentialIdentity | undefined> {
+export async function roleSession(
+  request: RoleSessionRequest,
+  options: CallOptions = {},
+): Promise<AwsCredentialIdentity | undefined> {
   const { Credentials: credentials } = await stsClient().send(
     new AssumeRoleCommand({
       RoleArn: request.roleArn,
@@ -56,6 +70,7 @@ export async function roleSession(request: RoleSessionRequest): Promise<AwsCrede
       RoleSessionName: sessionName(request.orgId),
       DurationSeconds: SESSION_SECONDS,
     }),
+    requestOptions(options),
   );
   if (!credentials?.AccessKeyId || !credentials.SecretAccessKey || !credentials.SessionToken) return undefined;
   return {

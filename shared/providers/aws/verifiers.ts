@@ -1,7 +1,13 @@
 import type { AwsCredentialIdentity } from '@smithy/types';
 import type { KindData } from '#shared/providers/kinds.ts';
+import { providerSettings } from '#shared/providers/provider-settings.ts';
 import { scrub, scrubbed } from '#shared/providers/scrub.ts';
-import type { ProviderVerifiers, VerificationOutcome } from '#shared/providers/verifier.ts';
+import {
+  callTimeoutMs,
+  type ProviderVerifiers,
+  type VerificationOutcome,
+  type VerificationSubject,
+} from '#shared/providers/verifier.ts';
 import { type AwsError, awsSaid, isTransient, stsAnsweredWithout, stsUnreachable } from './aws-error.ts';
 import { roleRefusal } from './role-refusal.ts';
 import { callerIdentity, roleSession } from './sts.ts';
@@ -24,9 +30,12 @@ const REJECTIONS: Record<string, string> = {
 
 /** `sts:GetCallerIdentity` signed with the key: any active key of the account passes. */
 export const verifyAccessKey = scrubbed<AccessKeyData>(
-  async (data) => {
+  async (data, subject) => {
     try {
-      const identity = await callerIdentity({ accessKeyId: data.accessKeyId, secretAccessKey: data.secretAccessKey });
+      const identity = await callerIdentity(
+        { accessKeyId: data.accessKeyId, secretAccessKey: data.secretAccessKey },
+        { timeoutMs: callTimeoutMs(subject, providerSettings().timeoutMs) },
+      );
       return identity ? { kind: 'valid', identity: { ...identity } } : stsAnsweredWithout('an identity');
     } catch (error) {
       return rejection(error as AwsError, data);
@@ -57,18 +66,27 @@ export const verifyRole = scrubbed<RoleData>(
     const externalId = await subject.externalId();
     let credentials: AwsCredentialIdentity | undefined;
     try {
-      credentials = await roleSession({ roleArn: data.roleArn, externalId, orgId: subject.orgId });
+      credentials = await roleSession(
+        { roleArn: data.roleArn, externalId, orgId: subject.orgId },
+        { timeoutMs: callTimeoutMs(subject, providerSettings().timeoutMs) },
+      );
     } catch (error) {
       return roleRefusal(error as AwsError, data.roleArn, subject);
     }
-    return credentials ? sessionIdentity(credentials) : stsAnsweredWithout('role credentials');
+    return credentials ? sessionIdentity(credentials, subject) : stsAnsweredWithout('role credentials');
   },
   () => [],
 );
 
-async function sessionIdentity(credentials: AwsCredentialIdentity): Promise<VerificationOutcome> {
+async function sessionIdentity(
+  credentials: AwsCredentialIdentity,
+  subject: VerificationSubject,
+): Promise<VerificationOutcome> {
   try {
-    const identity = await callerIdentity(credentials);
+    // The second call of the check: it gets what is left of the check's deadline.
+    const identity = await callerIdentity(credentials, {
+      timeoutMs: callTimeoutMs(subject, providerSettings().timeoutMs),
+    });
     if (!identity) return stsAnsweredWithout('an identity');
     return { kind: 'valid', identity: { accountId: identity.accountId, arn: identity.arn } };
   } catch (error) {

@@ -1,7 +1,7 @@
 import { jsonObject, safeFetch } from '#shared/net/safe-fetch.ts';
 import type { KindData } from '#shared/providers/kinds.ts';
 import { providerSettings } from '#shared/providers/provider-settings.ts';
-import { unreachableUnlessAnswered } from '#shared/providers/verifier.ts';
+import { callTimeoutMs, unreachableUnlessAnswered, type VerificationSubject } from '#shared/providers/verifier.ts';
 
 type ServicePrincipalData = KindData<'AZURE', 'SERVICE_PRINCIPAL'>;
 
@@ -32,7 +32,10 @@ const REJECTIONS: Record<number, string> = {
  * platform asks of daemon apps), so a sovereign cloud's Resource Manager gets its own tokens. What the credential
  * check and the NSG check both start with. Messages are not scrubbed here; the callers scrub what they return.
  */
-export async function azureAccessToken(data: ServicePrincipalData): Promise<AzureAccessToken> {
+export async function azureAccessToken(
+  data: ServicePrincipalData,
+  subject: Pick<VerificationSubject, 'deadline'> = {},
+): Promise<AzureAccessToken> {
   const { azureAuthorityHost, azureResourceManagerUrl, timeoutMs } = providerSettings();
   return unreachableUnlessAnswered('Microsoft Entra ID', async () => {
     const response = await safeFetch(`${azureAuthorityHost}/${encodeURIComponent(data.tenantId)}/oauth2/v2.0/token`, {
@@ -44,7 +47,7 @@ export async function azureAccessToken(data: ServicePrincipalData): Promise<Azur
         client_secret: data.clientSecret,
         scope: `${azureResourceManagerUrl}/.default`,
       }).toString(),
-      timeoutMs,
+      timeoutMs: callTimeoutMs(subject, timeoutMs),
       // The authority is an operator setting, not the user's URL.
       allowPrivate: true,
     });

@@ -7,8 +7,8 @@ type ServicePrincipalData = KindData<'AZURE', 'SERVICE_PRINCIPAL'>;
 
 /** A client-credentials token request for Azure Resource Manager with the app's secret. */
 export const verifyServicePrincipal = scrubbed<ServicePrincipalData>(
-  async (data) => {
-    const token = await azureAccessToken(data);
+  async (data, subject) => {
+    const token = await azureAccessToken(data, subject);
     if (token.kind !== 'token') return token;
     return { kind: 'valid', identity: { tenantId: data.tenantId, clientId: data.clientId } };
   },

@@ -1,7 +1,7 @@
 import { jsonObject, safeFetch } from '#shared/net/safe-fetch.ts';
 import type { KindData } from '#shared/providers/kinds.ts';
 import { providerSettings } from '#shared/providers/provider-settings.ts';
-import { unreachableUnlessAnswered } from '#shared/providers/verifier.ts';
+import { callTimeoutMs, unreachableUnlessAnswered, type VerificationSubject } from '#shared/providers/verifier.ts';
 import { rsaSigningKey, signedAssertion } from './signed-assertion.ts';
 
 type ServiceAccountData = KindData<'GCP', 'SERVICE_ACCOUNT'>;
@@ -30,7 +30,10 @@ const REJECTIONS: [pattern: RegExp, advice: string][] = [
  * endpoint for a `cloud-platform` access token: what the credential check and the resource checks both start with.
  * Messages are not scrubbed here; the verifier and the checks that call this scrub what they return.
  */
-export async function googleAccessToken(data: ServiceAccountData): Promise<GoogleAccessToken> {
+export async function googleAccessToken(
+  data: ServiceAccountData,
+  subject: Pick<VerificationSubject, 'deadline'> = {},
+): Promise<GoogleAccessToken> {
   const { gcpAllowedTokenUris, timeoutMs } = providerSettings();
   const tokenUri = allowedTokenUri(data.token_uri, gcpAllowedTokenUris);
   if (tokenUri === undefined) {
@@ -56,7 +59,7 @@ export async function googleAccessToken(data: ServiceAccountData): Promise<Googl
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
       body: new URLSearchParams({ grant_type: GRANT_TYPE, assertion }).toString(),
-      timeoutMs,
+      timeoutMs: callTimeoutMs(subject, timeoutMs),
       // The token endpoint is an operator setting (the allow-list), not the user's URL.
       allowPrivate: true,
     });

@@ -7,8 +7,8 @@ type ServiceAccountData = KindData<'GCP', 'SERVICE_ACCOUNT'>;
 
 /** Signs an RS256 assertion with the key file's private key and exchanges it for an access token. */
 export const verifyServiceAccount = scrubbed<ServiceAccountData>(
-  async (data) => {
-    const token = await googleAccessToken(data);
+  async (data, subject) => {
+    const token = await googleAccessToken(data, subject);
     if (token.kind !== 'token') return token;
     return { kind: 'valid', identity: { clientEmail: data.client_email, projectId: data.project_id } };
   },

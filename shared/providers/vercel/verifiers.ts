@@ -3,6 +3,7 @@ import type { KindData } from '#shared/providers/kinds.ts';
 import { providerSettings } from '#shared/providers/provider-settings.ts';
 import { scrubbed } from '#shared/providers/scrub.ts';
 import {
+  callTimeoutMs,
   HEADER_SAFE,
   type ProviderVerifiers,
   unreachableUnlessAnswered,
@@ -13,7 +14,7 @@ type ApiTokenData = KindData<'VERCEL', 'API_TOKEN'>;
 
 /** Reads the token's user (`GET /v2/user`), within the team when one is given. */
 export const verifyApiToken = scrubbed<ApiTokenData>(
-  async (data) => {
+  async (data, subject) => {
     if (!HEADER_SAFE.test(data.apiToken)) {
       return {
         kind: 'invalid',
@@ -26,7 +27,7 @@ export const verifyApiToken = scrubbed<ApiTokenData>(
     return unreachableUnlessAnswered('the Vercel API', async () => {
       const response = await safeFetch(url.href, {
         headers: { authorization: `Bearer ${data.apiToken}`, accept: 'application/json' },
-        timeoutMs,
+        timeoutMs: callTimeoutMs(subject, timeoutMs),
         allowPrivate: true,
       });
       return verdict(response.status, jsonObject(response.body), data.teamId);

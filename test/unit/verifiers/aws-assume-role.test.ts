@@ -184,6 +184,23 @@ describe('verifyRole', () => {
     });
     await expect(verifyRole({ roleArn: role().arn }, failing)).rejects.toThrow('DynamoDB request failed');
   });
+
+  it('gives both STS calls one deadline: the second gets only what the first left of it', async () => {
+    const trusted = role();
+    // Each STS answer takes 600 ms, each call may take 1000 ms (PROVIDER_TIMEOUT_MS), the check 1000 ms in all.
+    sts.setLatency(600);
+    try {
+      const started = Date.now();
+      const outcome = await verifyRole({ roleArn: trusted.arn }, { ...subject, deadline: started + 1000 });
+      expect(outcome).toMatchObject({ kind: 'unreachable' });
+      // Ends at the deadline (generous bound for a loaded machine); unreachable, where without it the check passes.
+      expect(Date.now() - started).toBeLessThan(1600);
+      // Without a deadline each call has its own 1000 ms, and the same check passes in about 1200 ms.
+      expect((await verifyRole({ roleArn: trusted.arn }, subject)).kind).toBe('valid');
+    } finally {
+      sts.setLatency(0);
+    }
+  });
 });
 
 describe('the STS double', () => {

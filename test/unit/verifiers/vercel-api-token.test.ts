@@ -77,4 +77,13 @@ describe('verifyApiToken', () => {
     vercel.setLatency(1500);
     expect(await verifyApiToken({ apiToken: account.token }, subject)).toMatchObject({ kind: 'unreachable' });
   });
+
+  it("stops at the check's deadline, before PROVIDER_TIMEOUT_MS, when the check has less time left", async () => {
+    vercel.setLatency(1500);
+    const started = Date.now();
+    const outcome = await verifyApiToken({ apiToken: account.token }, verificationSubject({ deadline: started + 200 }));
+    expect(outcome).toMatchObject({ kind: 'unreachable' });
+    // The provider timeout is 1000 ms here: generous bound for a loaded machine, well under it.
+    expect(Date.now() - started).toBeLessThan(900);
+  });
 });
