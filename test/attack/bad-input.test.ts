@@ -49,7 +49,10 @@ beforeAll(async () => {
     aws: await create('/api/v1/resources', securityGroupResource('corpus group', credentials.aws)),
     vercel: await create('/api/v1/resources', vercelProjectResource('corpus project', credentials.vercel)),
   };
-  targets = { credentials, resources };
+  // Names other credentials hold: the corpus gives their look-alikes (fullwidth, other case, NFD, ß as SS) to creates and renames.
+  const takenNames = ['corpus spare aws', 'Corpus Straße Café office'];
+  await create('/api/v1/credentials', vercelCredential(takenNames[1]!));
+  targets = { credentials, resources, takenNames };
   expect((await api.call('GET', '/api/v1/credentials/aws-role-setup', { token })).status).toBe(200);
   await api.service.queue.idle();
   stored = await scanTable();

@@ -20,6 +20,8 @@ type Path = (string | number)[];
 export interface CorpusTargets {
   credentials: { aws: string; spareAws: string; vercel: string };
   resources: { aws: string; vercel: string };
+  /** Names of the organization's credentials that no valid body renames: their look-alikes are taken. */
+  takenNames: string[];
 }
 
 export type Defect =
@@ -39,7 +41,8 @@ export type Defect =
   | 'oversized body'
   | 'not an object'
   | 'body on a route without one'
-  | 'bad header';
+  | 'bad header'
+  | 'taken name';
 
 export interface MalformedRequest {
   route: Route;
@@ -59,6 +62,7 @@ export function expectedStatuses(defect: Defect): number[] {
   if (defect === 'wrong method') return [404];
   // An id holding an encoded `/` may no longer match any route.
   if (defect === 'path id') return [400, 404];
+  if (defect === 'taken name') return [409];
   return [400];
 }
 
@@ -81,10 +85,16 @@ function casesFor(route: Route, targets: CorpusTargets): fc.Arbitrary<MalformedR
     breakers.push({ breaker: badQueryValue(route) }, { breaker: duplicatedQuery(route) });
   if (headerParameters(route).length > 0) breakers.push({ breaker: badHeader(route) });
   if (takesBody(route)) breakers.push(...bodyDefects);
+  if (namesCredentials(route)) breakers.push({ breaker: takenName(targets), weight: 2 });
   else if (route.method !== 'GET') breakers.push({ breaker: bodyWhereNone() });
   return baseRequest(route, targets)
     .chain((draft) => fc.oneof(...breakers.map(({ breaker, weight = 1 }) => ({ arbitrary: breaker(draft), weight }))))
     .map((draft) => render(route, draft));
+}
+
+/** The routes whose body names a credential, where a name must be unique in the organization. */
+function namesCredentials(route: Route): boolean {
+  return takesBody(route) && /^\/api\/v1\/credentials(\/\{id\})?$/.test(route.path);
 }
 
 function takesBody(route: Route): boolean {
@@ -407,7 +417,25 @@ export function fieldMatrix(targets: CorpusTargets, seed: number): MalformedRequ
           }),
         ),
       );
-      return [...brokenFields, ...unknownFields];
+      const badNames = fieldPaths(valid.body)
+        .filter((path) => path.length === 1 && path[0] === 'name')
+        .flatMap((path) => [
+          ...[...INVISIBLE, '\u{e0041}'].map((invisible) => {
+            const name = `${getAt(valid.body, path)}${invisible}x`;
+            return render(route, { ...draft, body: { json: setAt(valid.body, path, name) }, defect: 'bad string' });
+          }),
+          render(route, {
+            ...draft,
+            body: { json: setAt(valid.body, path, '\u{1f511}'.repeat(129)) },
+            defect: 'bad string',
+          }),
+        ]);
+      const takenNames = namesCredentials(route)
+        ? targets.takenNames
+            .flatMap(lookAlikes)
+            .map((name) => render(route, { ...draft, body: { json: { ...valid.body, name } }, defect: 'taken name' }))
+        : [];
+      return [...brokenFields, ...unknownFields, ...badNames, ...takenNames];
     });
   });
 }
@@ -519,6 +547,53 @@ const CONTROL = fc.constantFrom(
   '\u0085',
   '\u009b',
 );
+/** Invisible format characters (Unicode Cf): zero-width, bidirectional controls, word joiners, the byte order mark. */
+const INVISIBLE = [
+  '\u200b',
+  '\u200c',
+  '\u200d',
+  '\u200e',
+  '\u200f',
+  '\u202a',
+  '\u202b',
+  '\u202c',
+  '\u202d',
+  '\u202e',
+  '\u2060',
+  '\u2061',
+  '\u2062',
+  '\u2063',
+  '\u2064',
+  '\u2066',
+  '\u2067',
+  '\u2068',
+  '\u2069',
+  '\ufeff',
+  '\u00ad',
+  '\u061c',
+];
+
+/** Spellings of `name` that fold to it (NFKC and case folding): each is the same name. */
+function lookAlikes(name: string): string[] {
+  const fullwidth = name.replace(/[!-~]/g, (char) => String.fromCharCode(char.charCodeAt(0) + 0xfee0));
+  const spellings = [
+    name.toUpperCase(),
+    name.toLowerCase(),
+    fullwidth,
+    name.normalize('NFD'),
+    name.replace(/ß/g, 'SS'),
+    name.replace(/ß/g, 'ẞ'),
+    name.replace(/ffi/g, '\ufb03'),
+    `  ${name.toUpperCase()}\t`,
+  ];
+  return [...new Set(spellings)].filter((spelling) => spelling !== name);
+}
+
+function takenName(targets: CorpusTargets): Breaker {
+  const names = fc.constantFrom(...targets.takenNames.flatMap(lookAlikes));
+  return (draft) => names.map((name) => broken('taken name', draft, { body: { json: { ...jsonOf(draft), name } } }));
+}
+
 const LOOK_ALIKES: Record<string, string> = {
   A: '\u0410',
   E: '\u0395',
@@ -534,7 +609,7 @@ const LOOK_ALIKES: Record<string, string> = {
  * that still fit the body limit), with control characters or half a surrogate pair inside, or, for an upper-case
  * code such as `AWS`, one letter swapped for a look-alike from another script.
  */
-function badString(original: string): fc.Arbitrary<string> {
+function badString(original: string, path: Path = []): fc.Arbitrary<string> {
   // Inside, not at the ends: names are trimmed, and tabs or newlines around one are whitespace, not a defect.
   const inside = fc.integer({ min: Math.min(1, original.length), max: Math.max(0, original.length - 1) });
   const insert = (inserted: fc.Arbitrary<string>) =>
@@ -549,6 +624,16 @@ function badString(original: string): fc.Arbitrary<string> {
     insert(fc.string({ unit: CONTROL, minLength: 1, maxLength: 3 })),
     insert(fc.constantFrom('\ud800', '\udfff', '\udc00\ud800')),
   ];
+  if (path.length === 1 && path[0] === 'name') {
+    // Names: an invisible format character anywhere, ends included (trimming keeps them), and 129 characters of
+    // two code units each.
+    variants.push(
+      fc
+        .tuple(fc.integer({ min: 0, max: original.length }), fc.constantFrom(...INVISIBLE))
+        .map(([index, invisible]) => `${original.slice(0, index)}${invisible}${original.slice(index)}`),
+      fc.constantFrom('\u{1f511}', '\u{1d400}', '\u{20000}').map((wide) => wide.repeat(129)),
+    );
+  }
   const swappable = [...original].flatMap((char, index) => (LOOK_ALIKES[char] ? [index] : []));
   if (/^[A-Z_]+$/.test(original) && swappable.length > 0) {
     variants.push(
@@ -856,7 +941,7 @@ const badStringField = atPath(
   'bad string',
   (body) => fieldPaths(body).filter((path) => typeof getAt(body, path) === 'string'),
   (body, path) =>
-    badString(getAt(body, path) as string).map((value) => ({
+    badString(getAt(body, path) as string, path).map((value) => ({
       body: { json: setAt(body, path, value) },
       injected: worthWatching(value),
     })),

@@ -1,6 +1,8 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseCreateInput } from '#shared/credentials/create-credential-input.ts';
 import { parseListInput } from '#shared/credentials/list-credentials-input.ts';
+import { comparableName, keys } from '#shared/data/table.ts';
 import { parseId } from '#shared/ids.ts';
 import { fakePem } from '../helpers/credential-fixtures.ts';
 import { validationErrorsOf } from '../helpers/validation-errors-of.ts';
@@ -137,9 +139,19 @@ describe('parseCreateInput', () => {
     ],
     ['name with control characters', { ...valid.VERCEL, name: 'a\u0000b' }, 'name'],
     ['name over 128 characters', { ...valid.VERCEL, name: 'n'.repeat(129) }, 'name'],
+    ['name of 129 emoji', { ...valid.VERCEL, name: '\u{1f511}'.repeat(129) }, 'name'],
+    ['name with a zero-width space', { ...valid.VERCEL, name: 'Prod\u200bKey' }, 'name'],
+    ['name with a right-to-left override', { ...valid.VERCEL, name: 'Prod \u202egnp.exe' }, 'name'],
+    ['name ending in a byte order mark', { ...valid.VERCEL, name: 'Prod\ufeff' }, 'name'],
   ])('refuses a bad %s with a message on that field', (_case, body, field) => {
     const errors = validationErrorsOf(() => parseCreateInput({ name: 'n', ...body }));
     expect(Object.keys(errors)).toEqual([field]);
+  });
+
+  it('takes a name of 128 emoji, and stores a name as given (not normalized)', () => {
+    expect(parseCreateInput({ ...valid.VERCEL, name: '\u{1f511}'.repeat(128) }).name).toBe('\u{1f511}'.repeat(128));
+    const decomposed = 'Cafe\u0301 ＡＷＳ';
+    expect(parseCreateInput({ ...valid.VERCEL, name: decomposed }).name).toBe(decomposed);
   });
 
   it('never echoes the submitted value in a message', () => {
@@ -156,6 +168,31 @@ describe('parseCreateInput', () => {
     ).toEqual({
       credentialType: 'Must be one of: ACCESS_KEY, ASSUME_ROLE for provider AWS',
     });
+  });
+});
+
+describe('comparableName (the name claim)', () => {
+  it('is one key for look-alikes: case, fullwidth letters, NFC and NFD, ß and SS, ligatures, final sigma', () => {
+    const same = (names: string[]) => expect(new Set(names.map(comparableName)).size).toBe(1);
+    same(['Straße Café', 'STRASSE CAFÉ', 'strasse cafe\u0301', 'STRAẞE Café'.normalize('NFD'), '\uff33traße Café']);
+    same(['office', 'OFFICE', 'o\ufb03ce', '\uff4f\uff46\uff46\uff49\uff43\uff45']);
+    same(['ΟΔΟΣ', 'οδος', 'οδοσ']);
+    expect(comparableName('Prod')).not.toBe(comparableName('Prod 2'));
+  });
+
+  it('is the lower-cased name for every ASCII name, so claims written before keep their key', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'grapheme-ascii', maxLength: 128 }), (name) => {
+        expect(keys.nameClaim(name)).toBe(keys.legacyNameClaim(name));
+      }),
+    );
+  });
+
+  it('fits a sort key whatever NFKC makes of a name', () => {
+    const expanded = keys.nameClaim('\ufdfa'.repeat(128));
+    expect(Buffer.byteLength(expanded)).toBeLessThanOrEqual(1024);
+    expect(expanded).toBe(keys.nameClaim('\ufdfa'.repeat(128)));
+    expect(expanded).not.toBe(keys.nameClaim('\ufdfa'.repeat(127)));
   });
 });
 
