@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { keys } from '#shared/data/table.ts';
-import { awsCredential, fakePem, vercelCredential } from '../helpers/credential-fixtures.ts';
+import { awsCredential, rsaPrivateKeyPem, vercelCredential } from '../helpers/credential-fixtures.ts';
 import { expectContractError } from '../helpers/expect-contract-error.ts';
 import { type Api, startApi } from '../helpers/local-api.ts';
 import { securityGroupResource, vercelProjectResource } from '../helpers/resource-fixtures.ts';
@@ -505,7 +505,7 @@ function gcpKeyFile() {
     type: 'service_account',
     project_id: 'entryguard-test',
     private_key_id: randomUUID(),
-    private_key: fakePem('MIIEvQIBADANBgkqhkiG9w0BAQEFAASC'),
+    private_key: rsaPrivateKeyPem(),
     client_email: 'entryguard@entryguard-test.iam.gserviceaccount.com',
   };
 }

@@ -1,8 +1,9 @@
+import { generateKeyPairSync } from 'node:crypto';
 import fc from 'fast-check';
 import { type Route, routes } from '#functions/routes.ts';
 import { routeMatcher } from '../../infra/local/route-matcher.ts';
 import document from '../../openapi/openapi.json' with { type: 'json' };
-import { fakePem } from './credential-fixtures.ts';
+import { rsaKeyOfSize, rsaPrivateKeyPem } from './credential-fixtures.ts';
 
 /**
  * A generated corpus of malformed requests for every route of functions/routes.ts. What a route takes (query
@@ -198,7 +199,7 @@ const awsKeyData = fc.record({
   accessKeyId: fc.stringMatching(/^AKIA[A-Z0-9]{16}$/),
   secretAccessKey: fc.stringMatching(/^[A-Za-z0-9+/]{40}$/),
 });
-const PEM = fakePem('MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7');
+const PEM = rsaPrivateKeyPem();
 const credentialData: fc.Arbitrary<{ provider: string; credentialType: string; credentialData: JsonObject }> = fc.oneof(
   awsKeyData.map((data) => ({ provider: 'AWS', credentialType: 'ACCESS_KEY', credentialData: data })),
   fc.constant({
@@ -370,6 +371,14 @@ const FIELD_DEFECTS: { defect: Defect; applies: (value: Json) => boolean; value:
   })),
 ];
 
+/** GCP private keys the key file refuses: RSA keys too small or too large to sign with, and keys that are not RSA. */
+const BAD_PRIVATE_KEYS = () => [
+  rsaKeyOfSize(1024),
+  rsaKeyOfSize(8192),
+  rsaKeyOfSize(16384),
+  generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'pkcs8', format: 'pem' }) as string,
+];
+
 /** Unknown fields the field matrix adds to every object of a body, names that objects inherit included. */
 const UNKNOWN_FIELDS = ['unexpected', '__proto__', 'constructor'];
 
@@ -435,7 +444,14 @@ export function fieldMatrix(targets: CorpusTargets, seed: number): MalformedRequ
             .flatMap(lookAlikes)
             .map((name) => render(route, { ...draft, body: { json: { ...valid.body, name } }, defect: 'taken name' }))
         : [];
-      return [...brokenFields, ...unknownFields, ...badNames, ...takenNames];
+      const badKeys = fieldPaths(valid.body)
+        .filter((path) => path.at(-1) === 'private_key')
+        .flatMap((path) =>
+          BAD_PRIVATE_KEYS().map((pem) =>
+            render(route, { ...draft, body: { json: setAt(valid.body, path, pem) }, defect: 'bad string' }),
+          ),
+        );
+      return [...brokenFields, ...unknownFields, ...badNames, ...takenNames, ...badKeys];
     });
   });
 }

@@ -1,14 +1,15 @@
+import { createPrivateKey, generateKeyPairSync } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseCreateInput } from '#shared/credentials/create-credential-input.ts';
 import { parseListInput } from '#shared/credentials/list-credentials-input.ts';
 import { comparableName, keys } from '#shared/data/table.ts';
 import { parseId } from '#shared/ids.ts';
-import { fakePem } from '../helpers/credential-fixtures.ts';
+import { fakePem, rsaKeyOfSize, rsaPrivateKeyPem } from '../helpers/credential-fixtures.ts';
 import { validationErrorsOf } from '../helpers/validation-errors-of.ts';
 
 const GUID = '0f8fad5b-d9cb-469f-a165-70867728950e';
-const PEM = fakePem('MIIE');
+const PEM = rsaPrivateKeyPem();
 
 const valid = {
   AWS: {
@@ -81,6 +82,11 @@ describe('parseCreateInput', () => {
       'credentialData.private_key',
     ],
     [
+      'GCP private key that is only PEM-shaped',
+      { ...valid.GCP, credentialData: { ...valid.GCP.credentialData, private_key: fakePem('MIIE') } },
+      'credentialData.private_key',
+    ],
+    [
       'GCP unknown field',
       { ...valid.GCP, credentialData: { ...valid.GCP.credentialData, quota_project_id: 'q' } },
       'credentialData.quota_project_id',
@@ -146,6 +152,51 @@ describe('parseCreateInput', () => {
   ])('refuses a bad %s with a message on that field', (_case, body, field) => {
     const errors = validationErrorsOf(() => parseCreateInput({ name: 'n', ...body }));
     expect(Object.keys(errors)).toEqual([field]);
+  });
+
+  it.each([
+    ['an RSA key of 1024 bits', () => rsaKeyOfSize(1024)],
+    ['an RSA key of 4160 bits', () => rsaKeyOfSize(4160)],
+    ['an RSA key of 16384 bits', () => rsaKeyOfSize(16384)],
+    [
+      'an EC key',
+      () =>
+        generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({
+          type: 'pkcs8',
+          format: 'pem',
+        }) as string,
+    ],
+    [
+      'an Ed25519 key',
+      () => generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }) as string,
+    ],
+    [
+      'a PKCS#1 RSA key under a PKCS#8 armor',
+      () =>
+        (createPrivateKey(rsaPrivateKeyPem()).export({ type: 'pkcs1', format: 'pem' }) as string).replaceAll(
+          'RSA PRIVATE KEY',
+          'PRIVATE KEY',
+        ),
+    ],
+  ])('refuses %s as the GCP private_key, naming the sizes it takes', (_case, pem) => {
+    const body = { name: 'n', ...valid.GCP, credentialData: { ...valid.GCP.credentialData, private_key: pem() } };
+    expect(validationErrorsOf(() => parseCreateInput(body))).toEqual({
+      'credentialData.private_key': 'Must be an RSA private key of 2048 to 4096 bits',
+    });
+  });
+
+  it('takes an RSA key of 4096 bits, and reads a 16384-bit one without signing with it (generously: within 100 ms)', () => {
+    const body = (pem: string) => ({
+      name: 'n',
+      ...valid.GCP,
+      credentialData: { ...valid.GCP.credentialData, private_key: pem },
+    });
+    expect(parseCreateInput(body(rsaKeyOfSize(4096))).credentialData).toHaveProperty('private_key');
+    const huge = body(rsaKeyOfSize(16384));
+    const started = performance.now();
+    validationErrorsOf(() => parseCreateInput(huge));
+    // One signature with such a key takes 200–400 ms on this machine; reading its size takes 1–5 ms.
+    expect(performance.now() - started).toBeLessThan(100);
   });
 
   it('takes a name of 128 emoji, and stores a name as given (not normalized)', () => {
