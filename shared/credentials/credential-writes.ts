@@ -252,12 +252,18 @@ export interface IdempotencyClaim {
   key: string;
   fingerprint: string;
   response: string;
+  /** Epoch seconds after which the record is no longer replayed (and DynamoDB's TTL deletes it, eventually). */
   expiresAt: number;
+  /** Epoch seconds now: a record of the key that expired by then is replaced. */
+  now: number;
 }
 
 export class IdempotencyKeyTakenError extends Error {}
 
-/** Its condition fails when the key was already used (`IdempotencyKeyTakenError`). */
+/**
+ * Its condition fails when the key was already used and its record has not expired (`IdempotencyKeyTakenError`).
+ * An expired record (TTL deletes it days later in AWS, never in DynamoDB Local) is replaced in the same transaction.
+ */
 export function idempotencyPut(table: Table, orgId: string, claim: IdempotencyClaim): TransactItem {
   return {
     Put: {
@@ -269,7 +275,8 @@ export function idempotencyPut(table: Table, orgId: string, claim: IdempotencyCl
         response: claim.response,
         expiresAt: claim.expiresAt,
       },
-      ConditionExpression: 'attribute_not_exists(pk)',
+      ConditionExpression: 'attribute_not_exists(pk) OR expiresAt <= :now',
+      ExpressionAttributeValues: { ':now': claim.now },
     },
   };
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { keys } from '#shared/data/table.ts';
 import { table } from '#shared/runtime/clients.ts';
@@ -327,6 +327,41 @@ describe('POST /api/v1/credentials', () => {
     });
     expectContractError(reused, 400, 'VALIDATION_ERROR');
     expect(reused.body.validationErrors).toHaveProperty('Idempotency-Key');
+  });
+});
+
+describe('an expired Idempotency-Key', () => {
+  it('starts a new create, replacing the expired record (not yet deleted by the TTL) in the same transaction', async () => {
+    const key = randomUUID();
+    const body = remember(vercelCredential(`Expiring ${randomUUID()}`));
+    const first = await api.call('POST', '/api/v1/credentials', { token, body, headers: { 'idempotency-key': key } });
+    expect(first.status).toBe(201);
+    expect((await api.call('DELETE', `/api/v1/credentials/${first.body.id}`, { token })).status).toBe(204);
+    const record = (await scanTable()).find((item) => item.sk === `IDEMPOTENCY#${key}`)!;
+    // Expired a second ago: DynamoDB's TTL deletes such items within days in AWS, never in DynamoDB Local.
+    await table.get().client.send(
+      new UpdateCommand({
+        TableName: table.get().name,
+        Key: { pk: record.pk, sk: record.sk },
+        UpdateExpression: 'SET expiresAt = :past',
+        ExpressionAttributeValues: { ':past': Math.floor(Date.now() / 1000) - 1 },
+      }),
+    );
+
+    const retries = await Promise.all(
+      [1, 2, 3].map(() =>
+        api.call('POST', '/api/v1/credentials', { token, body, headers: { 'idempotency-key': key } }),
+      ),
+    );
+    for (const retry of retries) expect(retry.status).toBe(201);
+    const [second] = retries;
+    expect(second!.body.id).not.toBe(first.body.id);
+    for (const retry of retries) expect(retry.body).toEqual(second!.body);
+    const replaced = (await scanTable()).find((item) => item.sk === `IDEMPOTENCY#${key}`)!;
+    expect(JSON.parse(replaced.response)).toEqual(second!.body);
+    expect(replaced.expiresAt).toBeGreaterThan(Date.now() / 1000);
+    const list = await api.call('GET', '/api/v1/credentials?provider=VERCEL', { token });
+    expect(list.body.filter((c: { name: string }) => c.name === body.name)).toHaveLength(1);
   });
 });
 
