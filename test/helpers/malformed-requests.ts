@@ -380,7 +380,14 @@ const BAD_PRIVATE_KEYS = () => [
 ];
 
 /** Unknown fields the field matrix adds to every object of a body, names that objects inherit included. */
-const UNKNOWN_FIELDS = ['unexpected', '__proto__', 'constructor'];
+const UNKNOWN_FIELDS = [
+  'unexpected',
+  '__proto__',
+  'constructor',
+  // Names no answer may repeat in full: a secret-shaped one of 65 characters and one of 40 000 (named in 64).
+  `AKIA${'Q'.repeat(16)}${'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY'}${'z'.repeat(5)}`,
+  `long-${'x'.repeat(40_000)}`,
+];
 
 function withField(object: JsonObject, name: string, value: Json): JsonObject {
   const copy = { ...object };
@@ -423,9 +430,21 @@ export function fieldMatrix(targets: CorpusTargets, seed: number): MalformedRequ
               json: setAt(valid.body, path, withField(getAt(valid.body, path) as JsonObject, name, { polluted: true })),
             },
             defect: 'unknown field',
+            injected: name.length > 64 ? [name] : [],
           }),
         ),
       );
+      // Thousands of unknown fields: the answer names at most 50 and counts the rest.
+      const manyUnknown = render(route, {
+        ...draft,
+        body: {
+          json: {
+            ...valid.body,
+            ...Object.fromEntries(Array.from({ length: 3000 }, (_, i) => [`unknown${i}`, i])),
+          },
+        },
+        defect: 'unknown field',
+      });
       const badNames = fieldPaths(valid.body)
         .filter((path) => path.length === 1 && path[0] === 'name')
         .flatMap((path) => [
@@ -451,7 +470,7 @@ export function fieldMatrix(targets: CorpusTargets, seed: number): MalformedRequ
             render(route, { ...draft, body: { json: setAt(valid.body, path, pem) }, defect: 'bad string' }),
           ),
         );
-      return [...brokenFields, ...unknownFields, ...badNames, ...takenNames, ...badKeys];
+      return [...brokenFields, ...unknownFields, manyUnknown, ...badNames, ...takenNames, ...badKeys];
     });
   });
 }
@@ -939,12 +958,16 @@ const unknownField = atPath(
   (body, path) =>
     fc
       .tuple(
-        queryName.filter((name) => !knownFields.has(name)),
+        fc
+          .oneof({ arbitrary: queryName, weight: 4 }, fc.string({ unit: 'grapheme', minLength: 65, maxLength: 3000 }))
+          .filter((name) => !knownFields.has(name)),
         fc.jsonValue({ maxDepth: 2 }),
       )
-      .map(([name, value]) => {
-        return { body: { json: setAt(body, path, withField(getAt(body, path) as JsonObject, name, value as Json)) } };
-      }),
+      .map(([name, value]) => ({
+        body: { json: setAt(body, path, withField(getAt(body, path) as JsonObject, name, value as Json)) },
+        // A long name is named cut to 64 characters, never in full.
+        injected: Array.from(name).length > 64 ? [name] : [],
+      })),
 );
 
 const wrongType = atPath(
