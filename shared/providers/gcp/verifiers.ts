@@ -1,7 +1,7 @@
 import { jsonObject, safeFetch } from '#shared/net/safe-fetch.ts';
 import type { KindData } from '#shared/providers/kinds.ts';
 import { providerSettings } from '#shared/providers/provider-settings.ts';
-import { scrubbed } from '#shared/providers/scrub.ts';
+import { scrubbed, scrubOutcome } from '#shared/providers/scrub.ts';
 import {
   type ProviderVerifiers,
   unreachableUnlessAnswered,
@@ -47,7 +47,7 @@ export const verifyServiceAccount = scrubbed<ServiceAccountData>(
         message: 'the private_key is not a valid PKCS#8 RSA key. Download a new key file from Google Cloud',
       };
     }
-    return unreachableUnlessAnswered('the Google token endpoint', async () => {
+    const outcome = await unreachableUnlessAnswered('the Google token endpoint', async () => {
       const response = await safeFetch(tokenUri, {
         method: 'POST',
         headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
@@ -57,6 +57,8 @@ export const verifyServiceAccount = scrubbed<ServiceAccountData>(
       });
       return verdict(response.status, jsonObject(response.body), data);
     });
+    // The signed assertion is a bearer credential for an hour: scrubbed in every form too, like the key.
+    return scrubOutcome(outcome, [assertion]);
   },
   (data) => [data.private_key, data.private_key_id],
 );
