@@ -63,7 +63,7 @@ export async function createCredential(
     createdAt: timestamp,
     updatedAt: timestamp,
     secretVersion: 1,
-    sealedSecret: await sealSecret(deps.keys, input.credentialData, { orgId, credentialId: id }),
+    sealedSecret: await sealSecret(deps.keys, input.credentialData, { orgId, credentialId: id, secretVersion: 1 }),
     linkCount: 0,
   };
   const view = toView(record);

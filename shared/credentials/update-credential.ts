@@ -46,9 +46,13 @@ export async function updateCredential(
   return toView(credential);
 }
 
-/** The provider and type never change, so a secret sealed on an earlier attempt is still the right one. */
+/**
+ * The provider and type never change, so a secret sealed on an earlier attempt is still the right one, if it was
+ * sealed for the version this attempt writes (the version is bound to the ciphertext).
+ */
 interface SealedOnce {
   secret?: string;
+  secretVersion?: number;
 }
 
 async function applyUpdate(
@@ -69,12 +73,12 @@ async function applyUpdate(
   let credential: CredentialSummary = { ...current, name, updatedAt };
   let secret: { sealedSecret: string; hint: string; secretVersion: number } | undefined;
   if (rotation) {
-    sealed.secret ??= await sealSecret(deps.keys, rotation.credentialData, { orgId, credentialId: id });
-    secret = {
-      sealedSecret: sealed.secret,
-      hint: rotation.kind.hint(rotation.credentialData),
-      secretVersion: current.secretVersion + 1,
-    };
+    const secretVersion = current.secretVersion + 1;
+    if (sealed.secret === undefined || sealed.secretVersion !== secretVersion) {
+      sealed.secret = await sealSecret(deps.keys, rotation.credentialData, { orgId, credentialId: id, secretVersion });
+      sealed.secretVersion = secretVersion;
+    }
+    secret = { sealedSecret: sealed.secret, hint: rotation.kind.hint(rotation.credentialData), secretVersion };
     credential = {
       ...credential,
       hint: secret.hint,

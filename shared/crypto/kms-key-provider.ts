@@ -7,7 +7,13 @@ import {
   KMSClient,
 } from '@aws-sdk/client-kms';
 import { DependencyError } from '#shared/errors.ts';
-import { type DataKey, type EncryptionContext, type KeyProvider, SecretIntegrityError } from './key-provider.ts';
+import {
+  type DataKey,
+  type EncryptionContext,
+  encryptionContextFields,
+  type KeyProvider,
+  SecretIntegrityError,
+} from './key-provider.ts';
 
 /** The service's key in AWS KMS, through a client of its own. */
 export function kmsKeyProvider(settings: { kmsKeyId: string; region: string }): KmsKeyProvider {
@@ -60,5 +66,5 @@ export class KmsKeyProvider implements KeyProvider {
 }
 
 function kmsContext(context: EncryptionContext): Record<string, string> {
-  return { orgId: context.orgId, credentialId: context.credentialId };
+  return encryptionContextFields(context);
 }

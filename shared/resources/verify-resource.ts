@@ -39,7 +39,12 @@ export async function verifyResource(deps: VerifyResourceDeps, actor: Actor, id:
         `Verifying ${resource.provider} ${resource.resourceType} resources with ${credential.credentialType} credentials is not supported`,
       );
     }
-    const data = await openCredentialData(deps.keys, credential.sealedSecret, { orgId, credentialId: credential.id });
+    // Opened as what this request reads (its organization, the id the resource links), at the record's version.
+    const data = await openCredentialData(deps.keys, credential.sealedSecret, {
+      orgId,
+      credentialId: resource.credentialId,
+      secretVersion: credential.secretVersion,
+    });
     const outcome = await check(resource)(data, {
       orgId,
       credentialId: credential.id,

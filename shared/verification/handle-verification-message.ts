@@ -60,9 +60,11 @@ export async function handleVerificationMessage(
   const attempt = message.attempt ?? 1;
 
   const verifier = deps.verifierOf(credential.provider, credential.credentialType);
+  // Opened as what the message asked for, at the record's version: never as what the item says it is.
   const data = await openCredentialData(deps.keys, credential.sealedSecret, {
-    orgId: credential.orgId,
-    credentialId: credential.id,
+    orgId: message.orgId,
+    credentialId: message.credentialId,
+    secretVersion: credential.secretVersion,
   });
   // Creation and rotation leave lastVerifiedAt null and set updatedAt: the secret has waited for a verdict since then.
   const uncheckedSince = credential.lastVerifiedAt === null ? credential.updatedAt : undefined;
