@@ -3,12 +3,12 @@ import { sealSecret } from '#shared/crypto/envelope.ts';
 import type { KeyProvider } from '#shared/crypto/key-provider.ts';
 import { retryOnConcurrentChange } from '#shared/data/item-writes.ts';
 import type { WriteDeps } from '#shared/data/table.ts';
-import { credentialNameConflict, credentialNotFound } from '#shared/errors.ts';
+import { credentialNameConflict, credentialNotFound, validationError } from '#shared/errors.ts';
 import type { VerificationQueue } from '#shared/queue/verification-queue.ts';
 import { findCredentialSummary } from './credential-reads.ts';
 import { NameTakenError, writeCredentialUpdate } from './credential-writes.ts';
 import { type CredentialSummary, type CredentialView, toView } from './model.ts';
-import { parseRotation, parseUpdateInput, type UpdateCredentialInput } from './update-credential-input.ts';
+import { parseRotation, parseUpdateInput, type UpdateBody } from './update-credential-input.ts';
 import { requestVerification } from './verify-credential.ts';
 
 /** A rotation seals the new secret and queues its check. */
@@ -29,12 +29,13 @@ export async function updateCredential(
   id: string,
   body: unknown,
 ): Promise<CredentialView> {
-  const input = parseUpdateInput(body);
+  const parsed = parseUpdateInput(body);
   const sealed: SealedOnce = {};
   const { credential, rotated } = await retryOnConcurrentChange(() =>
-    applyUpdate(deps, actor, id, input, sealed),
+    applyUpdate(deps, actor, id, parsed, sealed),
   ).catch((error: unknown) => {
-    throw error instanceof NameTakenError && input.name !== undefined ? credentialNameConflict(input.name) : error;
+    const name = parsed.input?.name;
+    throw error instanceof NameTakenError && name !== undefined ? credentialNameConflict(name) : error;
   });
   if (rotated) {
     await requestVerification(deps.queue, {
@@ -59,14 +60,16 @@ async function applyUpdate(
   deps: UpdateCredentialDeps,
   actor: Actor,
   id: string,
-  input: UpdateCredentialInput,
+  body: UpdateBody,
   sealed: SealedOnce,
 ): Promise<{ credential: CredentialSummary; rotated: boolean }> {
   const orgId = actor.principal.orgId;
   const current = await findCredentialSummary(deps.table, orgId, id);
-  if (!current) throw credentialNotFound(id);
-  const rotation = parseRotation(current, input);
-  const name = input.name ?? current.name;
+  // A body with errors is answered 400 even for a missing id, as a body refused before any read always was.
+  if (!current) throw body.errors ? validationError(body.errors) : credentialNotFound(id);
+  const rotation = parseRotation(current, body);
+  // parseRotation threw unless the envelope parsed.
+  const name = body.input!.name ?? current.name;
   if (!rotation && name === current.name) return { credential: current, rotated: false };
 
   const updatedAt = deps.now().toISOString();

@@ -213,6 +213,35 @@ describe('parseCreateInput', () => {
     expect(JSON.stringify(errors)).not.toContain(secret);
   });
 
+  it("names every field's error at once: the envelope and credentialData, when provider and type are known", () => {
+    expect(
+      validationErrorsOf(() =>
+        parseCreateInput({
+          ...valid.AWS,
+          name: ' ',
+          extra: 1,
+          credentialData: { accessKeyId: 'AKIA1', secretAccessKey: 'short', region: 'x' },
+        }),
+      ),
+    ).toEqual({
+      name: 'Must be 1 to 128 characters',
+      extra: 'Unknown field',
+      'credentialData.accessKeyId': 'Must be AKIA or ASIA followed by 16 upper-case letters or digits',
+      'credentialData.secretAccessKey': 'Must be 40 characters',
+      'credentialData.region': 'Unknown field',
+    });
+    // A type the provider does not have, beside a bad name: both; credentialData cannot be checked without a kind.
+    expect(validationErrorsOf(() => parseCreateInput({ ...valid.AWS, name: '', credentialType: 'API_TOKEN' }))).toEqual(
+      {
+        name: 'Must be 1 to 128 characters',
+        credentialType: 'Must be one of: ACCESS_KEY, ASSUME_ROLE for provider AWS',
+      },
+    );
+    expect(validationErrorsOf(() => parseCreateInput({ ...valid.AWS, name: 'n', provider: 'ORACLE' }))).toEqual({
+      provider: 'Must be one of: AWS, GCP, AZURE, APISIX, VERCEL',
+    });
+  });
+
   it('names the types a provider offers when the pair is wrong', () => {
     expect(
       validationErrorsOf(() => parseCreateInput({ name: 'n', ...valid.AWS, credentialType: 'API_TOKEN' })),
