@@ -19,7 +19,8 @@ const SECRET_SHAPES: [pattern: RegExp, replacement: string][] = [
 
 /**
  * What a secret is split with when a provider (or a log) breaks it up: whitespace and the usual separators. Text is
- * compared without them and in one letter case, so `ABCD-EFGH`, `abcd efgh` and `abcdefgh` are one echo.
+ * also compared without them, against each form as it is, upper-cased and lower-cased, so `ABCD-EFGH`, `abcd efgh`
+ * and `abcdefgh` are each an echo of `abcdefgh` (a word that merely ends in the letter before an echo is not).
  */
 const SEPARATOR = /[\s\-_.:,;|]/;
 
@@ -78,7 +79,11 @@ export function echoRedactor(secrets: readonly string[], { whole: replaceWhole =
   const whole: string[] = [];
   for (const secret of secrets) {
     for (const form of echoForms(secret)) addWindows(exact, form);
-    for (const form of echoForms(withoutArmor(secret))) addWindows(compared, comparable(form).text);
+    for (const form of echoForms(withoutArmor(secret))) {
+      for (const cased of new Set([form, form.toUpperCase(), form.toLowerCase()])) {
+        addWindows(compared, withoutSeparators(cased).text);
+      }
+    }
     if (replaceWhole) whole.push(...textForms(secret).filter((form) => form !== '' && form.length < MIN_ECHO));
   }
   whole.sort((a, b) => b.length - a.length);
@@ -147,38 +152,70 @@ function scrubError(error: unknown, secrets: readonly string[]): unknown {
   return error;
 }
 
-/** `text` compared case- and separator-free, with where each compared character sits in `text`. */
-function comparable(text: string): { text: string; at: number[] } {
-  let compared = '';
+/** `text` without separators, with where each remaining character sits in `text`. */
+function withoutSeparators(text: string): { text: string; at: number[] } {
+  let kept = '';
   const at: number[] = [];
   for (let i = 0; i < text.length; i++) {
     const char = text[i]!;
     if (SEPARATOR.test(char)) continue;
-    compared += char >= 'A' && char <= 'Z' ? char.toLowerCase() : char;
+    kept += char;
     at.push(i);
   }
-  return { text: compared, at };
+  return { text: kept, at };
 }
 
 /**
- * Every character covered by an 8-character window that occurs in a secret's forms, as it is (`exact`) or compared
- * (`compared`), is replaced, runs at a time.
+ * Every character covered by an 8-character window that occurs in a secret's forms is replaced, runs at a time: as
+ * the text is (`exact`), and compared without separators (`compared`). A run found the second way is trimmed to whole
+ * pieces between separators at its ends: the tail of a word glued to an echo by a space is not part of it (what is
+ * trimmed is shorter than 8 characters, so no echo is let through).
  */
 function redactWindows(text: string, exact: ReadonlySet<string>, compared: ReadonlySet<string>): string {
   const covered = new Uint8Array(text.length);
   for (let i = 0; i + MIN_ECHO <= text.length; i++) {
     if (exact.has(text.slice(i, i + MIN_ECHO))) covered.fill(1, i, i + MIN_ECHO);
   }
-  const folded = comparable(text);
-  for (let i = 0; i + MIN_ECHO <= folded.text.length; i++) {
-    if (compared.has(folded.text.slice(i, i + MIN_ECHO))) {
-      covered.fill(1, folded.at[i]!, folded.at[i + MIN_ECHO - 1]! + 1);
-    }
+  const kept = withoutSeparators(text);
+  const split = new Uint8Array(text.length);
+  for (let i = 0; i + MIN_ECHO <= kept.text.length; i++) {
+    if (compared.has(kept.text.slice(i, i + MIN_ECHO))) split.fill(1, kept.at[i]!, kept.at[i + MIN_ECHO - 1]! + 1);
   }
+  trimToPieces(text, split);
+  for (let i = 0; i < text.length; i++) covered[i] ||= split[i]!;
   let result = '';
   for (let i = 0; i < text.length; i++) {
     if (covered[i] === 0) result += text[i];
     else if (i === 0 || covered[i - 1] === 0) result += REDACTED;
   }
   return result;
+}
+
+/** Uncovers, at each end of every covered run, a piece that continues outside the run, when shorter than 8. */
+function trimToPieces(text: string, covered: Uint8Array): void {
+  const isSeparator = (i: number) => SEPARATOR.test(text[i]!);
+  for (let start = 0; start < text.length; ) {
+    if (covered[start] === 0) {
+      start++;
+      continue;
+    }
+    let end = start;
+    while (end < text.length && covered[end] === 1) end++;
+    if (start > 0 && !isSeparator(start - 1)) {
+      let cut = start;
+      while (cut < end && !isSeparator(cut)) cut++;
+      if (cut < end && cut - start < MIN_ECHO) covered.fill(0, start, cut);
+    }
+    if (end < text.length && !isSeparator(end)) {
+      let cut = end;
+      while (cut > start && !isSeparator(cut - 1)) cut--;
+      if (cut > start && end - cut < MIN_ECHO) covered.fill(0, cut, end);
+    }
+    // Separators at a run's ends belong to the text around it.
+    let first = start;
+    while (first < end && (covered[first] === 0 || isSeparator(first))) covered[first++] = 0;
+    let last = end - 1;
+    while (last >= first && (covered[last] === 0 || isSeparator(last))) covered[last--] = 0;
+    start = end;
+  }
 }
