@@ -32,7 +32,11 @@ export async function measureListAtScale(
   const run = randomUUID().slice(0, 8);
   const orgIds = Array.from({ length: options.organizations }, (_, i) => `bench-scale-${run}-${i}`);
   const target = orgIds[0]!;
-  const sealedSecret = await sealSecret(keyProvider.get(), keys, { orgId: target, credentialId: randomUUID() });
+  const sealedSecret = await sealSecret(keyProvider.get(), keys, {
+    orgId: target,
+    credentialId: randomUUID(),
+    secretVersion: 1,
+  });
   const work = orgIds.flatMap((orgId, i) =>
     Array.from({ length: i === 0 ? options.credentials : options.otherCredentialsPerOrganization }, (_, n) => ({
       orgId,

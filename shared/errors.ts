@@ -33,6 +33,23 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
 
 export type ValidationErrors = Record<string, string>;
 
+/** The longest field path a validation error names, in characters (code points): a client's field name is cut there. */
+export const MAX_FIELD_NAME = 64;
+/** The most fields one validation error names: a body of thousands of unknown fields is not echoed back. */
+export const MAX_FIELD_ERRORS = 50;
+
+/** `name` as an answer may repeat it: at most 64 characters, cut and marked with `…`. */
+export function fieldName(name: string): string {
+  if (name.length <= MAX_FIELD_NAME) return name;
+  // Code points, read no further than needed: the name may be 60 KB long.
+  const kept: string[] = [];
+  for (const character of name) {
+    if (kept.length === MAX_FIELD_NAME) return `${kept.slice(0, -1).join('')}…`;
+    kept.push(character);
+  }
+  return name;
+}
+
 export class ServiceError extends Error {
   constructor(
     readonly code: ErrorCode,
@@ -49,8 +66,23 @@ export class ServiceError extends Error {
   }
 }
 
+/**
+ * 400 VALIDATION_ERROR with a message per field. Every path that names a field comes here, so none echoes a client's
+ * field name in full: paths are cut to 64 characters (`fieldName`), and past 50 fields the rest are counted, not named.
+ */
 export function validationError(validationErrors: ValidationErrors): ServiceError {
-  return new ServiceError('VALIDATION_ERROR', 'Request validation failed', { validationErrors });
+  // A Map, not an object: a field named `__proto__` keeps its own entry.
+  const named = new Map<string, string>();
+  const entries = Object.entries(validationErrors);
+  for (const [path, message] of entries) {
+    if (named.size === MAX_FIELD_ERRORS - 1 && entries.length > MAX_FIELD_ERRORS) break;
+    if (!named.has(fieldName(path))) named.set(fieldName(path), message);
+  }
+  const unnamed = entries.length - named.size;
+  if (entries.length > MAX_FIELD_ERRORS && unnamed > 0) named.set('…', `${unnamed} more fields refused`);
+  return new ServiceError('VALIDATION_ERROR', 'Request validation failed', {
+    validationErrors: Object.fromEntries(named),
+  });
 }
 
 export function credentialNotFound(id: string): ServiceError {

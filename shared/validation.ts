@@ -12,10 +12,35 @@ export function parseOrThrow<TSchema extends v.GenericSchema>(
   data: unknown,
   prefix = '',
 ): v.InferOutput<TSchema> {
+  const checked = check(schema, data, prefix);
+  if (checked.errors) throw validationError(checked.errors);
+  return checked.output;
+}
+
+/** What `check` found: the parsed value, or a message per field path. */
+export type Checked<T> = { output: T; errors?: undefined } | { output?: undefined; errors: ValidationErrors };
+
+/**
+ * Parses `data` without throwing, so a caller can check several groups of fields (a body's envelope and its
+ * credentialData) and answer every field's error at once (`throwIfAny`).
+ */
+export function check<TSchema extends v.GenericSchema>(
+  schema: TSchema,
+  data: unknown,
+  prefix = '',
+): Checked<v.InferOutput<TSchema>> {
   // An empty message in place of valibot's own, which quotes the input: `describe` words those issues itself.
   const result = v.safeParse(schema, data, { message: '' });
-  if (result.success) return result.output;
-  throw validationError(fieldErrors(result.issues, prefix));
+  return result.success ? { output: result.output } : { errors: fieldErrors(result.issues, prefix) };
+}
+
+/** 400 VALIDATION_ERROR naming every field of every group, when any has one; the first message for a path wins. */
+export function throwIfAny(...groups: (ValidationErrors | undefined)[]): void {
+  const errors = new Map<string, string>();
+  for (const group of groups) {
+    for (const [path, message] of Object.entries(group ?? {})) if (!errors.has(path)) errors.set(path, message);
+  }
+  if (errors.size > 0) throw validationError(Object.fromEntries(errors));
 }
 
 function fieldErrors(issues: readonly Issue[], prefix: string): ValidationErrors {

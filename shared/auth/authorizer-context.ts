@@ -1,4 +1,4 @@
-import type { Principal } from './principal.ts';
+import { isIdClaim, type Principal } from './principal.ts';
 
 /**
  * The principal as an API Gateway authorizer context: values must be strings, numbers or booleans,
@@ -28,7 +28,7 @@ export function toAuthorizerContext(principal: Principal): AuthorizerContext {
 export function principalFromContext(ctx: unknown): Principal | undefined {
   if (typeof ctx !== 'object' || ctx === null) return undefined;
   const { userId, orgId, roles, email } = ctx as Record<string, unknown>;
-  if (!isNonEmptyString(userId) || !isNonEmptyString(orgId) || typeof roles !== 'string') return undefined;
+  if (!isIdClaim(userId) || !isIdClaim(orgId) || typeof roles !== 'string') return undefined;
   if (email !== undefined && typeof email !== 'string') return undefined;
   const decodedRoles = parseRoles(roles);
   if (decodedRoles === undefined) return undefined;
@@ -42,8 +42,4 @@ function parseRoles(json: string): string[] | undefined {
   } catch {
     return undefined;
   }
-}
-
-function isNonEmptyString(value: unknown): value is string {
-  return typeof value === 'string' && value.trim() !== '';
 }

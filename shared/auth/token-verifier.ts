@@ -1,6 +1,6 @@
 import { createRemoteJWKSet, errors, type JWTPayload, type JWTVerifyOptions, jwtVerify, type RemoteJWKSet } from 'jose';
 import type { AuthSettings, ClaimNames } from './auth-settings.ts';
-import type { Principal } from './principal.ts';
+import { isIdClaim, type Principal } from './principal.ts';
 
 /** Larger tokens are refused before any parsing or key lookup. */
 export const MAX_TOKEN_BYTES = 8 * 1024;
@@ -63,6 +63,9 @@ function principalFromPayload(payload: JWTPayload, claims: ClaimNames): Principa
   const email = payload[claims.email];
   if (!isNonEmptyString(userId)) throw new InvalidTokenError(`MISSING_CLAIM (${claims.userId})`);
   if (!isNonEmptyString(orgId)) throw new InvalidTokenError(`MISSING_CLAIM (${claims.orgId})`);
+  // Bounded before anything is stored: an id too long for a table key or a queue message would fail every route.
+  if (!isIdClaim(userId)) throw new InvalidTokenError(`INVALID_CLAIM (${claims.userId})`);
+  if (!isIdClaim(orgId)) throw new InvalidTokenError(`INVALID_CLAIM (${claims.orgId})`);
   if (!isStringArray(roles)) throw new InvalidTokenError(`INVALID_CLAIM (${claims.roles})`);
   if (email !== undefined && typeof email !== 'string') throw new InvalidTokenError(`INVALID_CLAIM (${claims.email})`);
   return { userId, orgId, roles, email };

@@ -1,8 +1,9 @@
 import * as v from 'valibot';
 import { displayName } from '#shared/display-name.ts';
-import { credentialDataField, kindOf } from '#shared/providers/kinds.ts';
-import { type CredentialKind, PROVIDERS } from '#shared/providers/provider.ts';
-import { parseOrThrow, strictObject } from '#shared/validation.ts';
+import type { ValidationErrors } from '#shared/errors.ts';
+import { credentialDataField, findKind, unknownType } from '#shared/providers/kinds.ts';
+import { type CredentialKind, PROVIDERS, type Provider } from '#shared/providers/provider.ts';
+import { check, isObject, strictObject, throwIfAny } from '#shared/validation.ts';
 
 const createBody = strictObject({
   name: displayName,
@@ -17,13 +18,34 @@ export interface CreateCredentialInput {
   credentialData: Record<string, unknown>;
 }
 
-/** Validates a create body: the envelope first, then credentialData against its provider's schema. */
+/**
+ * Validates a create body, answering every field's error at once: the envelope's, and credentialData's against its
+ * provider's schema whenever the provider and type are known (even when another envelope field is wrong).
+ */
 export function parseCreateInput(body: unknown): CreateCredentialInput {
-  const envelope = parseOrThrow(createBody, body);
-  const kind = kindOf(envelope.provider, envelope.credentialType);
-  const credentialData = parseOrThrow(kind.schema, envelope.credentialData, 'credentialData') as Record<
-    string,
-    unknown
-  >;
-  return { name: envelope.name, kind, credentialData };
+  const envelope = check(createBody, body);
+  const { kind, errors } = kindOfBody(body, envelope.errors);
+  const raw = isObject(body) ? body : {};
+  const data =
+    kind && isObject(raw.credentialData) ? check(kind.schema, raw.credentialData, 'credentialData') : undefined;
+  throwIfAny(envelope.errors, errors, data?.errors);
+  // No error in any group: the envelope parsed, and so did credentialData against the kind it names.
+  return {
+    name: envelope.output!.name,
+    kind: kind!,
+    credentialData: data!.output as Record<string, unknown>,
+  };
+}
+
+/** The kind a body names, or the error on `credentialType` when its provider is known and the type is not one of its. */
+function kindOfBody(
+  body: unknown,
+  envelopeErrors: ValidationErrors | undefined,
+): { kind?: CredentialKind; errors?: ValidationErrors } {
+  if (!isObject(body)) return {};
+  const { provider, credentialType } = body;
+  if (!PROVIDERS.includes(provider as Provider) || typeof credentialType !== 'string') return {};
+  const kind = findKind(provider as Provider, credentialType);
+  if (kind) return { kind };
+  return envelopeErrors?.credentialType ? {} : { errors: unknownType(provider as Provider) };
 }

@@ -1,12 +1,17 @@
 import { createHash } from 'node:crypto';
 import { type Actor, auditEntry } from '#shared/audit/audit-entry.ts';
 import { sealSecret } from '#shared/crypto/envelope.ts';
-import { retryOnConcurrentChange } from '#shared/data/item-writes.ts';
+import { ConcurrentChangeError, retryOnConcurrentChange } from '#shared/data/item-writes.ts';
 import { credentialNameConflict, validationError } from '#shared/errors.ts';
 import { newCheck } from '#shared/verification/check-timeline.ts';
 import { parseCreateInput } from './create-credential-input.ts';
 import { findIdempotency } from './credential-reads.ts';
-import { IdempotencyKeyTakenError, insertCredential, NameTakenError } from './credential-writes.ts';
+import {
+  type IdempotencyClaim,
+  IdempotencyKeyTakenError,
+  insertCredential,
+  NameTakenError,
+} from './credential-writes.ts';
 import { type CredentialRecord, type CredentialView, toView } from './model.ts';
 import type { UpdateCredentialDeps } from './update-credential.ts';
 import { requestVerification } from './verify-credential.ts';
@@ -61,7 +66,7 @@ export async function createCredential(
     createdAt: timestamp,
     updatedAt: timestamp,
     secretVersion: 1,
-    sealedSecret: await sealSecret(deps.keys, input.credentialData, { orgId, credentialId: id }),
+    sealedSecret: await sealSecret(deps.keys, input.credentialData, { orgId, credentialId: id, secretVersion: 1 }),
     linkCount: 0,
     checkId: check.checkId,
     checkLeaseUntil: check.leaseUntil,
@@ -82,28 +87,39 @@ export async function createCredential(
     deps.newId(),
     timestamp,
   );
-  const idempotency =
+  const idempotency: Omit<IdempotencyClaim, 'now'> | undefined =
     idempotencyKey === undefined
       ? undefined
       : {
           key: idempotencyKey,
           fingerprint,
           response: JSON.stringify(view),
-          expiresAt: Math.floor(now.getTime() / 1000) + deps.idempotencyTtlHours * 3600,
+          expiresAt: epochSeconds(now) + deps.idempotencyTtlHours * 3600,
         };
+  let replay: CreateResult | undefined;
   try {
     // A cancelled transaction wrote nothing, so the same one can be sent again.
-    await retryOnConcurrentChange(() => insertCredential(deps.table, record, audit, idempotency));
+    replay = await retryOnConcurrentChange(async () => {
+      try {
+        await insertCredential(
+          deps.table,
+          record,
+          audit,
+          idempotency && { ...idempotency, now: epochSeconds(deps.now()) },
+        );
+        return undefined;
+      } catch (error) {
+        if (!(error instanceof IdempotencyKeyTakenError) || idempotencyKey === undefined) throw error;
+        const replayed = await replayOf(deps, orgId, idempotencyKey, fingerprint);
+        if (replayed) return replayed;
+        // Refused for a record that expired in between: the next attempt replaces it.
+        throw new ConcurrentChangeError();
+      }
+    });
   } catch (error) {
-    if (error instanceof IdempotencyKeyTakenError && idempotencyKey !== undefined) {
-      const replay = await replayOf(deps, orgId, idempotencyKey, fingerprint);
-      if (replay) return replay;
-    }
-    if (error instanceof NameTakenError) {
-      throw credentialNameConflict(record.name);
-    }
-    throw error;
+    throw error instanceof NameTakenError ? credentialNameConflict(record.name) : error;
   }
+  if (replay) return replay;
   await requestVerification(deps.queue, {
     orgId,
     credentialId: id,
@@ -135,6 +151,10 @@ async function replayOf(
     },
     replayed: true,
   };
+}
+
+function epochSeconds(date: Date): number {
+  return Math.floor(date.getTime() / 1000);
 }
 
 /** Identifies a create request by its non-secret parts, so a key reused for another request is refused. */

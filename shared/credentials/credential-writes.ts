@@ -1,11 +1,13 @@
 import type { AuditEntry } from '#shared/audit/audit-entry.ts';
 import { auditPut } from '#shared/audit/audit-writes.ts';
+import { getItem } from '#shared/data/item-reads.ts';
 import {
   ConcurrentChangeError,
   conditionalUpdate,
   retryOnConcurrentChange,
   step,
   type TransactItem,
+  type TransactStep,
   transactWrite,
 } from '#shared/data/item-writes.ts';
 import { keys, type Table } from '#shared/data/table.ts';
@@ -41,7 +43,7 @@ export async function insertCredential(
     ...(idempotency
       ? [step(idempotencyPut(table, record.orgId, idempotency), () => new IdempotencyKeyTakenError())]
       : []),
-    step(nameClaimPut(table, record.orgId, record.name, record.id), () => new NameTakenError()),
+    ...nameClaimSteps(table, record.orgId, record.name, record.id),
     step(auditPut(table, record.orgId, audit)),
   ]);
 }
@@ -97,7 +99,8 @@ export async function writeCredentialUpdate(
     });
   }
   const concurrent = () => new ConcurrentChangeError();
-  const movesClaim = keys.nameClaim(update.name) !== keys.nameClaim(current.name);
+  const held = await heldNameClaim(table, current);
+  const movesClaim = keys.nameClaim(update.name) !== held;
   // A concurrent change is listed first: the retry reads the credential again and meets the taken name, if it still is.
   await transactWrite(table.client, [
     step(
@@ -115,8 +118,8 @@ export async function writeCredentialUpdate(
     ),
     ...(movesClaim
       ? [
-          step(nameClaimDelete(table, current.orgId, current.name, current.id), concurrent),
-          step(nameClaimPut(table, current.orgId, update.name, current.id), () => new NameTakenError()),
+          step(nameClaimDelete(table, current.orgId, held, current.id), concurrent),
+          ...nameClaimSteps(table, current.orgId, update.name, current.id, held),
         ]
       : []),
     step(auditPut(table, current.orgId, audit)),
@@ -151,7 +154,7 @@ export async function deleteUnlinkedCredential(
         },
         () => new ConcurrentChangeError(),
       ),
-      step(nameClaimDelete(table, orgId, current.name)),
+      step(nameClaimDelete(table, orgId, await heldNameClaim(table, current))),
       step(auditPut(table, orgId, audit(current))),
     ]);
   });
@@ -223,23 +226,75 @@ function credentialItem(record: CredentialRecord): Record<string, unknown> {
   };
 }
 
-/** Another credential of the organization holds the name: the put of its claim (`NAME#<lower-cased name>`) failed. */
+/** Another credential of the organization holds the name: the put of its claim (`keys.nameClaim`) failed. */
 export class NameTakenError extends Error {}
 
-/** The put that claims a name for a credential; its condition fails when another credential holds the name. */
-export function nameClaimPut(table: Table, orgId: string, name: string, credentialId: string): TransactItem {
-  return {
-    Put: {
-      TableName: table.name,
-      Item: { pk: keys.org(orgId), sk: keys.nameClaim(name), credentialId },
-      ConditionExpression: 'attribute_not_exists(pk)',
-    },
-  };
+/**
+ * The sort key of the name claim a credential holds: `keys.nameClaim` of its name, or for a credential written before
+ * names were compared folded, its lower-cased name (`keys.legacyNameClaim`) when that is another key and the claim
+ * there is the credential's. Only such names (not ASCII, and changed by folding) cost a read.
+ */
+export async function heldNameClaim(
+  table: Table,
+  credential: { orgId: string; id: string; name: string },
+): Promise<string> {
+  const claim = keys.nameClaim(credential.name);
+  const legacy = keys.legacyNameClaim(credential.name);
+  if (legacy === claim) return claim;
+  const item = await getItem(table, keys.org(credential.orgId), legacy, {
+    ProjectionExpression: '#id',
+    ExpressionAttributeNames: { '#id': 'credentialId' },
+  });
+  return item?.credentialId === credential.id ? legacy : claim;
 }
 
-/** The delete of a name claim; with `heldBy`, conditioned on the claim still being that credential's. */
-export function nameClaimDelete(table: Table, orgId: string, name: string, heldBy?: string): TransactItem {
-  const key = { pk: keys.org(orgId), sk: keys.nameClaim(name) };
+/**
+ * The steps that claim `name` for a credential, each refused with `NameTakenError`: the put of its claim, conditioned
+ * on being free, and, where the name's lower-casing is another key, a check that no credential from before names were
+ * folded holds that (so an old "Straße" still blocks a new "Straße", whose claim is "strasse"). `skip`: a key the
+ * transaction already touches (a transaction names an item once).
+ */
+export function nameClaimSteps(
+  table: Table,
+  orgId: string,
+  name: string,
+  credentialId: string,
+  skip?: string,
+): TransactStep[] {
+  const taken = () => new NameTakenError();
+  const claim = keys.nameClaim(name);
+  const legacy = keys.legacyNameClaim(name);
+  return [
+    step(
+      {
+        Put: {
+          TableName: table.name,
+          Item: { pk: keys.org(orgId), sk: claim, credentialId },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      },
+      taken,
+    ),
+    ...(legacy === claim || legacy === skip
+      ? []
+      : [
+          step(
+            {
+              ConditionCheck: {
+                TableName: table.name,
+                Key: { pk: keys.org(orgId), sk: legacy },
+                ConditionExpression: 'attribute_not_exists(pk)',
+              },
+            },
+            taken,
+          ),
+        ]),
+  ];
+}
+
+/** The delete of the name claim `claimKey`; with `heldBy`, conditioned on the claim still being that credential's. */
+export function nameClaimDelete(table: Table, orgId: string, claimKey: string, heldBy?: string): TransactItem {
+  const key = { pk: keys.org(orgId), sk: claimKey };
   if (heldBy === undefined) return { Delete: { TableName: table.name, Key: key } };
   return {
     Delete: {
@@ -256,12 +311,18 @@ export interface IdempotencyClaim {
   key: string;
   fingerprint: string;
   response: string;
+  /** Epoch seconds after which the record is no longer replayed (and DynamoDB's TTL deletes it, eventually). */
   expiresAt: number;
+  /** Epoch seconds now: a record of the key that expired by then is replaced. */
+  now: number;
 }
 
 export class IdempotencyKeyTakenError extends Error {}
 
-/** Its condition fails when the key was already used (`IdempotencyKeyTakenError`). */
+/**
+ * Its condition fails when the key was already used and its record has not expired (`IdempotencyKeyTakenError`).
+ * An expired record (TTL deletes it days later in AWS, never in DynamoDB Local) is replaced in the same transaction.
+ */
 export function idempotencyPut(table: Table, orgId: string, claim: IdempotencyClaim): TransactItem {
   return {
     Put: {
@@ -273,7 +334,8 @@ export function idempotencyPut(table: Table, orgId: string, claim: IdempotencyCl
         response: claim.response,
         expiresAt: claim.expiresAt,
       },
-      ConditionExpression: 'attribute_not_exists(pk)',
+      ConditionExpression: 'attribute_not_exists(pk) OR expiresAt <= :now',
+      ExpressionAttributeValues: { ':now': claim.now },
     },
   };
 }

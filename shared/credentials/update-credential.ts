@@ -3,14 +3,14 @@ import { sealSecret } from '#shared/crypto/envelope.ts';
 import type { KeyProvider } from '#shared/crypto/key-provider.ts';
 import { retryOnConcurrentChange } from '#shared/data/item-writes.ts';
 import type { WriteDeps } from '#shared/data/table.ts';
-import { credentialNameConflict, credentialNotFound } from '#shared/errors.ts';
+import { credentialNameConflict, credentialNotFound, validationError } from '#shared/errors.ts';
 import type { VerificationQueue } from '#shared/queue/verification-queue.ts';
 import { resourcesOfCredentialNeedingAttention } from '#shared/resources/resource-reads.ts';
 import { type CheckLease, newCheck } from '#shared/verification/check-timeline.ts';
 import { findCredentialSummary } from './credential-reads.ts';
 import { type CredentialUpdate, NameTakenError, writeCredentialUpdate } from './credential-writes.ts';
 import { type CredentialSummary, type CredentialView, toView } from './model.ts';
-import { parseRotation, parseUpdateInput, type UpdateCredentialInput } from './update-credential-input.ts';
+import { parseRotation, parseUpdateInput, type UpdateBody } from './update-credential-input.ts';
 import { requestVerification } from './verify-credential.ts';
 
 /** A rotation seals the new secret and queues its check. */
@@ -33,15 +33,16 @@ export async function updateCredential(
   id: string,
   body: unknown,
 ): Promise<CredentialView> {
-  const input = parseUpdateInput(body);
+  const parsed = parseUpdateInput(body);
   const sealed: SealedOnce = {};
   // Counted beside the update's own reads; awaited before anything is written, so a failed count writes nothing.
   const needingAttention = resourcesOfCredentialNeedingAttention(deps.table, actor.principal.orgId, id);
   needingAttention.catch(() => undefined);
   const { credential, check } = await retryOnConcurrentChange(() =>
-    applyUpdate(deps, actor, id, input, sealed, needingAttention),
+    applyUpdate(deps, actor, id, parsed, sealed, needingAttention),
   ).catch((error: unknown) => {
-    throw error instanceof NameTakenError && input.name !== undefined ? credentialNameConflict(input.name) : error;
+    const name = parsed.input?.name;
+    throw error instanceof NameTakenError && name !== undefined ? credentialNameConflict(name) : error;
   });
   if (check) {
     await requestVerification(deps.queue, {
@@ -54,24 +55,30 @@ export async function updateCredential(
   return toView(credential, await needingAttention);
 }
 
-/** The provider and type never change, so a secret sealed on an earlier attempt is still the right one. */
+/**
+ * The provider and type never change, so a secret sealed on an earlier attempt is still the right one, if it was
+ * sealed for the version this attempt writes (the version is bound to the ciphertext).
+ */
 interface SealedOnce {
   secret?: string;
+  secretVersion?: number;
 }
 
 async function applyUpdate(
   deps: UpdateCredentialDeps,
   actor: Actor,
   id: string,
-  input: UpdateCredentialInput,
+  body: UpdateBody,
   sealed: SealedOnce,
   beforeWriting: Promise<unknown>,
 ): Promise<{ credential: CredentialSummary; check?: CheckLease }> {
   const orgId = actor.principal.orgId;
   const current = await findCredentialSummary(deps.table, orgId, id);
-  if (!current) throw credentialNotFound(id);
-  const rotation = parseRotation(current, input);
-  const name = input.name ?? current.name;
+  // A body with errors is answered 400 even for a missing id, as a body refused before any read always was.
+  if (!current) throw body.errors ? validationError(body.errors) : credentialNotFound(id);
+  const rotation = parseRotation(current, body);
+  // parseRotation threw unless the envelope parsed.
+  const name = body.input!.name ?? current.name;
   if (!rotation && name === current.name) return { credential: current };
 
   const now = deps.now();
@@ -79,11 +86,15 @@ async function applyUpdate(
   let credential: CredentialSummary = { ...current, name, updatedAt };
   let secret: NonNullable<CredentialUpdate['rotation']> | undefined;
   if (rotation) {
-    sealed.secret ??= await sealSecret(deps.keys, rotation.credentialData, { orgId, credentialId: id });
+    const secretVersion = current.secretVersion + 1;
+    if (sealed.secret === undefined || sealed.secretVersion !== secretVersion) {
+      sealed.secret = await sealSecret(deps.keys, rotation.credentialData, { orgId, credentialId: id, secretVersion });
+      sealed.secretVersion = secretVersion;
+    }
     secret = {
       sealedSecret: sealed.secret,
       hint: rotation.kind.hint(rotation.credentialData),
-      secretVersion: current.secretVersion + 1,
+      secretVersion,
       check: newCheck(deps.newId(), now, deps.checkLeaseSeconds),
     };
     credential = {

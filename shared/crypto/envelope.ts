@@ -6,13 +6,22 @@ import {
   SecretIntegrityError,
 } from './key-provider.ts';
 
-const VERSION = 'v1';
+/**
+ * The stored formats: v2 binds the secret version as well (what new secrets are sealed with); v1 binds the
+ * organization and credential only, and is still opened, so secrets sealed before need no migration.
+ */
+const VERSION = 'v2';
+const LEGACY_VERSION = 'v1';
 const ALGORITHM = 'aes-256-gcm';
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
 const BASE64URL = /^[A-Za-z0-9_-]+$/;
 
+/** What a secret is sealed for and opened as: the organization and credential being read, and the record's version. */
+export type SecretContext = EncryptionContext & { secretVersion: number };
+
 interface SealedParts {
+  version: typeof VERSION | typeof LEGACY_VERSION;
   encryptedDataKey: Buffer;
   iv: Buffer;
   ciphertext: Buffer;
@@ -20,12 +29,14 @@ interface SealedParts {
 }
 
 /**
- * Envelope-encrypts a secret's JSON under a fresh data key, bound to its record by the encryption context.
- * Format: `v1.<encrypted data key>.<iv>.<ciphertext>.<tag>`, each part base64url.
+ * Envelope-encrypts a secret's JSON under a fresh data key, bound by the encryption context to the organization, the
+ * credential and the secret version it is sealed for (in the KMS encryption context and the GCM additional data).
+ * Format: `v2.<encrypted data key>.<iv>.<ciphertext>.<tag>`, each part base64url.
  */
-export async function sealSecret(keys: KeyProvider, secret: unknown, context: EncryptionContext): Promise<string> {
+export async function sealSecret(keys: KeyProvider, secret: unknown, sealedFor: SecretContext): Promise<string> {
   const json = JSON.stringify(secret);
   if (json === undefined) throw new TypeError('The secret is not JSON-serializable');
+  const context = boundContext(VERSION, sealedFor);
   const dataKey = await keys.generateDataKey(context);
   try {
     const iv = randomBytes(IV_BYTES);
@@ -41,9 +52,14 @@ export async function sealSecret(keys: KeyProvider, secret: unknown, context: En
   }
 }
 
-/** Opens what `sealSecret` produced for the same context; throws `SecretIntegrityError` otherwise. */
-export async function openSecret(keys: KeyProvider, sealed: string, context: EncryptionContext): Promise<unknown> {
+/**
+ * Opens what `sealSecret` produced for the same context, or a v1 secret sealed for the same organization and
+ * credential; throws `SecretIntegrityError` otherwise. The context is what the caller expects (the organization and
+ * id it read, the version on the record), never what the stored item says about itself.
+ */
+export async function openSecret(keys: KeyProvider, sealed: string, expected: SecretContext): Promise<unknown> {
   const parts = parseSealed(sealed);
+  const context = boundContext(parts.version, expected);
   const dataKey = await keys.decryptDataKey(parts.encryptedDataKey, context);
   let plaintext: Buffer;
   try {
@@ -59,9 +75,15 @@ export async function openSecret(keys: KeyProvider, sealed: string, context: Enc
   return JSON.parse(plaintext.toString('utf8'));
 }
 
+/** The fields a format binds: v1 secrets were sealed without the version. Only these fields are read. */
+function boundContext(version: SealedParts['version'], context: SecretContext): EncryptionContext {
+  const { orgId, credentialId, secretVersion } = context;
+  return version === LEGACY_VERSION ? { orgId, credentialId } : { orgId, credentialId, secretVersion };
+}
+
 function parseSealed(sealed: string): SealedParts {
   const [version, ...encoded] = sealed.split('.');
-  if (version !== VERSION) {
+  if (version !== VERSION && version !== LEGACY_VERSION) {
     throw new SecretIntegrityError(/^v\d+$/.test(version ?? '') ? 'unsupported-version' : 'malformed');
   }
   const decoded = encoded.map(decodeBase64Url);
@@ -75,7 +97,7 @@ function parseSealed(sealed: string): SealedParts {
   ) {
     throw new SecretIntegrityError('malformed');
   }
-  return { encryptedDataKey, iv, ciphertext, tag };
+  return { version, encryptedDataKey, iv, ciphertext, tag };
 }
 
 /** Strict base64url: Node's decoder skips invalid characters, so anything that does not round-trip is refused. */
@@ -89,7 +111,7 @@ function decodeBase64Url(text: string): Buffer {
 export async function openCredentialData(
   keys: KeyProvider,
   sealed: string,
-  context: EncryptionContext,
+  context: SecretContext,
 ): Promise<Record<string, unknown>> {
   const data = await openSecret(keys, sealed, context);
   if (typeof data !== 'object' || data === null || Array.isArray(data)) throw new SecretIntegrityError('malformed');

@@ -1,7 +1,25 @@
-/** Binds a sealed secret to the record it belongs to: a ciphertext moved elsewhere fails to open. */
+/**
+ * Binds a sealed secret to what it was sealed for: the organization, the credential and its secret version, so a
+ * ciphertext moved to another record, or an older one written back over a rotation, fails to open. `secretVersion`
+ * is absent only for secrets sealed before it was bound (format v1).
+ */
 export interface EncryptionContext {
   orgId: string;
   credentialId: string;
+  secretVersion?: number;
+}
+
+/**
+ * The context as KMS takes it and the GCM additional data holds it: string values, in sorted key order (`orgId`,
+ * `credentialId`, `secretVersion`: the keys the stack's KMS grants are conditioned on). Only these fields are read, so
+ * extra properties on the object passed in never change it.
+ */
+export function encryptionContextFields(context: EncryptionContext): Record<string, string> {
+  return {
+    credentialId: context.credentialId,
+    orgId: context.orgId,
+    ...(context.secretVersion !== undefined && { secretVersion: String(context.secretVersion) }),
+  };
 }
 
 export interface DataKey {
@@ -18,11 +36,11 @@ export interface KeyProvider {
 }
 
 /**
- * The encryption context as GCM additional data: canonical JSON with the keys in sorted order. Only the two
- * context fields are read, so extra properties on the object passed in never change the bytes.
+ * The encryption context as GCM additional data: canonical JSON of `encryptionContextFields`. Without a version it is
+ * byte for byte what v1 secrets were sealed with (`{"credentialId":…,"orgId":…}`).
  */
 export function encryptionContextAad(context: EncryptionContext): Buffer {
-  return Buffer.from(JSON.stringify({ credentialId: context.credentialId, orgId: context.orgId }), 'utf8');
+  return Buffer.from(JSON.stringify(encryptionContextFields(context)), 'utf8');
 }
 
 const MESSAGES = {

@@ -8,7 +8,13 @@ import {
 } from '@aws-sdk/client-kms';
 import { DependencyError } from '#shared/errors.ts';
 import { serviceClientOptions } from '#shared/net/deadline-http-handler.ts';
-import { type DataKey, type EncryptionContext, type KeyProvider, SecretIntegrityError } from './key-provider.ts';
+import {
+  type DataKey,
+  type EncryptionContext,
+  encryptionContextFields,
+  type KeyProvider,
+  SecretIntegrityError,
+} from './key-provider.ts';
 
 /**
  * The service's key in AWS KMS, through a client of its own (attempts and timeouts: shared/dependency-timeouts.ts).
@@ -67,5 +73,5 @@ export class KmsKeyProvider implements KeyProvider {
 }
 
 function kmsContext(context: EncryptionContext): Record<string, string> {
-  return { orgId: context.orgId, credentialId: context.credentialId };
+  return encryptionContextFields(context);
 }

@@ -49,12 +49,13 @@ export function typesOf(provider: Provider): string[] {
 /** The kind, or 400 VALIDATION_ERROR on `credentialType` naming the types the provider has. */
 export function kindOf(provider: Provider, credentialType: string): CredentialKind {
   const kind = findKind(provider, credentialType);
-  if (!kind) {
-    throw validationError({
-      credentialType: `Must be one of: ${typesOf(provider).join(', ')} for provider ${provider}`,
-    });
-  }
+  if (!kind) throw validationError(unknownType(provider));
   return kind;
+}
+
+/** The message on `credentialType` for a type `provider` does not have. */
+export function unknownType(provider: Provider): { credentialType: string } {
+  return { credentialType: `Must be one of: ${typesOf(provider).join(', ')} for provider ${provider}` };
 }
 
 /** credentialData as a body holds it: a JSON object with any fields, checked against its kind's schema next. */

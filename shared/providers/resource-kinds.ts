@@ -36,10 +36,11 @@ export function resourceTypesOf(provider: Provider): string[] {
 /** The kind, or 400 VALIDATION_ERROR on `resourceType` naming the types the provider has. */
 export function resourceKindOf(provider: Provider, resourceType: string): ResourceKind {
   const kind = findResourceKind(provider, resourceType);
-  if (!kind) {
-    throw validationError({
-      resourceType: `Must be one of: ${resourceTypesOf(provider).join(', ')} for provider ${provider}`,
-    });
-  }
+  if (!kind) throw validationError(unknownResourceType(provider));
   return kind;
+}
+
+/** The message on `resourceType` for a type `provider` does not have. */
+export function unknownResourceType(provider: Provider): { resourceType: string } {
+  return { resourceType: `Must be one of: ${resourceTypesOf(provider).join(', ')} for provider ${provider}` };
 }

@@ -56,7 +56,12 @@ export async function checkResource(
   }
   let data: Record<string, unknown>;
   try {
-    data = await openCredentialData(deps.keys, credential.sealedSecret, { orgId, credentialId: credential.id });
+    // Opened as what this request reads (its organization, the id the resource links), at the record's version.
+    data = await openCredentialData(deps.keys, credential.sealedSecret, {
+      orgId,
+      credentialId: resource.credentialId,
+      secretVersion: credential.secretVersion,
+    });
   } catch (error) {
     if (!(error instanceof SecretIntegrityError)) throw error;
     logger.error('resource check: the credential secret cannot be opened', {

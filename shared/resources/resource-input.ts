@@ -2,7 +2,7 @@ import * as v from 'valibot';
 import { UUID } from '#shared/ids.ts';
 import { matching } from '#shared/providers/fields.ts';
 import type { ResourceKind, ResourceTarget } from '#shared/providers/provider.ts';
-import { parseOrThrow } from '#shared/validation.ts';
+import { type Checked, check, throwIfAny } from '#shared/validation.ts';
 
 // What the create and update bodies (each in a module of its own, so a route loads only its own schema) share.
 
@@ -14,17 +14,31 @@ export function parseTarget(
   kind: ResourceKind,
   target: { resourceIdentifier: unknown; region: unknown; config: unknown },
 ): ResourceTarget {
+  const checked = checkTarget(kind, target);
+  throwIfAny(checked.errors);
+  return checked.output!;
+}
+
+/** `parseTarget` without throwing, for a caller that names these errors with others (the body's envelope). */
+export function checkTarget(
+  kind: ResourceKind,
+  target: { resourceIdentifier: unknown; region: unknown; config: unknown },
+): Checked<ResourceTarget> {
   // The callers build this object with exactly these fields: a strict object, as every body uses, accepts what a loose one would.
   const schema = v.strictObject({
     resourceIdentifier: kind.identifier,
     region: kind.region ?? noRegion(kind),
     config: kind.config,
   });
-  const parsed = parseOrThrow(schema, { ...target, region: kind.region ? target.region : (target.region ?? null) });
+  const checked = check(schema, { ...target, region: kind.region ? target.region : (target.region ?? null) });
+  if (checked.errors) return checked;
+  const parsed = checked.output;
   return {
-    resourceIdentifier: parsed.resourceIdentifier,
-    region: typeof parsed.region === 'string' ? parsed.region : null,
-    config: parsed.config,
+    output: {
+      resourceIdentifier: parsed.resourceIdentifier,
+      region: typeof parsed.region === 'string' ? parsed.region : null,
+      config: parsed.config,
+    },
   };
 }
 

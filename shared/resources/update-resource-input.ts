@@ -1,7 +1,7 @@
 import * as v from 'valibot';
 import { displayName } from '#shared/display-name.ts';
-import { validationError } from '#shared/errors.ts';
-import { parseOrThrow, strictObject } from '#shared/validation.ts';
+import { type ValidationErrors, validationError } from '#shared/errors.ts';
+import { check, isObject, parseOrThrow, strictObject } from '#shared/validation.ts';
 import { credentialIdField } from './resource-input.ts';
 
 const updateBody = strictObject({
@@ -16,22 +16,57 @@ const updateBody = strictObject({
 
 export type UpdateResourceInput = v.InferOutput<typeof updateBody>;
 
+/** The fields of a PATCH body checked against the resource as it is: its kind, and its target's rules. */
+const AGAINST_RESOURCE = ['provider', 'resourceType', 'resourceIdentifier', 'region', 'config'] as const;
+
 /** A PATCH body: any of name, credentialId (a move), resourceIdentifier, region, config (replaced as a whole). */
 export function parseUpdateResourceInput(body: unknown): UpdateResourceInput {
-  const input = parseOrThrow(updateBody, body);
+  return completeInput(parseOrThrow(updateBody, body));
+}
+
+function completeInput(input: UpdateResourceInput): UpdateResourceInput {
   if (Object.keys(input).length === 0) {
     throw validationError({ body: 'Give at least one of: name, credentialId, resourceIdentifier, region, config' });
   }
   return { ...input, ...(input.credentialId !== undefined && { credentialId: input.credentialId.toLowerCase() }) };
 }
 
-/** A provider or resource type in a PATCH body may repeat the resource's own, never change it. */
-export function checkSameKind(current: { provider: string; resourceType: string }, input: UpdateResourceInput): void {
+/**
+ * A PATCH body as far as it can be checked before the resource is read: the parsed input, or the envelope's errors
+ * with the fields to check against the resource as well, so one answer can name every field's error. A body whose
+ * envelope is wrong is refused here unless it carries such a field.
+ */
+export type UpdateResourceBody =
+  | { input: UpdateResourceInput; errors?: undefined }
+  | {
+      input?: undefined;
+      errors: ValidationErrors;
+      fields: Partial<Record<(typeof AGAINST_RESOURCE)[number], unknown>>;
+    };
+
+export function parseUpdateResourceBody(body: unknown): UpdateResourceBody {
+  const checked = check(updateBody, body);
+  if (!checked.errors) return { input: completeInput(checked.output) };
+  const raw = isObject(body) ? body : {};
+  const fields = Object.fromEntries(
+    AGAINST_RESOURCE.filter((key) => Object.hasOwn(raw, key)).map((key) => [key, raw[key]]),
+  );
+  if (Object.keys(fields).length === 0) throw validationError(checked.errors);
+  return { errors: checked.errors, fields };
+}
+
+/** A provider or resource type in a PATCH body may repeat the resource's own, never change it: the errors if not. */
+export function sameKindErrors(
+  current: { provider: string; resourceType: string },
+  fields: { provider?: unknown; resourceType?: unknown },
+): ValidationErrors {
   const keeps = 'create a new resource to change it';
-  if (input.provider !== undefined && input.provider !== current.provider) {
-    throw validationError({ provider: `Must stay ${current.provider}: ${keeps}` });
+  const errors: ValidationErrors = {};
+  if (typeof fields.provider === 'string' && fields.provider !== current.provider) {
+    errors.provider = `Must stay ${current.provider}: ${keeps}`;
   }
-  if (input.resourceType !== undefined && input.resourceType !== current.resourceType) {
-    throw validationError({ resourceType: `Must stay ${current.resourceType}: ${keeps}` });
+  if (typeof fields.resourceType === 'string' && fields.resourceType !== current.resourceType) {
+    errors.resourceType = `Must stay ${current.resourceType}: ${keeps}`;
   }
+  return errors;
 }

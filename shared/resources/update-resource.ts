@@ -1,13 +1,14 @@
 import { type Actor, auditEntry } from '#shared/audit/audit-entry.ts';
 import { retryOnConcurrentChange } from '#shared/data/item-writes.ts';
 import type { WriteDeps } from '#shared/data/table.ts';
-import { resourceNotFound } from '#shared/errors.ts';
+import { resourceNotFound, validationError } from '#shared/errors.ts';
 import { resourceKindOf } from '#shared/providers/resource-kinds.ts';
+import { throwIfAny } from '#shared/validation.ts';
 import { type ResourceRecord, type ResourceView, toResourceView } from './model.ts';
-import { parseTarget } from './resource-input.ts';
+import { checkTarget } from './resource-input.ts';
 import { findResource, linkableCredential } from './resource-reads.ts';
 import { writeResourceUpdate } from './resource-writes.ts';
-import { checkSameKind, parseUpdateResourceInput } from './update-resource-input.ts';
+import { parseUpdateResourceBody, sameKindErrors } from './update-resource-input.ts';
 
 /**
  * PATCH: rename, re-target (identifier, region, config) and/or move to another credential of the same provider.
@@ -16,16 +17,21 @@ import { checkSameKind, parseUpdateResourceInput } from './update-resource-input
  */
 export async function updateResource(deps: WriteDeps, actor: Actor, id: string, body: unknown): Promise<ResourceView> {
   const orgId = actor.principal.orgId;
-  const input = parseUpdateResourceInput(body);
+  const parsed = parseUpdateResourceBody(body);
   return retryOnConcurrentChange(async () => {
     const current = await findResource(deps.table, orgId, id);
-    if (!current) throw resourceNotFound(id);
-    checkSameKind(current, input);
-    const target = parseTarget(resourceKindOf(current.provider, current.resourceType), {
-      resourceIdentifier: 'resourceIdentifier' in input ? input.resourceIdentifier : current.resourceIdentifier,
-      region: 'region' in input ? input.region : current.region,
-      config: 'config' in input ? input.config : current.config,
+    // A body with errors is answered 400 even for a missing id, as a body refused before any read always was.
+    if (!current) throw parsed.errors ? validationError(parsed.errors) : resourceNotFound(id);
+    // Every field's error at once: the envelope's, a changed kind, and the target against the resource's rules.
+    const fields = parsed.input ?? parsed.fields;
+    const checked = checkTarget(resourceKindOf(current.provider, current.resourceType), {
+      resourceIdentifier: 'resourceIdentifier' in fields ? fields.resourceIdentifier : current.resourceIdentifier,
+      region: 'region' in fields ? fields.region : current.region,
+      config: 'config' in fields ? fields.config : current.config,
     });
+    throwIfAny(parsed.errors, sameKindErrors(current, fields), checked.errors);
+    const input = parsed.input!;
+    const target = checked.output!;
     const credential = await linkableCredential(
       deps.table,
       orgId,

@@ -79,9 +79,11 @@ export async function handleVerificationMessage(
 
   let data: Record<string, unknown>;
   try {
+    // Opened as what the message asked for, at the record's version: never as what the item says it is.
     data = await openCredentialData(deps.keys, credential.sealedSecret, {
-      orgId: credential.orgId,
-      credentialId: credential.id,
+      orgId: message.orgId,
+      credentialId: message.credentialId,
+      secretVersion: credential.secretVersion,
     });
   } catch (error) {
     if (!(error instanceof SecretIntegrityError)) throw error;

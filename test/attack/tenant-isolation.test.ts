@@ -1,11 +1,16 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { keys } from '#shared/data/table.ts';
+import { keyProvider, table } from '#shared/runtime/clients.ts';
 import { awsCredential, vercelCredential } from '../helpers/credential-fixtures.ts';
 import { expectContractError } from '../helpers/expect-contract-error.ts';
+import { sealV1 } from '../helpers/legacy-seal.ts';
 import { type Api, type ApiResponse, type CallOptions, startApi } from '../helpers/local-api.ts';
 import { assertProperty } from '../helpers/property-seed.ts';
 import { securityGroupResource, vercelProjectResource } from '../helpers/resource-fixtures.ts';
+import { scanTable } from '../helpers/table-scan.ts';
 
 /**
  * Three organizations run random sequences of operations on their own and each other's ids. The model is a map of
@@ -416,5 +421,87 @@ describe('tenant isolation under random operations of several organizations', ()
         `${tried.foreign} on another organization's object, each refused exactly as an id that never existed`,
     );
     expect(tried.foreign).toBeGreaterThan(50);
+  });
+});
+
+describe('a stored secret opens only as what it was sealed for', () => {
+  const organizationToken = async () => {
+    const orgId = `org-${randomUUID()}`;
+    return { orgId, token: await api.tokenFor(orgId) };
+  };
+  const itemOf = async (id: string, orgId: string) =>
+    (await scanTable()).find((item) => item.id === id && item.pk === keys.org(orgId))!;
+  const put = (item: Record<string, unknown>) =>
+    table.get().client.send(new PutCommand({ TableName: table.get().name, Item: item }));
+  const deadLettersOf = (credentialId: string) =>
+    api.service.queue.deadLetters
+      .map((letter) => JSON.parse(letter.body))
+      .filter((m) => m.credentialId === credentialId);
+
+  it("does not open a whole credential item copied into another organization's partition", async () => {
+    const [owner, thief] = [await organizationToken(), await organizationToken()];
+    const created = await api.call('POST', '/api/v1/credentials', {
+      token: owner.token,
+      body: vercelCredential('copied'),
+    });
+    await api.service.queue.idle();
+    // The item as it is, its orgId attribute included, under the other organization's key.
+    const original = await itemOf(created.body.id, owner.orgId);
+    await put({ ...original, pk: keys.org(thief.orgId) });
+
+    const verify = await api.call('POST', `/api/v1/credentials/${created.body.id}/verify`, { token: thief.token });
+    expect(verify.status).toBe(202);
+    await api.service.queue.idle();
+    // The consumer opened it as the message's organization: the integrity check failed, the record went to the
+    // dead-letter queue, and nothing was ever written on the copy.
+    expect(deadLettersOf(created.body.id)).toEqual([expect.objectContaining({ orgId: thief.orgId })]);
+    expect((await itemOf(created.body.id, thief.orgId)).lastVerifiedAt).toBe(original.lastVerifiedAt);
+  });
+
+  it('does not open an older ciphertext written back over a rotation', async () => {
+    const owner = await organizationToken();
+    const created = await api.call('POST', '/api/v1/credentials', {
+      token: owner.token,
+      body: vercelCredential('rolled back'),
+    });
+    await api.service.queue.idle();
+    const before = await itemOf(created.body.id, owner.orgId);
+    const rotated = await api.call('PATCH', `/api/v1/credentials/${created.body.id}`, {
+      token: owner.token,
+      body: { credentialData: { apiToken: `rotated-${randomBytes(16).toString('hex')}` } },
+    });
+    expect(rotated.status).toBe(200);
+    await api.service.queue.idle();
+    const after = await itemOf(created.body.id, owner.orgId);
+    expect(after.secretVersion).toBe(2);
+    await put({ ...after, sealedSecret: before.sealedSecret });
+
+    expect(
+      (await api.call('POST', `/api/v1/credentials/${created.body.id}/verify`, { token: owner.token })).status,
+    ).toBe(202);
+    await api.service.queue.idle();
+    expect(deadLettersOf(created.body.id)).toEqual([expect.objectContaining({ secretVersion: 2 })]);
+    expect((await itemOf(created.body.id, owner.orgId)).lastVerifiedAt).toBe(after.lastVerifiedAt);
+  });
+
+  it('still opens a secret sealed before the version was bound (v1), with no migration', async () => {
+    const owner = await organizationToken();
+    const apiToken = `v1-${randomBytes(16).toString('hex')}`;
+    const created = await api.call('POST', '/api/v1/credentials', {
+      token: owner.token,
+      body: vercelCredential('v1', apiToken),
+    });
+    await api.service.queue.idle();
+    const item = await itemOf(created.body.id, owner.orgId);
+    const sealedSecret = await sealV1(keyProvider.get(), { apiToken }, { orgId: owner.orgId, credentialId: item.id });
+    await put({ ...item, sealedSecret, lastVerifiedAt: null, status: 'UNVERIFIED' });
+
+    expect(
+      (await api.call('POST', `/api/v1/credentials/${created.body.id}/verify`, { token: owner.token })).status,
+    ).toBe(202);
+    await api.service.queue.idle();
+    expect(deadLettersOf(created.body.id)).toEqual([]);
+    // Opened and checked: the closed provider port left it UNVERIFIED with a note, at a new lastVerifiedAt.
+    expect((await itemOf(created.body.id, owner.orgId)).lastVerifiedAt).not.toBeNull();
   });
 });

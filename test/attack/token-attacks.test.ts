@@ -150,6 +150,10 @@ const jwks: Mode = {
   },
 };
 
+function orgIdOf(claims: ValidSigner['claims']): string {
+  return String(claims().org_id);
+}
+
 function bearer(token: string): string {
   return `Bearer ${token}`;
 }
@@ -262,6 +266,23 @@ const commonAttacks: Attack[] = [
     'with org_id that is not a string',
     async ({ sign, claims }) => bearer(await sign(claims({ org_id: ['org-a', 'org-b'] }))),
   ],
+  // Ids too long for a table key (over 2 KB: every route failed) or a queue message, or holding what is not text.
+  [
+    'with an org_id of 129 characters',
+    async ({ sign, claims }) => bearer(await sign(claims({ org_id: 'o'.repeat(129) }))),
+  ],
+  ['with an org_id over 2 KB', async ({ sign, claims }) => bearer(await sign(claims({ org_id: 'o'.repeat(2100) })))],
+  ['with a sub of 129 characters', async ({ sign, claims }) => bearer(await sign(claims({ sub: 'u'.repeat(129) })))],
+  [
+    'with a NUL in org_id',
+    async ({ sign, claims }) => bearer(await sign(claims({ org_id: `${orgIdOf(claims)}\u0000` }))),
+  ],
+  ['with a line break in org_id', async ({ sign, claims }) => bearer(await sign(claims({ org_id: `a\nb` })))],
+  ['with an escape character in sub', async ({ sign, claims }) => bearer(await sign(claims({ sub: 'user\u001b[2J' })))],
+  [
+    'with half a surrogate pair in org_id',
+    async ({ sign, claims }) => bearer(await sign(claims({ org_id: `${orgIdOf(claims)}\ud800` }))),
+  ],
   ['with roles that are not an array', async ({ sign, claims }) => bearer(await sign(claims({ roles: 'ORG_ADMIN' })))],
   [
     'over 8 KiB though validly signed',
@@ -361,6 +382,18 @@ describe.each([hs256, jwks])('hostile tokens with $name', (mode) => {
     const response = await api.call('GET', '/api/v1/credentials', { token: await signer.sign(signer.claims()) });
     expect(response.status).toBe(200);
     expect(response.body.map((credential: { id: string }) => credential.id)).toEqual([ids.credentials]);
+  });
+
+  it('takes ids of 128 characters, emoji counted as one, on every step from the route to the verification consumer', async () => {
+    const longest = { sub: '\u{1f511}'.repeat(128), org_id: '\u{1f3e2}'.repeat(127) + randomUUID().slice(0, 1) };
+    const token = await signer.sign(signer.claims(longest));
+    const created = await api.call('POST', '/api/v1/credentials', { token, body: awsCredential('longest ids') });
+    expect(created.status).toBe(201);
+    await api.service.queue.idle();
+    const read = await api.call('GET', `/api/v1/credentials/${created.body.id}`, { token });
+    // Checked (the provider port is closed, so it could not be reached), not refused by the consumer.
+    expect(read.body.lastVerifiedAt).not.toBeNull();
+    expect(api.service.queue.deadLetters).toEqual([]);
   });
 
   it('answers 401 on every authenticated route to every forged, expired, misaddressed or malformed token, and no handler runs', async () => {

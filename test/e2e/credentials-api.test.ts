@@ -1,9 +1,13 @@
 import { randomUUID } from 'node:crypto';
+import { TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { keys } from '#shared/data/table.ts';
+import { table } from '#shared/runtime/clients.ts';
 import { awsAccessKey, awsCredential, vercelCredential } from '../helpers/credential-fixtures.ts';
 import { expectContractError } from '../helpers/expect-contract-error.ts';
 import { type Api, startApi } from '../helpers/local-api.ts';
 import { securityGroupResource } from '../helpers/resource-fixtures.ts';
+import { storeViolations } from '../helpers/store-invariants.ts';
 import { scanTable } from '../helpers/table-scan.ts';
 
 let api: Api;
@@ -90,6 +94,124 @@ describe('POST /api/v1/credentials', () => {
     expectContractError(response, 409, 'CREDENTIAL_NAME_CONFLICT');
   });
 
+  it('refuses a look-alike of a name with 409: fullwidth letters, NFC and NFD, ß and SS, a ligature, and stores a name as given', async () => {
+    const first = await api.call('POST', '/api/v1/credentials', {
+      token,
+      body: remember(vercelCredential('Straße café office')),
+    });
+    expect(first.status).toBe(201);
+    const lookAlikes = [
+      'STRASSE CAFÉ OFFICE',
+      'strasse cafe\u0301 office',
+      'Straße café office'.normalize('NFD'),
+      '\uff33\uff54\uff52\uff41\u00df\uff45 caf\u00e9 o\ufb03ce',
+      'STRAẞE Café Office',
+    ];
+    for (const name of lookAlikes) {
+      const response = await api.call('POST', '/api/v1/credentials', { token, body: remember(vercelCredential(name)) });
+      expectContractError(response, 409, 'CREDENTIAL_NAME_CONFLICT');
+    }
+    const nfd = 'Zoë NFD'.normalize('NFD');
+    const stored = await api.call('POST', '/api/v1/credentials', { token, body: remember(vercelCredential(nfd)) });
+    expect(stored.status).toBe(201);
+    expect(stored.body.name).toBe(nfd);
+    const renamed = await api.call('PATCH', `/api/v1/credentials/${stored.body.id}`, {
+      token,
+      body: { name: 'ＳＴＲＡＳＳＥ café office' },
+    });
+    expectContractError(renamed, 409, 'CREDENTIAL_NAME_CONFLICT');
+  });
+
+  it('takes a name of 128 emoji (characters are code points) and refuses one of 129', async () => {
+    const longest = await api.call('POST', '/api/v1/credentials', {
+      token,
+      body: remember(vercelCredential('\u{1f511}'.repeat(128))),
+    });
+    expect(longest.status).toBe(201);
+    const longer = await api.call('POST', '/api/v1/credentials', {
+      token,
+      body: remember(vercelCredential('\u{1f5dd}'.repeat(129))),
+    });
+    expectContractError(longer, 400, 'VALIDATION_ERROR');
+    expect(longer.body.validationErrors).toEqual({ name: 'Must be 1 to 128 characters' });
+  });
+
+  it('claims a name whose normalized form outgrows a table key (128 × U+FDFA is 2,304 letters) like any other', async () => {
+    const expanding = '\ufdfa'.repeat(128);
+    const first = await api.call('POST', '/api/v1/credentials', { token, body: remember(vercelCredential(expanding)) });
+    expect(first.status).toBe(201);
+    expect(first.body.name).toBe(expanding);
+    const same = await api.call('POST', '/api/v1/credentials', { token, body: remember(vercelCredential(expanding)) });
+    expectContractError(same, 409, 'CREDENTIAL_NAME_CONFLICT');
+  });
+
+  it('keeps the name claims written before names were folded working: no migration', async () => {
+    /** Makes a credential look as the service wrote it before: claimed by its lower-cased name. */
+    const asWrittenBefore = async (id: string, name: string) => {
+      const { pk } = (await scanTable()).find((each) => each.id === id)!;
+      const folded = keys.nameClaim(name);
+      const lowerCased = keys.legacyNameClaim(name);
+      expect(lowerCased).not.toBe(folded);
+      await table.get().client.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            { Delete: { TableName: table.get().name, Key: { pk, sk: folded } } },
+            { Put: { TableName: table.get().name, Item: { pk, sk: lowerCased, credentialId: id } } },
+          ],
+        }),
+      );
+    };
+    const claimsOf = async (id: string) =>
+      (await scanTable())
+        .filter((each) => each.credentialId === id && String(each.sk).startsWith('NAME#'))
+        .map((each) => each.sk);
+
+    const created = await api.call('POST', '/api/v1/credentials', {
+      token,
+      body: remember(vercelCredential('Legacy Straße')),
+    });
+    const id = created.body.id;
+    await asWrittenBefore(id, 'Legacy Straße');
+    expect(await claimsOf(id)).toEqual(['NAME#legacy straße']);
+
+    // The same name in any case still conflicts with the old claim, as it did.
+    for (const name of ['Legacy Straße', 'LEGACY STRAßE']) {
+      const again = await api.call('POST', '/api/v1/credentials', { token, body: remember(vercelCredential(name)) });
+      expectContractError(again, 409, 'CREDENTIAL_NAME_CONFLICT');
+    }
+    // A rename moves the claim to the folded key; from then on every look-alike conflicts.
+    const recased = await api.call('PATCH', `/api/v1/credentials/${id}`, { token, body: { name: 'LEGACY STRASSE' } });
+    expect(recased.status).toBe(200);
+    expect(await claimsOf(id)).toEqual(['NAME#legacy strasse']);
+    const lookAlike = await api.call('POST', '/api/v1/credentials', {
+      token,
+      body: remember(vercelCredential('Legacy Straße')),
+    });
+    expectContractError(lookAlike, 409, 'CREDENTIAL_NAME_CONFLICT');
+
+    // Renaming and deleting an old credential release its old claim.
+    const old = await api.call('POST', '/api/v1/credentials', {
+      token,
+      body: remember(vercelCredential('Old Ğ'.normalize('NFD'))),
+    });
+    await asWrittenBefore(old.body.id, 'Old Ğ'.normalize('NFD'));
+    const renamed = await api.call('PATCH', `/api/v1/credentials/${old.body.id}`, {
+      token,
+      body: { name: 'Newer Ğ' },
+    });
+    expect(renamed.status).toBe(200);
+    expect(await claimsOf(old.body.id)).toEqual([keys.nameClaim('Newer Ğ')]);
+    const reused = await api.call('POST', '/api/v1/credentials', {
+      token,
+      body: remember(vercelCredential('Old Ğ'.normalize('NFD'))),
+    });
+    expect(reused.status).toBe(201);
+    await asWrittenBefore(reused.body.id, 'Old Ğ'.normalize('NFD'));
+    expect((await api.call('DELETE', `/api/v1/credentials/${reused.body.id}`, { token })).status).toBe(204);
+    expect((await scanTable()).filter((each) => each.credentialId === reused.body.id)).toEqual([]);
+    expect(storeViolations(await scanTable())).toEqual([]);
+  });
+
   it.each([
     [
       'a missing field',
@@ -114,6 +236,18 @@ describe('POST /api/v1/credentials', () => {
     ],
     ['a wrong type', { ...awsCredential('x'), name: 42 }, { name: 'Expected string' }],
     ['a blank name', awsCredential('   '), { name: 'Must be 1 to 128 characters' }],
+    ...['\u200b', '\u200d', '\u200f', '\u202e', '\u2066', '\u2060', '\ufeff', '\u00ad'].map(
+      (invisible): [string, unknown, Record<string, string>] => [
+        `a name holding U+${invisible.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`,
+        awsCredential(`Shared${invisible} Name`),
+        { name: 'Must not contain invisible formatting characters (zero-width or bidirectional controls)' },
+      ],
+    ),
+    [
+      'a name starting with a byte order mark',
+      awsCredential('\ufeffShared Name'),
+      { name: 'Must not contain invisible formatting characters (zero-width or bidirectional controls)' },
+    ],
     [
       'a malformed access key id',
       awsCredential('x', { accessKeyId: 'AKIA123', secretAccessKey: 'a'.repeat(40) }),
@@ -202,6 +336,41 @@ describe('POST /api/v1/credentials', () => {
     });
     expectContractError(reused, 400, 'VALIDATION_ERROR');
     expect(reused.body.validationErrors).toHaveProperty('Idempotency-Key');
+  });
+});
+
+describe('an expired Idempotency-Key', () => {
+  it('starts a new create, replacing the expired record (not yet deleted by the TTL) in the same transaction', async () => {
+    const key = randomUUID();
+    const body = remember(vercelCredential(`Expiring ${randomUUID()}`));
+    const first = await api.call('POST', '/api/v1/credentials', { token, body, headers: { 'idempotency-key': key } });
+    expect(first.status).toBe(201);
+    expect((await api.call('DELETE', `/api/v1/credentials/${first.body.id}`, { token })).status).toBe(204);
+    const record = (await scanTable()).find((item) => item.sk === `IDEMPOTENCY#${key}`)!;
+    // Expired a second ago: DynamoDB's TTL deletes such items within days in AWS, never in DynamoDB Local.
+    await table.get().client.send(
+      new UpdateCommand({
+        TableName: table.get().name,
+        Key: { pk: record.pk, sk: record.sk },
+        UpdateExpression: 'SET expiresAt = :past',
+        ExpressionAttributeValues: { ':past': Math.floor(Date.now() / 1000) - 1 },
+      }),
+    );
+
+    const retries = await Promise.all(
+      [1, 2, 3].map(() =>
+        api.call('POST', '/api/v1/credentials', { token, body, headers: { 'idempotency-key': key } }),
+      ),
+    );
+    for (const retry of retries) expect(retry.status).toBe(201);
+    const [second] = retries;
+    expect(second!.body.id).not.toBe(first.body.id);
+    for (const retry of retries) expect(retry.body).toEqual(second!.body);
+    const replaced = (await scanTable()).find((item) => item.sk === `IDEMPOTENCY#${key}`)!;
+    expect(JSON.parse(replaced.response)).toEqual(second!.body);
+    expect(replaced.expiresAt).toBeGreaterThan(Date.now() / 1000);
+    const list = await api.call('GET', '/api/v1/credentials?provider=VERCEL', { token });
+    expect(list.body.filter((c: { name: string }) => c.name === body.name)).toHaveLength(1);
   });
 });
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { keys } from '#shared/data/table.ts';
-import { awsCredential, fakePem, vercelCredential } from '../helpers/credential-fixtures.ts';
+import { awsCredential, rsaPrivateKeyPem, vercelCredential } from '../helpers/credential-fixtures.ts';
 import { expectContractError } from '../helpers/expect-contract-error.ts';
 import { type Api, startApi } from '../helpers/local-api.ts';
 import { securityGroupResource, vercelProjectResource } from '../helpers/resource-fixtures.ts';
@@ -384,6 +384,35 @@ describe('PATCH and DELETE /api/v1/resources/{id}', () => {
     expect(await scanTable()).toEqual(before);
   });
 
+  it("names every field's error at once: the envelope, a changed type and the target against the resource's rules", async () => {
+    const aws = await credential(awsCredential(`all-errors-${randomUUID()}`));
+    const created = await resource(securityGroupResource('all errors', aws.id));
+    const before = await scanTable();
+    const response = await api.call('PATCH', `/api/v1/resources/${created.id}`, {
+      token,
+      body: {
+        name: '',
+        isActive: true,
+        resourceType: 'FIREWALL_RULE',
+        config: { protocol: 'tcp', fromPort: 22, toPort: 65536 },
+      },
+    });
+    expectContractError(response, 400, 'VALIDATION_ERROR');
+    expect(response.body.validationErrors).toEqual({
+      name: 'Must be 1 to 128 characters',
+      isActive: 'Unknown field',
+      resourceType: 'Must stay SECURITY_GROUP: create a new resource to change it',
+      'config.toPort': expect.any(String),
+    });
+    // A body with errors is a 400 on a missing id too, as it always was.
+    const missing = await api.call('PATCH', `/api/v1/resources/${randomUUID()}`, {
+      token,
+      body: { name: '', config: {} },
+    });
+    expectContractError(missing, 400, 'VALIDATION_ERROR');
+    expect(await scanTable()).toEqual(before);
+  });
+
   it('deletes a resource with 204, unlinking its credential; its audit history stays', async () => {
     const aws = await credential(awsCredential(`del-${randomUUID()}`));
     const created = await resource(securityGroupResource('temporary', aws.id));
@@ -517,7 +546,7 @@ function gcpKeyFile() {
     type: 'service_account',
     project_id: 'entryguard-test',
     private_key_id: randomUUID(),
-    private_key: fakePem('MIIEvQIBADANBgkqhkiG9w0BAQEFAASC'),
+    private_key: rsaPrivateKeyPem(),
     client_email: 'entryguard@entryguard-test.iam.gserviceaccount.com',
   };
 }

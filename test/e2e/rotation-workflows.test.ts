@@ -300,15 +300,35 @@ describe('PATCH /api/v1/credentials/{id}: rename', () => {
   it.each([
     ['an empty body', {}, { body: 'Give a new name, new credentialData, or both' }],
     ['an unknown field', { name: 'x', status: 'VALID' }, { status: 'Unknown field' }],
+    // Every field's error at once: the changed provider or type, and credentialData against the credential's kind.
     [
       'another provider',
       { provider: 'GCP', credentialData: {} },
-      { provider: expect.stringContaining('Must stay AWS') },
+      {
+        provider: expect.stringContaining('Must stay AWS'),
+        'credentialData.accessKeyId': 'Required',
+        'credentialData.secretAccessKey': 'Required',
+      },
     ],
     [
       'another type',
       { credentialType: 'ASSUME_ROLE', credentialData: { roleArn: 'arn:aws:iam::123456789012:role/x' } },
-      { credentialType: expect.stringContaining('Must stay ACCESS_KEY') },
+      {
+        credentialType: expect.stringContaining('Must stay ACCESS_KEY'),
+        'credentialData.accessKeyId': 'Required',
+        'credentialData.secretAccessKey': 'Required',
+        'credentialData.roleArn': 'Unknown field',
+      },
+    ],
+    [
+      'a blank name, an unknown field and a malformed secret together',
+      { name: ' ', extra: 1, credentialData: { accessKeyId: 'AKIA1', secretAccessKey: 'short' } },
+      {
+        name: 'Must be 1 to 128 characters',
+        extra: 'Unknown field',
+        'credentialData.accessKeyId': expect.any(String),
+        'credentialData.secretAccessKey': 'Must be 40 characters',
+      },
     ],
     [
       'credentialData of another kind',

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createPrivateKey, generateKeyPairSync, type JsonWebKey, randomBytes } from 'node:crypto';
 
 const UPPER_ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
 
@@ -26,4 +26,28 @@ export function vercelCredential(name: string, apiToken = `canary-${randomBytes(
 export function fakePem(body: string, label = 'PRIVATE KEY'): string {
   const fence = '-'.repeat(5);
   return `${fence}BEGIN ${label}${fence}\n${body}\n${fence}END ${label}${fence}\n`;
+}
+
+let rsaJwk: JsonWebKey | undefined;
+
+/** One real RSA key per test process (2048 bits, made at run time): what the GCP key-file schema accepts. */
+export function rsaPrivateKeyPem(): string {
+  return createPrivateKey({ key: rsa2048(), format: 'jwk' }).export({ type: 'pkcs8', format: 'pem' }) as string;
+}
+
+/**
+ * A PKCS#8 RSA key whose modulus has `bits` bits, made in milliseconds: the 2048-bit key with its modulus swapped for
+ * a random one of that size. It parses (so the key file's schema reads its size) but is no working key.
+ */
+export function rsaKeyOfSize(bits: number): string {
+  const modulus = randomBytes(bits / 8);
+  modulus[0]! |= 0x80;
+  modulus[modulus.length - 1]! |= 1;
+  const key = createPrivateKey({ key: { ...rsa2048(), n: modulus.toString('base64url') }, format: 'jwk' });
+  return key.export({ type: 'pkcs8', format: 'pem' }) as string;
+}
+
+function rsa2048(): JsonWebKey {
+  rsaJwk ??= generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ format: 'jwk' });
+  return rsaJwk;
 }

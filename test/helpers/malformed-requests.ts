@@ -1,8 +1,9 @@
+import { generateKeyPairSync } from 'node:crypto';
 import fc from 'fast-check';
 import { type Route, routes } from '#functions/routes.ts';
 import { routeMatcher } from '../../infra/local/route-matcher.ts';
 import document from '../../openapi/openapi.json' with { type: 'json' };
-import { fakePem } from './credential-fixtures.ts';
+import { rsaKeyOfSize, rsaPrivateKeyPem } from './credential-fixtures.ts';
 
 /**
  * A generated corpus of malformed requests for every route of functions/routes.ts. What a route takes (query
@@ -20,6 +21,8 @@ type Path = (string | number)[];
 export interface CorpusTargets {
   credentials: { aws: string; spareAws: string; vercel: string };
   resources: { aws: string; vercel: string };
+  /** Names of the organization's credentials that no valid body renames: their look-alikes are taken. */
+  takenNames: string[];
 }
 
 export type Defect =
@@ -39,7 +42,8 @@ export type Defect =
   | 'oversized body'
   | 'not an object'
   | 'body on a route without one'
-  | 'bad header';
+  | 'bad header'
+  | 'taken name';
 
 export interface MalformedRequest {
   route: Route;
@@ -59,6 +63,7 @@ export function expectedStatuses(defect: Defect): number[] {
   if (defect === 'wrong method') return [404];
   // An id holding an encoded `/` may no longer match any route.
   if (defect === 'path id') return [400, 404];
+  if (defect === 'taken name') return [409];
   return [400];
 }
 
@@ -81,10 +86,16 @@ function casesFor(route: Route, targets: CorpusTargets): fc.Arbitrary<MalformedR
     breakers.push({ breaker: badQueryValue(route) }, { breaker: duplicatedQuery(route) });
   if (headerParameters(route).length > 0) breakers.push({ breaker: badHeader(route) });
   if (takesBody(route)) breakers.push(...bodyDefects);
+  if (namesCredentials(route)) breakers.push({ breaker: takenName(targets), weight: 2 });
   else if (route.method !== 'GET') breakers.push({ breaker: bodyWhereNone() });
   return baseRequest(route, targets)
     .chain((draft) => fc.oneof(...breakers.map(({ breaker, weight = 1 }) => ({ arbitrary: breaker(draft), weight }))))
     .map((draft) => render(route, draft));
+}
+
+/** The routes whose body names a credential, where a name must be unique in the organization. */
+function namesCredentials(route: Route): boolean {
+  return takesBody(route) && /^\/api\/v1\/credentials(\/\{id\})?$/.test(route.path);
 }
 
 function takesBody(route: Route): boolean {
@@ -188,7 +199,7 @@ const awsKeyData = fc.record({
   accessKeyId: fc.stringMatching(/^AKIA[A-Z0-9]{16}$/),
   secretAccessKey: fc.stringMatching(/^[A-Za-z0-9+/]{40}$/),
 });
-const PEM = fakePem('MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7');
+const PEM = rsaPrivateKeyPem();
 const credentialData: fc.Arbitrary<{ provider: string; credentialType: string; credentialData: JsonObject }> = fc.oneof(
   awsKeyData.map((data) => ({ provider: 'AWS', credentialType: 'ACCESS_KEY', credentialData: data })),
   fc.constant({
@@ -361,8 +372,23 @@ const FIELD_DEFECTS: { defect: Defect; applies: (value: Json) => boolean; value:
   })),
 ];
 
+/** GCP private keys the key file refuses: RSA keys too small or too large to sign with, and keys that are not RSA. */
+const BAD_PRIVATE_KEYS = () => [
+  rsaKeyOfSize(1024),
+  rsaKeyOfSize(8192),
+  rsaKeyOfSize(16384),
+  generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'pkcs8', format: 'pem' }) as string,
+];
+
 /** Unknown fields the field matrix adds to every object of a body, names that objects inherit included. */
-const UNKNOWN_FIELDS = ['unexpected', '__proto__', 'constructor'];
+const UNKNOWN_FIELDS = [
+  'unexpected',
+  '__proto__',
+  'constructor',
+  // Names no answer may repeat in full: a secret-shaped one of 65 characters and one of 40 000 (named in 64).
+  `AKIA${'Q'.repeat(16)}${'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY'}${'z'.repeat(5)}`,
+  `long-${'x'.repeat(40_000)}`,
+];
 
 function withField(object: JsonObject, name: string, value: Json): JsonObject {
   const copy = { ...object };
@@ -405,10 +431,47 @@ export function fieldMatrix(targets: CorpusTargets, seed: number): MalformedRequ
               json: setAt(valid.body, path, withField(getAt(valid.body, path) as JsonObject, name, { polluted: true })),
             },
             defect: 'unknown field',
+            injected: name.length > 64 ? [name] : [],
           }),
         ),
       );
-      return [...brokenFields, ...unknownFields];
+      // Thousands of unknown fields: the answer names at most 50 and counts the rest.
+      const manyUnknown = render(route, {
+        ...draft,
+        body: {
+          json: {
+            ...valid.body,
+            ...Object.fromEntries(Array.from({ length: 3000 }, (_, i) => [`unknown${i}`, i])),
+          },
+        },
+        defect: 'unknown field',
+      });
+      const badNames = fieldPaths(valid.body)
+        .filter((path) => path.length === 1 && path[0] === 'name')
+        .flatMap((path) => [
+          ...[...INVISIBLE, '\u{e0041}'].map((invisible) => {
+            const name = `${getAt(valid.body, path)}${invisible}x`;
+            return render(route, { ...draft, body: { json: setAt(valid.body, path, name) }, defect: 'bad string' });
+          }),
+          render(route, {
+            ...draft,
+            body: { json: setAt(valid.body, path, '\u{1f511}'.repeat(129)) },
+            defect: 'bad string',
+          }),
+        ]);
+      const takenNames = namesCredentials(route)
+        ? targets.takenNames
+            .flatMap(lookAlikes)
+            .map((name) => render(route, { ...draft, body: { json: { ...valid.body, name } }, defect: 'taken name' }))
+        : [];
+      const badKeys = fieldPaths(valid.body)
+        .filter((path) => path.at(-1) === 'private_key')
+        .flatMap((path) =>
+          BAD_PRIVATE_KEYS().map((pem) =>
+            render(route, { ...draft, body: { json: setAt(valid.body, path, pem) }, defect: 'bad string' }),
+          ),
+        );
+      return [...brokenFields, ...unknownFields, manyUnknown, ...badNames, ...takenNames, ...badKeys];
     });
   });
 }
@@ -520,6 +583,53 @@ const CONTROL = fc.constantFrom(
   '\u0085',
   '\u009b',
 );
+/** Invisible format characters (Unicode Cf): zero-width, bidirectional controls, word joiners, the byte order mark. */
+const INVISIBLE = [
+  '\u200b',
+  '\u200c',
+  '\u200d',
+  '\u200e',
+  '\u200f',
+  '\u202a',
+  '\u202b',
+  '\u202c',
+  '\u202d',
+  '\u202e',
+  '\u2060',
+  '\u2061',
+  '\u2062',
+  '\u2063',
+  '\u2064',
+  '\u2066',
+  '\u2067',
+  '\u2068',
+  '\u2069',
+  '\ufeff',
+  '\u00ad',
+  '\u061c',
+];
+
+/** Spellings of `name` that fold to it (NFKC and case folding): each is the same name. */
+function lookAlikes(name: string): string[] {
+  const fullwidth = name.replace(/[!-~]/g, (char) => String.fromCharCode(char.charCodeAt(0) + 0xfee0));
+  const spellings = [
+    name.toUpperCase(),
+    name.toLowerCase(),
+    fullwidth,
+    name.normalize('NFD'),
+    name.replace(/ß/g, 'SS'),
+    name.replace(/ß/g, 'ẞ'),
+    name.replace(/ffi/g, '\ufb03'),
+    `  ${name.toUpperCase()}\t`,
+  ];
+  return [...new Set(spellings)].filter((spelling) => spelling !== name);
+}
+
+function takenName(targets: CorpusTargets): Breaker {
+  const names = fc.constantFrom(...targets.takenNames.flatMap(lookAlikes));
+  return (draft) => names.map((name) => broken('taken name', draft, { body: { json: { ...jsonOf(draft), name } } }));
+}
+
 const LOOK_ALIKES: Record<string, string> = {
   A: '\u0410',
   E: '\u0395',
@@ -535,7 +645,7 @@ const LOOK_ALIKES: Record<string, string> = {
  * that still fit the body limit), with control characters or half a surrogate pair inside, or, for an upper-case
  * code such as `AWS`, one letter swapped for a look-alike from another script.
  */
-function badString(original: string): fc.Arbitrary<string> {
+function badString(original: string, path: Path = []): fc.Arbitrary<string> {
   // Inside, not at the ends: names are trimmed, and tabs or newlines around one are whitespace, not a defect.
   const inside = fc.integer({ min: Math.min(1, original.length), max: Math.max(0, original.length - 1) });
   const insert = (inserted: fc.Arbitrary<string>) =>
@@ -550,6 +660,16 @@ function badString(original: string): fc.Arbitrary<string> {
     insert(fc.string({ unit: CONTROL, minLength: 1, maxLength: 3 })),
     insert(fc.constantFrom('\ud800', '\udfff', '\udc00\ud800')),
   ];
+  if (path.length === 1 && path[0] === 'name') {
+    // Names: an invisible format character anywhere, ends included (trimming keeps them), and 129 characters of
+    // two code units each.
+    variants.push(
+      fc
+        .tuple(fc.integer({ min: 0, max: original.length }), fc.constantFrom(...INVISIBLE))
+        .map(([index, invisible]) => `${original.slice(0, index)}${invisible}${original.slice(index)}`),
+      fc.constantFrom('\u{1f511}', '\u{1d400}', '\u{20000}').map((wide) => wide.repeat(129)),
+    );
+  }
   const swappable = [...original].flatMap((char, index) => (LOOK_ALIKES[char] ? [index] : []));
   if (/^[A-Z_]+$/.test(original) && swappable.length > 0) {
     variants.push(
@@ -839,12 +959,16 @@ const unknownField = atPath(
   (body, path) =>
     fc
       .tuple(
-        queryName.filter((name) => !knownFields.has(name)),
+        fc
+          .oneof({ arbitrary: queryName, weight: 4 }, fc.string({ unit: 'grapheme', minLength: 65, maxLength: 3000 }))
+          .filter((name) => !knownFields.has(name)),
         fc.jsonValue({ maxDepth: 2 }),
       )
-      .map(([name, value]) => {
-        return { body: { json: setAt(body, path, withField(getAt(body, path) as JsonObject, name, value as Json)) } };
-      }),
+      .map(([name, value]) => ({
+        body: { json: setAt(body, path, withField(getAt(body, path) as JsonObject, name, value as Json)) },
+        // A long name is named cut to 64 characters, never in full.
+        injected: Array.from(name).length > 64 ? [name] : [],
+      })),
 );
 
 const wrongType = atPath(
@@ -857,7 +981,7 @@ const badStringField = atPath(
   'bad string',
   (body) => fieldPaths(body).filter((path) => typeof getAt(body, path) === 'string'),
   (body, path) =>
-    badString(getAt(body, path) as string).map((value) => ({
+    badString(getAt(body, path) as string, path).map((value) => ({
       body: { json: setAt(body, path, value) },
       injected: worthWatching(value),
     })),

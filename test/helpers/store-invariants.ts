@@ -18,6 +18,11 @@ export function storeViolations(items: Item[]): string[] {
   return [...byOrg.values()].flatMap(organizationViolations);
 }
 
+/** The claims a credential may hold: its folded name, or its lower-cased name when written before names were folded. */
+function heldClaims(credential: Item): string[] {
+  return [keys.nameClaim(credential.name), keys.legacyNameClaim(credential.name)];
+}
+
 function organizationViolations(items: Item[]): string[] {
   const of = (prefix: string) => items.filter((item) => String(item.sk).startsWith(prefix));
   const credentials = of(keys.credentialPrefix);
@@ -34,12 +39,12 @@ function organizationViolations(items: Item[]): string[] {
   for (const claim of claims) {
     const credential = credentialById.get(claim.credentialId);
     if (!credential) violations.push(`name claim ${claim.sk} without its credential ${claim.credentialId}`);
-    else if (keys.nameClaim(credential.name) !== claim.sk)
+    else if (!heldClaims(credential).includes(claim.sk))
       violations.push(`name claim ${claim.sk} names credential ${credential.id} called "${credential.name}"`);
   }
   for (const credential of credentials) {
     const id = credential.id as string;
-    if (!claims.some((claim) => claim.sk === keys.nameClaim(credential.name) && claim.credentialId === id)) {
+    if (!claims.some((claim) => heldClaims(credential).includes(claim.sk) && claim.credentialId === id)) {
       violations.push(`credential ${id} without its name claim`);
     }
     if (entries('CREDENTIAL_CREATE', id).length !== 1)

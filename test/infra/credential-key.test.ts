@@ -143,7 +143,7 @@ describe('the encryption-context condition', () => {
     try {
       const keys = new KmsKeyProvider(new KMSClient({ region: 'us-east-1' }), 'arn:aws:kms:us-east-1:1:key/k');
       // Whatever the context carries (a version, once it is bound), the provider decides what KMS is sent.
-      const context = { orgId: 'org-1', credentialId: 'cred-1', secretVersion: 3 } as EncryptionContext;
+      const context = { orgId: 'org-1', credentialId: 'cred-1', secretVersion: 3 };
       const sealed = await sealSecret(keys, { apiToken: 'secret-value' }, context);
       expect(await openSecret(keys, sealed, context)).toEqual({ apiToken: 'secret-value' });
     } finally {

@@ -86,7 +86,8 @@ async function credentialWith(orgId: string, sealedSecret?: string): Promise<Cre
     createdAt: now,
     updatedAt: now,
     secretVersion: 1,
-    sealedSecret: sealedSecret ?? (await sealSecret(keyProvider.get(), SECRET, { orgId, credentialId: id })),
+    sealedSecret:
+      sealedSecret ?? (await sealSecret(keyProvider.get(), SECRET, { orgId, credentialId: id, secretVersion: 1 })),
     linkCount: 0,
   };
   await insertCredential(

@@ -4,18 +4,29 @@ import { verificationQueue } from '#shared/runtime/clients.ts';
 import { auditLog } from '../helpers/audit-log.ts';
 import { captureOutput } from '../helpers/captured-output.ts';
 import { startApisixDouble } from '../helpers/doubles/apisix-double.ts';
-import { newAzureApp, startAzureTokenDouble } from '../helpers/doubles/azure-token-double.ts';
+import {
+  type AzureTokenDoubleOptions,
+  newAzureApp,
+  startAzureTokenDouble,
+} from '../helpers/doubles/azure-token-double.ts';
 import { type Ec2Double, newSecurityGroupId, startEc2Double } from '../helpers/doubles/ec2-double.ts';
+import { ECHO_ENCODINGS, type EchoOption, echoed } from '../helpers/doubles/echo.ts';
 import {
   type GcpServiceAccount,
   type GcpTokenDouble,
+  type GcpTokenDoubleOptions,
   newServiceAccountKey,
   startGcpTokenDouble,
 } from '../helpers/doubles/gcp-token-double.ts';
 import type { HttpDouble } from '../helpers/doubles/http-double.ts';
 import { newStsIdentity, type StsDouble, startStsDouble } from '../helpers/doubles/sts-double.ts';
 import { newStsRole } from '../helpers/doubles/sts-roles.ts';
-import { newVercelAccount, startVercelDouble, type VercelAccount } from '../helpers/doubles/vercel-double.ts';
+import {
+  newVercelAccount,
+  startVercelDouble,
+  type VercelAccount,
+  type VercelDoubleOptions,
+} from '../helpers/doubles/vercel-double.ts';
 import { injectDynamoDbFaults, throttled } from '../helpers/dynamodb-faults.ts';
 import { type Api, startApi } from '../helpers/local-api.ts';
 import { during, kmsFailure, overrideKeys, queueDown } from '../helpers/port-faults.ts';
@@ -50,12 +61,18 @@ let gcp: GcpTokenDouble;
 const gcpAccounts: GcpServiceAccount[] = [];
 let azure: HttpDouble;
 const azureApp = { ...newAzureApp(), clientSecret: `${canary(3)}~${canary(34)}` };
-const apisixOptions = { adminKey: canary(32), echoCredentials: true };
+const apisixOptions: { adminKey: string; echoCredentials: EchoOption } = {
+  adminKey: canary(32),
+  echoCredentials: true,
+};
+const gcpOptions: GcpTokenDoubleOptions = { accounts: gcpAccounts, echoCredentials: true };
+const azureOptions: AzureTokenDoubleOptions = { apps: [azureApp], echoCredentials: true };
 let apisix: HttpDouble;
 const vercelAccounts: VercelAccount[] = [
   { ...newVercelAccount(), token: `vcp_${canary(24)}` },
   { ...newVercelAccount(['team_leakproof']), token: `vcp_${canary(24)}` },
 ];
+const vercelOptions: VercelDoubleOptions = { accounts: vercelAccounts, echoCredentials: true };
 let vercel: HttpDouble;
 let api: Api;
 let token: string;
@@ -73,10 +90,10 @@ beforeAll(async () => {
     groups: [{ account: awsUser.account, region: 'us-east-1', groupId, groupName: 'bastion' }],
     echoCredentials: true,
   });
-  gcp = await startGcpTokenDouble({ accounts: gcpAccounts, echoCredentials: true });
-  azure = await startAzureTokenDouble({ apps: [azureApp], echoCredentials: true });
+  gcp = await startGcpTokenDouble(gcpOptions);
+  azure = await startAzureTokenDouble(azureOptions);
   apisix = await startApisixDouble(apisixOptions);
-  vercel = await startVercelDouble({ accounts: vercelAccounts, echoCredentials: true });
+  vercel = await startVercelDouble(vercelOptions);
   vi.stubEnv('AWS_ENDPOINT_URL_STS', sts.url);
   vi.stubEnv('AWS_ENDPOINT_URL_EC2', ec2.url);
   vi.stubEnv('AWS_ACCESS_KEY_ID', serviceIdentity.accessKeyId);
@@ -313,6 +330,71 @@ describe('canary secrets through every provider', () => {
   });
 });
 
+describe('echoes in other forms', () => {
+  const encodings = ECHO_ENCODINGS.filter((encoding) => encoding !== 'plain');
+
+  it('takes out every secret a provider echoes base64, base64url, hex, URL-encoded, upper-cased or split', async () => {
+    // A key Google does not know for an account it knows: "Invalid JWT Signature", with the assertion echoed.
+    const known = await newServiceAccountKey(gcp.tokenUri);
+    gcpAccounts.push(known.account);
+    const gcpKey = await newServiceAccountKey(gcp.tokenUri, known.account.clientEmail);
+    secret('GCP key echoed encoded', pemBody(gcpKey.keyFile.private_key));
+    const ids: string[] = [];
+    for (const encoding of encodings) {
+      for (const options of [apisixOptions, gcpOptions, azureOptions, vercelOptions])
+        options.echoCredentials = encoding;
+      // APISIX's verdict never quotes the Admin API, so only the others' messages hold a redaction.
+      const quoting = [
+        await create(
+          { provider: 'AZURE', credentialType: 'SERVICE_PRINCIPAL' },
+          {
+            tenantId: azureApp.tenantId,
+            clientId: azureApp.clientId,
+            subscriptionId: randomUUID(),
+            clientSecret: secret(`Azure secret echoed ${encoding}`, `${canary(3)}~${canary(34)}`),
+          },
+        ),
+        await create(
+          { provider: 'VERCEL', credentialType: 'API_TOKEN' },
+          { apiToken: secret(`Vercel token echoed ${encoding}`, `vcp_${canary(24)}`) },
+        ),
+        await create({ provider: 'GCP', credentialType: 'SERVICE_ACCOUNT' }, gcpKey.keyFile),
+      ];
+      const apisixKey = await create(
+        { provider: 'APISIX', credentialType: 'ADMIN_API_KEY' },
+        { endpointUrl: apisix.url, adminApiKey: secret(`APISIX key echoed ${encoding}`, canary(32)) },
+      );
+      for (const id of quoting) {
+        const checked = await settled(id);
+        expect(checked, encoding).toMatchObject({ status: 'INVALID' });
+        expect(checked.verificationError, encoding).toContain('[REDACTED]');
+      }
+      expect(await settled(apisixKey), encoding).toMatchObject({ status: 'INVALID' });
+      ids.push(...quoting, apisixKey);
+    }
+    for (const options of [apisixOptions, gcpOptions, azureOptions, vercelOptions]) options.echoCredentials = true;
+    for (const [i, request] of gcp.requests.entries())
+      secret(`GCP assertion echoed ${i}`, new URLSearchParams(request.body).get('assertion') ?? '');
+    for (const id of ids) expect((await api.call('DELETE', `/api/v1/credentials/${id}`, { token })).status).toBe(204);
+  });
+
+  it('takes a token out of the identity a provider answers with (Vercel gave it back as the user name)', async () => {
+    const accounts = ECHO_ENCODINGS.map((encoding) => {
+      const account = newVercelAccount();
+      const apiToken = secret(`Vercel token in the user name, ${encoding}`, `vcp_${canary(24)}`);
+      return { ...account, token: apiToken, user: { ...account.user, username: echoed(apiToken, encoding) } };
+    });
+    vercelAccounts.push(...accounts);
+    for (const account of accounts) {
+      const id = await create({ provider: 'VERCEL', credentialType: 'API_TOKEN' }, { apiToken: account.token });
+      const checked = await settled(id);
+      expect(checked).toMatchObject({ status: 'VALID', verifiedIdentity: { userId: account.user.id } });
+      expect(checked.verifiedIdentity.username).toContain('[REDACTED]');
+      expect((await api.call('DELETE', `/api/v1/credentials/${id}`, { token })).status).toBe(204);
+    }
+  });
+});
+
 describe('refusals and failures while a secret is in the request', () => {
   const kind = { provider: 'VERCEL', credentialType: 'API_TOKEN' };
   const body = (label: string) => ({
@@ -424,6 +506,12 @@ describe('what the service kept and said', () => {
       ['base64 control', Buffer.from(`xx${planted}`).toString('base64')],
     ]);
     expect(findLeaks(canaries, control)).toHaveLength(2);
+    const encodedControl = new Map([
+      ['upper-cased control', planted.toUpperCase()],
+      ['split control', planted.match(/.{1,4}/g)!.join(' - ')],
+      ['hex control', Buffer.from(planted).toString('hex').toUpperCase()],
+    ]);
+    expect(findLeaks(canaries, encodedControl)).toHaveLength(3);
 
     expect(findLeaks(canaries, haystacks)).toEqual([]);
   });

@@ -18,6 +18,7 @@ import { authSettings } from '#shared/auth/auth-settings.ts';
 import { principalFromContext, toAuthorizerContext } from '#shared/auth/authorizer-context.ts';
 import { mintToken } from '#shared/auth/mint-token.ts';
 import { type Logger, logger } from '#shared/logger.ts';
+import { parseVerificationMessage } from '#shared/verification/verification-message.ts';
 
 const JWT_ENV = [
   'JWT_SECRET',
@@ -105,6 +106,10 @@ function sign(payload: JWTPayload, key: Uint8Array | CryptoKey = SECRET_BYTES, a
   return new SignJWT(payload).setProtectedHeader({ alg, typ: 'JWT', kid }).sign(key);
 }
 
+function hex(char: string): string {
+  return char.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0');
+}
+
 function encodeJson(value: unknown): string {
   return base64url.encode(JSON.stringify(value));
 }
@@ -156,6 +161,22 @@ describe('with an HS256 secret', () => {
     });
   });
 
+  test('ids of 128 characters (code points: emoji count as one) are allowed, and the consumer takes their messages', async () => {
+    for (const [sub, orgId] of [
+      ['u'.repeat(128), 'o'.repeat(128)],
+      ['\u{1f511}'.repeat(128), '\u{1f3e2}'.repeat(128)],
+      ['user \u00e9\u4e2d', 'org with spaces, accents \u00e9 and \u{1f3e2}'],
+    ]) {
+      const result = await authorize(`Bearer ${await sign(claims({ sub, org_id: orgId }))}`);
+      expectAllowed(result, sub!);
+      const principal = principalFromContext(result.context);
+      expect(principal).toMatchObject({ userId: sub, orgId });
+      // What the authorizer lets through, the verification consumer's message schema accepts.
+      const message = { orgId, credentialId: '0190a3b4-5c6d-7e8f-9a0b-1c2d3e4f5a6b', secretVersion: 1 };
+      expect(parseVerificationMessage(JSON.stringify(message))).toEqual(message);
+    }
+  });
+
   test('a validly signed token of about 7.5 KiB is allowed', async () => {
     expectAllowed(await authorize(`Bearer ${await sign(claims({ padding: 'x'.repeat(5500) }))}`), 'user-1');
   });
@@ -183,6 +204,24 @@ describe('with an HS256 secret', () => {
     ['with roles that are not an array', () => sign(claims({ roles: 'ORG_ADMIN' })), 'INVALID_CLAIM (roles)'],
     ['with roles holding a non-string', () => sign(claims({ roles: ['ORG_ADMIN', 1] })), 'INVALID_CLAIM (roles)'],
     ['with a non-string email', () => sign(claims({ email: 42 })), 'INVALID_CLAIM (email)'],
+    ['with an org claim of 129 characters', () => sign(claims({ org_id: 'o'.repeat(129) })), 'INVALID_CLAIM (org_id)'],
+    ['with an org claim over 2 KB', () => sign(claims({ org_id: 'o'.repeat(2100) })), 'INVALID_CLAIM (org_id)'],
+    [
+      'with an org claim of 129 emoji',
+      () => sign(claims({ org_id: '\u{1f511}'.repeat(129) })),
+      'INVALID_CLAIM (org_id)',
+    ],
+    ['with a sub of 129 characters', () => sign(claims({ sub: 'u'.repeat(129) })), 'INVALID_CLAIM (sub)'],
+    ...['\u0000', '\n', '\u001b', '\u007f', '\u0085', '\ud800', '\udc00', '\uffff'].flatMap(
+      (inserted): [string, () => Promise<string>, string][] => [
+        [
+          `with U+${hex(inserted)} in the org claim`,
+          () => sign(claims({ org_id: `org${inserted}1` })),
+          'INVALID_CLAIM (org_id)',
+        ],
+        [`with U+${hex(inserted)} in sub`, () => sign(claims({ sub: `user${inserted}1` })), 'INVALID_CLAIM (sub)'],
+      ],
+    ),
     ['over 8 KiB even though validly signed', () => sign(claims({ padding: 'x'.repeat(6500) })), 'TOKEN_TOO_LARGE'],
     ['that is not a JWT', async () => 'not.a.jwt', 'ERR_JWS_INVALID'],
   ])('a token %s is refused', async (_, makeToken, reason) => {
@@ -264,6 +303,8 @@ describe('principalFromContext', () => {
     ['a string', 'u'],
     ['no user id', { ...valid, userId: undefined }],
     ['an empty org id', { ...valid, orgId: '' }],
+    ['an org id of 129 characters', { ...valid, orgId: 'o'.repeat(129) }],
+    ['a user id with a control character', { ...valid, userId: 'u\u0000' }],
     ['roles that are not JSON', { ...valid, roles: 'ORG_ADMIN' }],
     ['roles that are a JSON object', { ...valid, roles: '{"0":"ORG_ADMIN"}' }],
     ['roles holding a number', { ...valid, roles: '["ORG_ADMIN",1]' }],

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { openSecret, sealSecret } from '#shared/crypto/envelope.ts';
+import { openSecret, type SecretContext, sealSecret } from '#shared/crypto/envelope.ts';
 import {
   type DataKey,
   type EncryptionContext,
@@ -11,8 +11,9 @@ import {
   type SecretIntegrityReason,
 } from '#shared/crypto/key-provider.ts';
 import { LocalKeyProvider } from '#shared/crypto/local-key-provider.ts';
+import { sealV1 } from '../helpers/legacy-seal.ts';
 
-const context: EncryptionContext = { orgId: 'org-7c9e6679', credentialId: 'cred-1b4e28ba' };
+const context: SecretContext = { orgId: 'org-7c9e6679', credentialId: 'cred-1b4e28ba', secretVersion: 3 };
 const secret = { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' };
 
 function tempDir(): string {
@@ -74,7 +75,7 @@ describe('sealSecret / openSecret', () => {
 
   it('stores a versioned string of five base64url parts that does not contain the secret', async () => {
     const sealed = await sealSecret(new LocalKeyProvider(tempDir()), secret, context);
-    expect(sealed).toMatch(/^v1(\.[A-Za-z0-9_-]+){4}$/);
+    expect(sealed).toMatch(/^v2(\.[A-Za-z0-9_-]+){4}$/);
     expect(sealed).not.toContain(secret.secretAccessKey);
     expect(Buffer.from(sealed.split('.')[2] ?? '', 'base64url')).toHaveLength(12);
     expect(Buffer.from(sealed.split('.')[4] ?? '', 'base64url')).toHaveLength(16);
@@ -102,16 +103,19 @@ describe('sealSecret / openSecret', () => {
   it.each([
     ['another credential', { ...context, credentialId: 'cred-other' }],
     ['another organization', { ...context, orgId: 'org-other' }],
-    ['swapped ids', { orgId: context.credentialId, credentialId: context.orgId }],
+    ['swapped ids', { ...context, orgId: context.credentialId, credentialId: context.orgId }],
+    // An older ciphertext written back over a rotation: the record is at a later version.
+    ['a later secret version of the same credential', { ...context, secretVersion: 4 }],
+    ['an earlier secret version of the same credential', { ...context, secretVersion: 2 }],
   ])('refuses to open a secret copied to %s', async (_label, otherContext) => {
     const keys = new LocalKeyProvider(tempDir());
     const sealed = await sealSecret(keys, secret, context);
     await expectIntegrityError(openSecret(keys, sealed, otherContext), 'authentication-failed');
   });
 
-  it('reads only orgId and credentialId from the context', async () => {
+  it('reads only orgId, credentialId and secretVersion from the context', async () => {
     const keys = new LocalKeyProvider(tempDir());
-    const sealed = await sealSecret(keys, secret, { ...context, name: 'ignored' } as EncryptionContext);
+    const sealed = await sealSecret(keys, secret, { ...context, name: 'ignored' } as SecretContext);
     expect(await openSecret(keys, sealed, context)).toStrictEqual(secret);
   });
 
@@ -124,10 +128,10 @@ describe('sealSecret / openSecret', () => {
     expect(JSON.stringify(error)).not.toContain(context.orgId);
   });
 
-  it.each(['v2', 'v0', 'v10'])('refuses the unknown version %s', async (version) => {
+  it.each(['v3', 'v0', 'v10'])('refuses the unknown version %s', async (version) => {
     const keys = new LocalKeyProvider(tempDir());
     const sealed = await sealSecret(keys, secret, context);
-    const relabelled = sealed.replace(/^v1\./, `${version}.`);
+    const relabelled = sealed.replace(/^v2\./, `${version}.`);
     await expectIntegrityError(openSecret(keys, relabelled, context), 'unsupported-version');
   });
 
@@ -159,6 +163,36 @@ describe('sealSecret / openSecret', () => {
     const keys = new RecordingKeyProvider(new LocalKeyProvider(tempDir()));
     await expect(sealSecret(keys, undefined, context)).rejects.toThrow(TypeError);
     expect(keys.handedOut).toHaveLength(0);
+  });
+});
+
+describe('secrets sealed before the version was bound (v1)', () => {
+  const v1Context = { orgId: context.orgId, credentialId: context.credentialId };
+
+  it('still open, at whatever version the record is, with no migration', async () => {
+    const keys = new LocalKeyProvider(tempDir());
+    const sealed = await sealV1(keys, secret, v1Context);
+    for (const secretVersion of [1, 2, 7]) {
+      expect(await openSecret(keys, sealed, { ...context, secretVersion })).toStrictEqual(secret);
+    }
+  });
+
+  it('stay bound to their organization and credential', async () => {
+    const keys = new LocalKeyProvider(tempDir());
+    const sealed = await sealV1(keys, secret, v1Context);
+    await expectIntegrityError(openSecret(keys, sealed, { ...context, orgId: 'org-other' }), 'authentication-failed');
+    await expectIntegrityError(
+      openSecret(keys, sealed, { ...context, credentialId: 'cred-other' }),
+      'authentication-failed',
+    );
+  });
+
+  it('cannot pass for v2, nor a v2 secret for v1: the format version says which context it was sealed with', async () => {
+    const keys = new LocalKeyProvider(tempDir());
+    const v1 = await sealV1(keys, secret, v1Context);
+    const v2 = await sealSecret(keys, secret, context);
+    await expectIntegrityError(openSecret(keys, v1.replace(/^v1\./, 'v2.'), context), 'authentication-failed');
+    await expectIntegrityError(openSecret(keys, v2.replace(/^v2\./, 'v1.'), context), 'authentication-failed');
   });
 });
 

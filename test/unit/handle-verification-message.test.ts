@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import type { CredentialRecord } from '#shared/credentials/model.ts';
+import { UNOPENABLE_SECRET_MESSAGE } from '#shared/credentials/model.ts';
 import { sealSecret } from '#shared/crypto/envelope.ts';
+import { SecretIntegrityError } from '#shared/crypto/key-provider.ts';
 import { LocalKeyProvider } from '#shared/crypto/local-key-provider.ts';
 import { DependencyError } from '#shared/errors.ts';
 import { logger } from '#shared/logger.ts';
@@ -66,7 +68,7 @@ async function credential(overrides: Partial<CredentialRecord> = {}): Promise<Cr
     sealedSecret: await sealSecret(
       keys,
       { accessKeyId: 'AKIA', secretAccessKey: 'secret' },
-      { orgId: base.orgId, credentialId: base.id },
+      { orgId: base.orgId, credentialId: base.id, secretVersion: 1 },
     ),
     linkCount: 0,
     ...overrides,
@@ -171,6 +173,27 @@ describe('handleVerificationMessage', () => {
       uncheckedSince: '2026-12-02T11:30:00.000Z',
     });
     expect(await asked[0]!.subject.externalId()).toBe('external-id-of-org-1');
+  });
+
+  it('opens the secret as what the message asks for, not as what the item says it is: a copied item fails', async () => {
+    // The whole item of org-1, copied under another organization's key: its own attributes still say org-1.
+    const { deps, written, asked } = fakes(await credential(), { kind: 'valid', identity: {} });
+    const copied = { ...message(), orgId: 'org-thief' };
+    // Not opened, and said so: the copy is recorded INVALID "cannot be opened" (terminal, point 16.7).
+    expect(await handleVerificationMessage(deps, copied)).toBe('unopenable');
+    expect(asked).toEqual([]);
+    expect(written.map((write) => write.result.verificationError)).toEqual([UNOPENABLE_SECRET_MESSAGE]);
+  });
+
+  it('refuses a ciphertext sealed for another secret version than the record holds (a rollback)', async () => {
+    const olderCiphertext = (await credential()).sealedSecret;
+    const { deps, written, asked } = fakes(await credential({ secretVersion: 2, sealedSecret: olderCiphertext }), {
+      kind: 'valid',
+      identity: {},
+    });
+    expect(await handleVerificationMessage(deps, { ...message(), secretVersion: 2 })).toBe('unopenable');
+    expect(asked).toEqual([]);
+    expect(written.map((write) => write.result.verificationError)).toEqual([UNOPENABLE_SECRET_MESSAGE]);
   });
 
   it('says nothing of a propagation window once the secret had a verdict', async () => {

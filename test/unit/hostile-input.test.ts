@@ -4,6 +4,7 @@ import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
 import { refuseAmbiguousJson } from '#shared/http/middleware/refuse-ambiguous-json.ts';
 import { refuseBody } from '#shared/http/middleware/refuse-body.ts';
+import { refuseDuplicateKeys } from '#shared/http/middleware/refuse-duplicate-keys.ts';
 import { strictQuery } from '#shared/http/middleware/strict-query.ts';
 import { parseOrThrow, strictObject } from '#shared/validation.ts';
 import { validationErrorsOf } from '../helpers/validation-errors-of.ts';
@@ -92,8 +93,8 @@ describe('refuseAmbiguousJson', () => {
     expect(await check({ name: 'rocket \ud83d\ude80', constructor: 'x' })).toBeUndefined();
     expect(await check(JSON.parse(`${'['.repeat(30_000)}${']'.repeat(30_000)}`))).toBeUndefined();
     expect(await check(JSON.parse(`${'['.repeat(30_000)}"\\ud800"${']'.repeat(30_000)}`))).toEqual({
-      [Array.from({ length: 30_000 }, () => '0').join('.')]:
-        'Must be valid Unicode text (it holds half a surrogate pair)',
+      // The path, 60 000 characters long, named in 64.
+      [`${'0.'.repeat(31)}0…`]: 'Must be valid Unicode text (it holds half a surrogate pair)',
     });
   });
 
@@ -111,6 +112,50 @@ describe('refuseAmbiguousJson', () => {
 });
 
 describe('field messages', () => {
+  const schema = strictObject({ name: v.string() });
+
+  it('name an unknown field in at most 64 characters, cut and marked, whatever its length or script', () => {
+    const long = `secret-shaped-${'A1b2C3d4'.repeat(8)}`;
+    const huge = 'k'.repeat(60_000);
+    const emoji = '\u{1f511}'.repeat(70);
+    const errors = validationErrorsOf(() =>
+      parseOrThrow(schema, { name: 'n', [long]: 1, [huge]: 2, [emoji]: 3, ['x'.repeat(64)]: 4 }),
+    );
+    expect(errors).toEqual({
+      [`${long.slice(0, 63)}…`]: 'Unknown field',
+      [`${'k'.repeat(63)}…`]: 'Unknown field',
+      [`${'\u{1f511}'.repeat(63)}…`]: 'Unknown field',
+      ['x'.repeat(64)]: 'Unknown field',
+    });
+    const nested = validationErrorsOf(() => parseOrThrow(schema, { name: 'n', [huge]: 1 }, 'credentialData'));
+    expect(Object.keys(nested)).toEqual([`credentialData.${'k'.repeat(48)}…`]);
+  });
+
+  it('name at most 50 fields, counting the rest: thousands of unknown fields are not echoed back', () => {
+    const body = Object.fromEntries(Array.from({ length: 5000 }, (_, i) => [`f${i}`, i]));
+    const errors = validationErrorsOf(() => parseOrThrow(schema, { name: 'n', ...body }));
+    expect(Object.keys(errors)).toHaveLength(50);
+    expect(errors['…']).toBe('4951 more fields refused');
+    expect(JSON.stringify(errors).length).toBeLessThan(2000);
+  });
+
+  it('cut a duplicated key and a query parameter name the same way', async () => {
+    const key = 'd'.repeat(500);
+    const duplicated = await refusal(refuseDuplicateKeys().before as Before, {
+      body: `{"${key}":1,"${key}":2}`,
+    });
+    expect(duplicated).toEqual({ body: `Duplicate key "${'d'.repeat(63)}…"` });
+    const query = await refusal(strictQuery(false).before as Before, {
+      queryStringParameters: { [key]: 'x' },
+      multiValueQueryStringParameters: { [key]: ['x'] },
+    });
+    expect(query).toEqual({ [`${'d'.repeat(63)}…`]: 'Unknown field' });
+    const ambiguous = await refusal(refuseAmbiguousJson().before as Before, {
+      body: { [key]: { [key]: '\ud800' } },
+    });
+    expect(Object.keys(ambiguous!)).toEqual([`${'d'.repeat(63)}…`]);
+  });
+
   it('name each unknown field, also one called like an Object.prototype member', () => {
     const body = JSON.parse('{"name":"n","constructor":1,"toString":2,"__proto__":3}');
     const errors = validationErrorsOf(() => parseOrThrow(strictObject({ name: v.string() }), body));

@@ -18,11 +18,13 @@ import { KmsKeyProvider } from '#shared/crypto/kms-key-provider.ts';
 import { createKeyProvider, LocalKeyProvider } from '#shared/crypto/local-key-provider.ts';
 import { DependencyError } from '#shared/errors.ts';
 import { keyProvider } from '#shared/runtime/clients.ts';
+import { sealV1 } from '../helpers/legacy-seal.ts';
 
 const KEY_ID = 'arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
 const DATA_KEY = Buffer.alloc(32, 0x5a);
 const ENCRYPTED_DATA_KEY = Buffer.from('kms-wrapped-data-key');
 const context: EncryptionContext = { orgId: 'org-7c9e6679', credentialId: 'cred-1b4e28ba' };
+const sealContext = { ...context, secretVersion: 2 };
 const secret = { apiToken: 'vercel-token-value', teamId: 'team_1' };
 
 const kms = mockClient(KMSClient);
@@ -90,17 +92,37 @@ describe('KmsKeyProvider', () => {
 
   it('seals and opens a secret end to end', async () => {
     fakeKms();
-    const sealed = await sealSecret(keys, secret, context);
+    const sealed = await sealSecret(keys, secret, sealContext);
     expect(sealed.split('.')[1]).toBe(ENCRYPTED_DATA_KEY.toString('base64url'));
-    expect(await openSecret(keys, sealed, context)).toStrictEqual(secret);
+    expect(await openSecret(keys, sealed, sealContext)).toStrictEqual(secret);
+  });
+
+  it('binds the organization, the credential and the secret version in the KMS encryption context', async () => {
+    fakeKms();
+    const sealed = await sealSecret(keys, secret, sealContext);
+    await openSecret(keys, sealed, sealContext);
+    const bound = { orgId: context.orgId, credentialId: context.credentialId, secretVersion: '2' };
+    expect(kms.commandCalls(GenerateDataKeyCommand)[0]?.args[0].input.EncryptionContext).toStrictEqual(bound);
+    expect(kms.commandCalls(DecryptCommand)[0]?.args[0].input.EncryptionContext).toStrictEqual(bound);
+  });
+
+  it('opens a v1 secret with the context it was sealed with (no secretVersion)', async () => {
+    fakeKms();
+    const sealed = await sealV1(keys, secret, context);
+    expect(await openSecret(keys, sealed, sealContext)).toStrictEqual(secret);
+    expect(kms.commandCalls(DecryptCommand)[0]?.args[0].input.EncryptionContext).toStrictEqual({
+      orgId: context.orgId,
+      credentialId: context.credentialId,
+    });
   });
 
   it.each([
-    ['another credential', { ...context, credentialId: 'cred-other' }],
-    ['another organization', { ...context, orgId: 'org-other' }],
+    ['another credential', { ...sealContext, credentialId: 'cred-other' }],
+    ['another organization', { ...sealContext, orgId: 'org-other' }],
+    ['another secret version', { ...sealContext, secretVersion: 3 }],
   ])('refuses to open a secret copied to %s', async (_label, otherContext) => {
     fakeKms();
-    const sealed = await sealSecret(keys, secret, context);
+    const sealed = await sealSecret(keys, secret, sealContext);
     await expect(openSecret(keys, sealed, otherContext)).rejects.toBeInstanceOf(SecretIntegrityError);
   });
 

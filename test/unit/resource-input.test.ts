@@ -125,6 +125,31 @@ describe('parseCreateResourceInput', () => {
     expect(validationErrorsOf(() => parseCreateResourceInput(body))).toEqual(expected);
   });
 
+  it("names every field's error at once: the envelope and identifier, region and config against the type", () => {
+    const body = {
+      ...valid.SECURITY_GROUP,
+      name: '',
+      credentialId: 'not-a-uuid',
+      resourceType: 'SECURITY_GROUP',
+      resourceIdentifier: 'sg-nope',
+      config: { protocol: 'icmp', fromPort: 22, toPort: 70000 },
+    };
+    expect(Object.keys(validationErrorsOf(() => parseCreateResourceInput(body))).sort()).toEqual([
+      'config.protocol',
+      'config.toPort',
+      'credentialId',
+      'name',
+      'resourceIdentifier',
+    ]);
+    expect(
+      validationErrorsOf(() => parseCreateResourceInput({ ...body, resourceType: 'BUCKET', config: undefined })),
+    ).toEqual({
+      name: 'Must be 1 to 128 characters',
+      credentialId: 'Must be a UUID',
+      resourceType: expect.stringContaining('SECURITY_GROUP'),
+    });
+  });
+
   it('answers every input with a resource or a VALIDATION_ERROR whose messages never echo the input', () => {
     const marker = 'ECHO-ME-7f3a';
     fc.assert(

@@ -1,6 +1,7 @@
 import { jsonObject, safeFetch } from '#shared/net/safe-fetch.ts';
 import type { KindData } from '#shared/providers/kinds.ts';
 import { providerSettings } from '#shared/providers/provider-settings.ts';
+import { scrub } from '#shared/providers/scrub.ts';
 import { callTimeoutMs, unreachableUnlessAnswered, type VerificationSubject } from '#shared/providers/verifier.ts';
 import { rsaSigningKey, signedAssertion } from './signed-assertion.ts';
 
@@ -54,7 +55,7 @@ export async function googleAccessToken(
       message: 'the private_key is not a valid PKCS#8 RSA key. Download a new key file from Google Cloud',
     };
   }
-  return unreachableUnlessAnswered('the Google token endpoint', async () => {
+  const answer = await unreachableUnlessAnswered('the Google token endpoint', async () => {
     const response = await safeFetch(tokenUri, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
@@ -65,6 +66,8 @@ export async function googleAccessToken(
     });
     return tokenAnswer(response.status, jsonObject(response.body));
   });
+  // The signed assertion is a bearer credential for an hour: scrubbed in every form too, like the key.
+  return answer.kind === 'token' ? answer : { ...answer, message: scrub(answer.message, [assertion]) };
 }
 
 function allowedTokenUri(tokenUri: string | undefined, allowed: string[]): string | undefined {

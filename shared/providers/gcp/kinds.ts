@@ -1,6 +1,7 @@
 import * as v from 'valibot';
 import { matching, text } from '#shared/providers/fields.ts';
 import { defineKind } from '#shared/providers/provider.ts';
+import { isRsaSigningKey, RSA_KEY_BITS } from './signed-assertion.ts';
 
 const PKCS8_PEM = /^\s*-{5}BEGIN PRIVATE KEY-{5}[A-Za-z0-9+/=\s]+-{5}END PRIVATE KEY-{5}\s*$/;
 
@@ -15,6 +16,11 @@ export const gcpKinds = {
       private_key: v.pipe(
         matching(PKCS8_PEM, 'Must be a PEM PKCS#8 private key (BEGIN PRIVATE KEY block)'),
         v.maxLength(16384, 'Must be at most 16384 characters'),
+        // Parsed with node:crypto (cheap at any size): an RSA key of 2048–4096 bits, so no check ever signs with more.
+        v.check(
+          (pem) => !PKCS8_PEM.test(pem) || pem.length > 16384 || isRsaSigningKey(pem),
+          `Must be an RSA private key of ${RSA_KEY_BITS.min} to ${RSA_KEY_BITS.max} bits`,
+        ),
       ),
       client_email: matching(
         /^[^\s@\p{Cc}]{1,128}@[^\s@\p{Cc}]{1,256}$/u,

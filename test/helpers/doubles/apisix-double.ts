@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { type EchoOption, echoed } from './echo.ts';
 import {
   type DoubleResponse,
   json,
@@ -25,8 +26,8 @@ export interface ApisixDoubleOptions {
   redirectTo?: string;
   /** The routes. Kept by reference: push or splice during a test. Default one route, id `1`. */
   routes?: ApisixRoute[];
-  /** Put the key that was sent into the refusal, as a careless provider might. */
-  echoCredentials?: boolean;
+  /** Put the key that was sent into the refusal, as a careless provider might (in the encoding given). */
+  echoCredentials?: EchoOption;
 }
 
 /** Every PUT, PATCH, POST and DELETE under the Admin API is refused and kept in `mutations`. */
@@ -70,7 +71,9 @@ function answer(request: RecordedRequest, options: ApisixDoubleOptions, routes: 
   const sent = request.headers['x-api-key'];
   if (sent !== options.adminKey) {
     return json(401, {
-      error_msg: options.echoCredentials ? `failed to check token ${String(sent)}` : 'failed to check token',
+      error_msg: options.echoCredentials
+        ? `failed to check token ${echoed(String(sent), options.echoCredentials)}`
+        : 'failed to check token',
     });
   }
   if (routeId === undefined) {

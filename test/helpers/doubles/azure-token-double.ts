@@ -1,4 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import { type EchoOption, echoed } from './echo.ts';
 import { type DoubleResponse, type HttpDouble, json, type RecordedRequest, startHttpDouble } from './http-double.ts';
 
 /** An app registration's client secret in one tenant. */
@@ -30,8 +31,8 @@ export type AzureTokenIssuer = Pick<AzureTokenDouble, 'appOf'>;
 
 export interface AzureTokenDoubleOptions {
   apps: AzureApp[];
-  /** Put the client secret that was sent into `AADSTS7000215`, as a careless provider might. */
-  echoCredentials?: boolean;
+  /** Put the client secret that was sent into `AADSTS7000215`, as a careless provider might (in the encoding given). */
+  echoCredentials?: EchoOption;
 }
 
 /**
@@ -114,7 +115,7 @@ function answer(
     return aadstsError(400, 'unauthorized_client', 700016, text);
   }
   if (form.get('client_secret') !== app.clientSecret) {
-    const echo = echoCredentials ? ` '${form.get('client_secret')}'` : '';
+    const echo = echoCredentials ? ` '${echoed(form.get('client_secret') ?? '', echoCredentials)}'` : '';
     const text =
       `Invalid client secret provided${echo}. Ensure the secret being sent in the request is the client secret value, ` +
       `not the client secret ID, for a secret added to app '${clientId}'.`;

@@ -8,6 +8,7 @@ import {
   type JWTPayload,
   jwtVerify,
 } from 'jose';
+import { type EchoOption, echoed } from './echo.ts';
 import { type DoubleResponse, type HttpDouble, json, type RecordedRequest, startHttpDouble } from './http-double.ts';
 
 export interface GcpServiceAccount {
@@ -19,8 +20,8 @@ export interface GcpServiceAccount {
 
 export interface GcpTokenDoubleOptions {
   accounts: GcpServiceAccount[];
-  /** Put the signed assertion that was sent into `Invalid JWT Signature.`, as a careless provider might. */
-  echoCredentials?: boolean;
+  /** Put the signed assertion that was sent into `Invalid JWT Signature.`, as a careless provider might (in the encoding given). */
+  echoCredentials?: EchoOption;
 }
 
 /** An access token the double issued, and for whom. */
@@ -121,7 +122,9 @@ async function answer(
     oauthError(
       400,
       'invalid_grant',
-      echoCredentials ? `Invalid JWT Signature. Assertion: ${assertion}` : 'Invalid JWT Signature.',
+      echoCredentials
+        ? `Invalid JWT Signature. Assertion: ${echoed(assertion, echoCredentials)}`
+        : 'Invalid JWT Signature.',
     );
   if (key === undefined) return badSignature();
 

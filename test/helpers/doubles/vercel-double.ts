@@ -1,4 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import { type EchoOption, echoed } from './echo.ts';
 import {
   bearerToken,
   type DoubleResponse,
@@ -45,8 +46,8 @@ export interface VercelDoubleOptions {
   accounts: VercelAccount[];
   /** Kept by reference: push or splice during a test to add or delete projects, or change their rules. */
   projects?: VercelProject[];
-  /** Put the token that was sent into the message of a refusal, as a careless provider might. */
-  echoCredentials?: boolean;
+  /** Put the token that was sent into the message of a refusal, as a careless provider might (in the encoding given). */
+  echoCredentials?: EchoOption;
 }
 
 /** Every request but a GET is refused and kept in `mutations`. */
@@ -120,7 +121,9 @@ function answer(
   const token = bearerToken(request);
   const account = accounts.find((candidate) => candidate.token === token);
   if (account === undefined) {
-    const message = echoCredentials ? `Not authorized: token ${token} is invalid` : 'Not authorized';
+    const message = echoCredentials
+      ? `Not authorized: token ${echoed(token ?? '', echoCredentials)} is invalid`
+      : 'Not authorized';
     return json(403, { error: { code: 'forbidden', message, invalidToken: true } });
   }
   const teamId = url.searchParams.get('teamId');

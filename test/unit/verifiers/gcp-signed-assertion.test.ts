@@ -2,6 +2,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { jwtVerify } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { rsaSigningKey, signedAssertion } from '#shared/providers/gcp/signed-assertion.ts';
+import { rsaKeyOfSize } from '../../helpers/credential-fixtures.ts';
 
 function rsaPem(modulusLength: number, type: 'pkcs8' | 'pkcs1' = 'pkcs8') {
   const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength });
@@ -43,6 +44,7 @@ describe('rsaSigningKey', () => {
   it.each([
     ['a PKCS#1 PEM', () => rsaPem(2048, 'pkcs1').pem],
     ['an RSA key under 2048 bits', () => rsaPem(1024).pem],
+    ['an RSA key over 4096 bits (stored before keys were bounded: never signed with)', () => rsaKeyOfSize(16384)],
     [
       'an EC key',
       () =>

@@ -59,8 +59,88 @@ describe('scrub', () => {
   });
 });
 
+/** `text` holds no 8-character run of the secret, as it is, upper-cased or lower-cased, nor of its encodings. */
+function expectNoEcho(text: string, secret: string): void {
+  const folded = text.replace(/[\s\-_.:,;|]/g, '').toLowerCase();
+  const bytes = Buffer.from(secret);
+  const forms = [secret, bytes.toString('hex'), bytes.toString('base64'), bytes.toString('base64url')];
+  for (const form of forms) {
+    const plain = form.replace(/[\s\-_.:,;|]/g, '').toLowerCase();
+    for (let i = 0; i + 8 <= plain.length; i++) expect(folded).not.toContain(plain.slice(i, i + 8));
+  }
+}
+
+describe('scrub: encoded echoes', () => {
+  const token = `vcp_${randomBytes(18).toString('base64url')}`;
+  const pem = fakePem(
+    randomBytes(96)
+      .toString('base64')
+      .replace(/(.{64})/g, '$1\n'),
+  );
+
+  it.each([
+    ['base64', (text: string) => Buffer.from(text).toString('base64')],
+    ['base64url', (text: string) => Buffer.from(text).toString('base64url')],
+    [
+      'base64 inside a longer value (Basic user:secret)',
+      (text: string) => Buffer.from(`user:${text}`).toString('base64'),
+    ],
+    ['hex', (text: string) => Buffer.from(text).toString('hex')],
+    ['upper-case hex', (text: string) => Buffer.from(text).toString('hex').toUpperCase()],
+    ['URL-encoded', (text: string) => encodeURIComponent(text)],
+    ['form-encoded', (text: string) => new URLSearchParams({ t: text }).toString()],
+    ['upper-cased', (text: string) => text.toUpperCase()],
+    ['lower-cased', (text: string) => text.toLowerCase()],
+    ['split with spaces', (text: string) => text.match(/.{1,4}/gs)!.join(' ')],
+    ['split with dashes and line breaks', (text: string) => text.match(/.{1,5}/gs)!.join('-\n')],
+    ['JSON-escaped', (text: string) => JSON.stringify(text).slice(1, -1)],
+  ])('removes a token echoed %s', (_name, encode) => {
+    const result = scrub(`the provider said: ${encode(token)} was refused`, [token]);
+    expect(result).toMatch(/^the provider said: .*\[REDACTED\].* was refused$/);
+    expectNoEcho(result, token);
+  });
+
+  it('removes a PEM key echoed in base64 or hex, and leaves the words of its armor in the message', () => {
+    for (const echo of [Buffer.from(pem).toString('base64'), Buffer.from(pem).toString('hex'), pem.toUpperCase()]) {
+      const result = scrub(`the private_key is not valid: ${echo}`, [pem]);
+      expect(result.startsWith('the private_key is not valid: ')).toBe(true);
+      expectNoEcho(result, withoutArmor(pem));
+    }
+  });
+
+  it('never lets 8 characters of a secret through in any encoding, upper-cased or split', () => {
+    const encodings = [
+      (text: string) => text,
+      (text: string) => Buffer.from(text).toString('base64'),
+      (text: string) => Buffer.from(text).toString('hex'),
+      (text: string) => encodeURIComponent(text),
+      (text: string) => text.toUpperCase(),
+      (text: string) => text.match(/.{1,3}/gs)!.join(' '),
+    ];
+    fc.assert(
+      fc.property(
+        fc.string({
+          minLength: 8,
+          maxLength: 48,
+          unit: fc.constantFrom(...'abcdefghijkmnopqrstuvwxyz23456789_~'.split('')),
+        }),
+        fc.nat({ max: encodings.length - 1 }),
+        fc.string({ unit: fc.constantFrom(...'abc XYZ 0-9:'.split('')) }),
+        (key, which, around) => {
+          const result = scrub(`${around}${encodings[which]!(key)}${around}`, [key]);
+          expectNoEcho(result, key);
+        },
+      ),
+    );
+  });
+});
+
+function withoutArmor(pem: string): string {
+  return pem.replace(/-----(?:BEGIN|END) [A-Z ]+-----/g, '');
+}
+
 describe('scrubbed', () => {
-  it('scrubs the messages a verifier returns, and leaves a valid identity as it is', async () => {
+  it('scrubs the messages a verifier returns, and the identity values of a valid one, leaving the rest as it is', async () => {
     const subject = verificationSubject({ orgId: 'o', credentialId: 'c' });
     const data = { key: 'k-1234567890' };
     const secretsOf = (input: typeof data) => [input.key];
@@ -69,7 +149,29 @@ describe('scrubbed', () => {
       secretsOf,
     );
     expect(await echo(data, subject)).toEqual({ kind: 'invalid', message: 'bad key [REDACTED]' });
-    const valid = scrubbed<typeof data>(async () => ({ kind: 'valid', identity: { user: data.key } }), secretsOf);
-    expect(await valid(data, subject)).toEqual({ kind: 'valid', identity: { user: data.key } });
+    // A provider that answers with the token it was sent as the user name (Vercel did).
+    const valid = scrubbed<typeof data>(
+      async () => ({ kind: 'valid', identity: { user: data.key, team: 'Team  One', id: 'u_1' } }),
+      secretsOf,
+    );
+    expect(await valid(data, subject)).toEqual({
+      kind: 'valid',
+      identity: { user: '[REDACTED]', team: 'Team  One', id: 'u_1' },
+    });
+    expect(echo.secretsOf(data)).toEqual([data.key]);
+  });
+
+  it('takes every echo of a secret out of an error the verifier throws, message and stack', async () => {
+    const subject = verificationSubject({ orgId: 'o', credentialId: 'c' });
+    const data = { key: `tok_${randomBytes(16).toString('hex')}` };
+    const throwing = scrubbed<typeof data>(
+      async (input) => {
+        throw new Error(`client failed for ${Buffer.from(input.key).toString('base64')} and ${input.key}`);
+      },
+      (input) => [input.key],
+    );
+    const error = (await throwing(data, subject).catch((caught: unknown) => caught)) as Error;
+    expect(error.message).toBe('client failed for [REDACTED] and [REDACTED]');
+    expectNoEcho(String(error.stack), data.key);
   });
 });
