@@ -64,6 +64,7 @@ function start(notice: string | null, developmentTokenAllowed: boolean): void {
     token,
     onUnauthorized: () => {
       end();
+      tokenStore.clear();
       start('The API refused the token: it has expired or is not valid here. Sign in again.', false);
     },
   });
