@@ -14,7 +14,7 @@ import { announce } from '../ui/announcer.ts';
 import { h } from '../ui/dom.ts';
 import { trashIcon } from '../ui/icons.ts';
 import { providerLabel, typeLabel } from './credential-kinds.ts';
-import { statusContent } from './credential-row.ts';
+import { statusContent, words } from './credential-row.ts';
 import { openDeleteDialog } from './delete-dialog.ts';
 import { pauseNotice } from './pause-notice.ts';
 import { openRotateDialog } from './rotate-dialog.ts';
@@ -314,7 +314,7 @@ export function credentialPage(context: ConsoleContext, id: string, focusResourc
         ...(credential.verificationError
           ? [h('dt', {}, 'Error'), h('dd', { class: 'verification-error' }, credential.verificationError)]
           : Object.entries(credential.verifiedIdentity ?? {}).flatMap(([key, value]) => [
-              h('dt', {}, key),
+              h('dt', {}, words(key)),
               h('dd', {}, value),
             ])),
       ),

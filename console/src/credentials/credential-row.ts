@@ -133,7 +133,7 @@ function details(credential: Credential): Node {
 }
 
 /** `accountId` → `Account id`. */
-function words(key: string): string {
+export function words(key: string): string {
   const spaced = key
     .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
     .replace(/_/g, ' ')
