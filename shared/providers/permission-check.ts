@@ -1,21 +1,14 @@
 import type { CredentialType, KindData } from './kinds.ts';
-import type { Provider, ResourceTarget } from './provider.ts';
+import type { PermissionFinding, Provider, ResourceTarget } from './provider.ts';
+
+export type { PermissionFinding };
+
 import type { ResourceType } from './resource-kinds.ts';
 import { scrub } from './scrub.ts';
 import type { VerificationSubject } from './verifier.ts';
 
 // What a resource check finds (contract §6): whether the resource exists and, for each permission EntryGuard uses on
 // it, whether the linked credential holds it — found without changing anything in the customer's cloud.
-
-/** One permission EntryGuard uses on a resource, as the check found it. */
-export interface PermissionFinding {
-  /** As the provider names it: `ec2:RevokeSecurityGroupIngress`, `compute.firewalls.update`, … */
-  permission: string;
-  /** `null`: it cannot be probed without changing something, so it was not (never guessed). */
-  granted: boolean | null;
-  /** Why not, actionable (which permission, on what, where to add it); scrubbed. `null` when granted. */
-  detail: string | null;
-}
 
 /**
  * - `checked`: the provider answered; `exists` says whether the resource is there (with `detail` saying why not), and

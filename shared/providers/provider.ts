@@ -61,3 +61,13 @@ export interface ResourceKind<TConfig = Record<string, unknown>> {
 export function defineResourceKind<TConfig>(kind: ResourceKind<TConfig>): ResourceKind<TConfig> {
   return kind;
 }
+
+/** One permission EntryGuard uses on a resource, as the check found it. */
+export interface PermissionFinding {
+  /** As the provider names it: `ec2:RevokeSecurityGroupIngress`, `compute.firewalls.update`, … */
+  permission: string;
+  /** `null`: it cannot be probed without changing something, so it was not (never guessed). */
+  granted: boolean | null;
+  /** Why not, actionable (which permission, on what, where to add it); scrubbed. `null` when granted. */
+  detail: string | null;
+}

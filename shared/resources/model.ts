@@ -1,5 +1,4 @@
-import type { PermissionFinding } from '#shared/providers/permission-check.ts';
-import type { Provider } from '#shared/providers/provider.ts';
+import type { PermissionFinding, Provider } from '#shared/providers/provider.ts';
 
 /**
  * What the last resource check found (contract §6.2): whether the resource exists and each permission EntryGuard uses

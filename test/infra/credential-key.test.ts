@@ -10,7 +10,6 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { describe, expect, it } from 'vitest';
 import { routes } from '#functions/routes.ts';
 import { openSecret, sealSecret } from '#shared/crypto/envelope.ts';
-import type { EncryptionContext } from '#shared/crypto/key-provider.ts';
 import { KmsKeyProvider } from '#shared/crypto/kms-key-provider.ts';
 import { backgroundFunctions } from '../../infra/aws/background-functions.ts';
 import { KEY_ADMIN_ACTIONS } from '../../infra/aws/credential-key.ts';

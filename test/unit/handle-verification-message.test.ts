@@ -5,7 +5,6 @@ import { describe, expect, it, vi } from 'vitest';
 import type { CredentialRecord } from '#shared/credentials/model.ts';
 import { UNOPENABLE_SECRET_MESSAGE } from '#shared/credentials/model.ts';
 import { sealSecret } from '#shared/crypto/envelope.ts';
-import { SecretIntegrityError } from '#shared/crypto/key-provider.ts';
 import { LocalKeyProvider } from '#shared/crypto/local-key-provider.ts';
 import { DependencyError } from '#shared/errors.ts';
 import { logger } from '#shared/logger.ts';

@@ -1,4 +1,4 @@
-import { ApiError } from './api-error.ts';
+import { ApiError, type ApiErrorDetails } from './api-error.ts';
 
 export type ApiRequest = <T>(method: string, path: string, body?: unknown) => Promise<T>;
 
@@ -35,11 +35,24 @@ export function apiClient(options: ApiClientOptions): ApiRequest {
 
 async function errorOf(response: Response): Promise<ApiError> {
   const body = (await response.json().catch(() => undefined)) as
-    | { error?: unknown; message?: unknown; validationErrors?: Record<string, string> }
+    | { error?: unknown; message?: unknown; validationErrors?: unknown; missingPermissions?: unknown }
     | undefined;
   const code = typeof body?.error === 'string' ? body.error : `HTTP_${response.status}`;
-  let message = typeof body?.message === 'string' ? body.message : `The API answered HTTP ${response.status}.`;
-  const retryAfter = response.headers.get('retry-after');
-  if (response.status === 429 && retryAfter) message = `${message} Try again in ${retryAfter} s.`;
-  return new ApiError(response.status, code, message, body?.validationErrors ?? {});
+  const message = typeof body?.message === 'string' ? body.message : `The API answered HTTP ${response.status}.`;
+  const details: ApiErrorDetails = {};
+  const retryAfter = Number(response.headers.get('retry-after'));
+  if (response.status === 429 && Number.isFinite(retryAfter) && retryAfter > 0) {
+    details.retryAfterSeconds = Math.ceil(retryAfter);
+  }
+  if (Array.isArray(body?.missingPermissions)) {
+    details.missingPermissions = body.missingPermissions.filter((entry): entry is string => typeof entry === 'string');
+  }
+  return new ApiError(response.status, code, message, stringRecord(body?.validationErrors), details);
+}
+
+function stringRecord(value: unknown): Record<string, string> {
+  if (typeof value !== 'object' || value === null) return {};
+  return Object.fromEntries(
+    Object.entries(value).filter((entry): entry is [string, string] => typeof entry[1] === 'string'),
+  );
 }

@@ -1,20 +1,24 @@
-import { ApiError } from '../api/api-error.ts';
+import { ApiError, problemText } from '../api/api-error.ts';
 import type { Credential, CredentialsApi } from '../api/credentials-api.ts';
-import { announce } from '../ui/announcer.ts';
 import { h } from '../ui/dom.ts';
+import { hideSummary, type PlacedError, showErrorSummary } from '../ui/error-summary.ts';
 import { formField, selectField } from '../ui/form-field.ts';
 import { awsRoleSetup } from './aws-role-setup.ts';
 import { type CredentialInput, credentialInput } from './credential-input.ts';
-import { kindForm, PROVIDER_FORMS, providerForm, providerLabel } from './credential-kinds.ts';
+import { kindForm, PROVIDER_FORMS, providerForm } from './credential-kinds.ts';
+import type { KeptFields } from './kept-fields.ts';
 
 export interface AddCredentialFormOptions {
   api: CredentialsApi;
+  kept: KeptFields;
+  /** The credential was added: the page shows it, confirms it and moves focus to its row. */
   onAdded(credential: Credential): void;
 }
 
 /**
- * Name, provider, type and the provider's own fields. The API's validation messages appear next to the fields they
- * name; after a credential is added every field is emptied, so its secret is gone from the page.
+ * Name, provider, type and the provider's own fields. Every validation message of the API appears at once: next to
+ * the field it names, and all of them in a summary on top (a message for a field the form does not show appears
+ * there only). After a credential is added every field is emptied, so its secret is gone from the page.
  */
 export function addCredentialForm(options: AddCredentialFormOptions): HTMLElement {
   const name = formField({ label: 'Name', name: 'name', help: 'Up to 128 characters, unique in your organization.' });
@@ -28,12 +32,12 @@ export function addCredentialForm(options: AddCredentialFormOptions): HTMLElemen
   });
   const type = selectField({ label: 'Type', name: 'credentialType', choices: [] });
   const kindSlot = h('div');
-  const alert = h('div', { class: 'form-alert', role: 'alert', hidden: true });
+  const summary = h('div', { class: 'form-alert', role: 'alert', tabindex: '-1', hidden: true });
   const submit = h('button', { type: 'submit', class: 'primary' }, 'Add credential');
   const form = h(
     'form',
     { novalidate: true, 'aria-labelledby': 'add-heading' },
-    alert,
+    summary,
     name.root,
     h('div', { class: 'field-row' }, provider.root, type.root),
     kindSlot,
@@ -62,51 +66,44 @@ export function addCredentialForm(options: AddCredentialFormOptions): HTMLElemen
     type.control.disabled = kinds.length === 0;
     renderKind();
   };
-  provider.control.addEventListener('change', renderTypes);
+  provider.control.addEventListener('change', () => {
+    // "Choose a provider." answered the empty choice; any choice answers it.
+    if (provider.control.value !== '') provider.setError(null);
+    renderTypes();
+  });
   type.control.addEventListener('change', renderKind);
   renderTypes();
 
   const clearErrors = () => {
-    alert.hidden = true;
-    alert.replaceChildren();
+    hideSummary(summary);
     for (const field of [name, provider, type]) field.setError(null);
     input?.showErrors({});
   };
 
   const showFailure = (error: unknown) => {
     if (!(error instanceof ApiError)) throw error;
+    const lead = 'The credential was not added.';
     if (error.code === 'CREDENTIAL_NAME_CONFLICT') {
       name.setError(error.message);
-      name.control.focus();
+      showErrorSummary(summary, lead, { name: error.message }, [{ path: 'name', control: name.control }]).focus();
       return;
     }
     const errors = error.validationErrors;
-    const invalid: HTMLElement[] = [];
+    if (Object.keys(errors).length === 0) {
+      showErrorSummary(summary, `${lead} ${problemText(error)}`, {}, []).focus();
+      return;
+    }
+    const placed: PlacedError[] = [];
     for (const [path, field] of [
       ['name', name],
       ['provider', provider],
       ['credentialType', type],
     ] as const) {
       field.setError(errors[path] ?? null);
-      if (errors[path] !== undefined) invalid.push(field.control);
+      if (errors[path] !== undefined) placed.push({ path, control: field.control });
     }
-    const placed = input?.showErrors(errors) ?? [];
-    invalid.push(...placed.map((entry) => entry.control));
-    const shown = new Set(['name', 'provider', 'credentialType', ...placed.map((entry) => entry.path)]);
-    const others = Object.entries(errors).filter(([path]) => !shown.has(path));
-    alert.replaceChildren(
-      h(
-        'p',
-        {},
-        invalid.length > 0
-          ? 'The credential was not added. Check the fields marked below.'
-          : `The credential was not added. ${error.message}`,
-      ),
-    );
-    if (others.length > 0)
-      alert.append(h('ul', {}, ...others.map(([path, message]) => h('li', {}, `${path}: ${message}`))));
-    alert.hidden = false;
-    invalid[0]?.focus();
+    placed.push(...(input?.showErrors(errors) ?? []));
+    showErrorSummary(summary, lead, errors, placed).focus();
   };
 
   form.addEventListener('submit', (event) => {
@@ -134,11 +131,10 @@ export function addCredentialForm(options: AddCredentialFormOptions): HTMLElemen
         credentialType: type.control.value,
         credentialData,
       });
+      options.kept.keep(credential.id, current.keptValues());
       form.reset();
       renderTypes();
-      announce(`Added ${credential.name}. Checking it with ${providerLabel(credential.provider)}…`);
       options.onAdded(credential);
-      name.control.focus();
     } catch (error) {
       showFailure(error);
     } finally {
@@ -149,7 +145,7 @@ export function addCredentialForm(options: AddCredentialFormOptions): HTMLElemen
 
   return h(
     'section',
-    { class: 'card', 'aria-labelledby': 'add-heading' },
+    { class: 'card', 'aria-labelledby': 'add-heading', id: 'add-credential' },
     h('h2', { id: 'add-heading' }, 'Add a credential'),
     form,
   );

@@ -1,13 +1,11 @@
 import type { CredentialData } from '../api/credentials-api.ts';
 import { h } from '../ui/dom.ts';
+import type { PlacedError } from '../ui/error-summary.ts';
 import { type FormField, formField } from '../ui/form-field.ts';
 import type { KindForm } from './credential-kinds.ts';
 import { gcpKeyInput } from './gcp-key-input.ts';
 
-export interface PlacedError {
-  path: string;
-  control: HTMLElement;
-}
+export type { PlacedError };
 
 /** The provider's own fields of one credential kind, as used by the add form and the rotate dialog. */
 export interface CredentialInput {
@@ -16,6 +14,10 @@ export interface CredentialInput {
   read(): Promise<CredentialData | undefined>;
   /** Shows the API's `credentialData.*` validation messages next to the fields; returns where each went. */
   showErrors(errors: Record<string, string>): PlacedError[];
+  /** The values of the fields that are not secret (what a rotation keeps), from the last `read()`. */
+  keptValues(): Record<string, string>;
+  /** Fills fields that are not secret; secret fields are never filled. */
+  prefill(values: Record<string, string>): void;
   /** Empties every field, secrets included. */
   clear(): void;
 }
@@ -49,6 +51,20 @@ export function credentialInput(kind: KindForm): CredentialInput {
         if (message !== null) placed.push({ path, control: field.control });
       }
       return placed;
+    },
+    keptValues() {
+      const kept: Record<string, string> = {};
+      for (const [name, field] of fields) {
+        const value = field.control.value.trim();
+        if (!secret.has(name) && value !== '') kept[name] = value;
+      }
+      return kept;
+    },
+    prefill(values) {
+      for (const [name, field] of fields) {
+        const value = values[name];
+        if (!secret.has(name) && value !== undefined) field.control.value = value;
+      }
     },
     clear() {
       for (const field of fields.values()) {

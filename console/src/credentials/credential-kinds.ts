@@ -11,7 +11,10 @@ export interface KindForm {
 
 export interface ProviderForm {
   provider: Provider;
+  /** As people write it: "AWS", "Google Cloud", "Vercel". */
   label: string;
+  /** The article said before the label: "an AWS credential", "a Vercel credential". */
+  article: 'a' | 'an';
   kinds: KindForm[];
 }
 
@@ -21,6 +24,7 @@ export const PROVIDER_FORMS: readonly ProviderForm[] = [
   {
     provider: 'AWS',
     label: 'AWS',
+    article: 'an',
     kinds: [
       {
         credentialType: 'ACCESS_KEY',
@@ -45,11 +49,13 @@ export const PROVIDER_FORMS: readonly ProviderForm[] = [
   {
     provider: 'GCP',
     label: 'Google Cloud',
+    article: 'a',
     kinds: [{ credentialType: 'SERVICE_ACCOUNT', label: 'Service account key', input: 'gcp-key-file' }],
   },
   {
     provider: 'AZURE',
     label: 'Azure',
+    article: 'an',
     kinds: [
       {
         credentialType: 'SERVICE_PRINCIPAL',
@@ -70,6 +76,7 @@ export const PROVIDER_FORMS: readonly ProviderForm[] = [
   {
     provider: 'APISIX',
     label: 'APISIX',
+    article: 'an',
     kinds: [
       {
         credentialType: 'ADMIN_API_KEY',
@@ -84,6 +91,7 @@ export const PROVIDER_FORMS: readonly ProviderForm[] = [
   {
     provider: 'VERCEL',
     label: 'Vercel',
+    article: 'a',
     kinds: [
       {
         credentialType: 'API_TOKEN',
@@ -107,6 +115,12 @@ export function kindForm(provider: string, credentialType: string): KindForm | u
 
 export function providerLabel(provider: string): string {
   return providerForm(provider)?.label ?? provider;
+}
+
+/** "an AWS", "a Vercel": for sentences such as "Add an AWS credential first". */
+export function withArticle(provider: string): string {
+  const form = providerForm(provider);
+  return form ? `${form.article} ${form.label}` : `a ${provider}`;
 }
 
 export function typeLabel(provider: string, credentialType: string): string {

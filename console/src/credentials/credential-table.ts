@@ -10,7 +10,7 @@ export function credentialTable(actions: RowActions) {
   const empty = h('p', { class: 'empty', hidden: true }, 'No credentials yet. Add one with the form below.');
   const table = h(
     'table',
-    { hidden: true },
+    { hidden: true, class: 'stack-table' },
     h('caption', { class: 'visually-hidden' }, 'Cloud credentials of your organization'),
     h('thead', {}, h('tr', {}, ...COLUMNS.map((column) => h('th', { scope: 'col' }, column)))),
     body,
@@ -40,5 +40,6 @@ export function credentialTable(actions: RowActions) {
       table.hidden = credentials.length === 0;
       empty.hidden = credentials.length > 0;
     },
+    rowOf: (id: string) => rows.get(id)?.element,
   };
 }

@@ -65,6 +65,9 @@ export function gcpKeyInput(): CredentialInput {
       pasted.setError(messages.length > 0 ? `The key file was refused. ${messages.join('; ')}` : null);
       return paths.map((path) => ({ path, control: pasted.control }));
     },
+    // A new key file replaces the whole old one: nothing of it is kept.
+    keptValues: () => ({}),
+    prefill: () => undefined,
     clear() {
       pasted.control.value = '';
       file.value = '';

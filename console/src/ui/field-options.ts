@@ -9,4 +9,6 @@ export interface FieldOptions {
   type?: 'text' | 'url';
   help?: string;
   placeholder?: string;
+  /** The on-screen keyboard to offer (`numeric` for ports and priorities). */
+  inputMode?: 'numeric';
 }

@@ -20,6 +20,7 @@ export function formField(options: FieldOptions): FormField {
     name: options.name,
     required: options.required ?? true,
     placeholder: options.placeholder,
+    inputmode: options.inputMode,
     spellcheck: 'false',
     autocapitalize: 'off',
   };
