@@ -21,6 +21,9 @@ const SUMMARY_FIELDS = [
   'checkLeaseUntil',
   'checkAttempt',
   'lastCheckFailure',
+  // The keys, which say whose credential this is; the orgId and id attributes are only copies of them.
+  'pk',
+  'sk',
 ] as const;
 
 /** Every stored field but the sealed secret. */
@@ -44,10 +47,18 @@ export async function findCredentialSummary(
   return item ? fromCredentialItem<CredentialSummary>(item) : undefined;
 }
 
-/** The record of a credential item: without its keys and its sweep index keys. */
+/**
+ * The record of a credential item, without its keys and its sweep index keys. Its organization and id are taken from
+ * the keys it was read under, never from its own attributes: an item copied under another organization's key is that
+ * organization's (and its secret, sealed for the first, does not open there).
+ */
 export function fromCredentialItem<T>(item: Record<string, unknown>): T {
-  const { pk: _pk, sk: _sk, dueShard: _shard, dueAt: _due, ...rest } = item;
-  return rest as T;
+  const { pk, sk, dueShard: _shard, dueAt: _due, ...rest } = item;
+  return {
+    ...rest,
+    orgId: String(pk).slice(keys.org('').length),
+    id: String(sk).slice(keys.credentialPrefix.length),
+  } as T;
 }
 
 export interface ListFilter {

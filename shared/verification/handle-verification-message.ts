@@ -68,9 +68,10 @@ export async function handleVerificationMessage(
   if (checkId === undefined || credential.checkId !== checkId) return 'stale';
   const attempt = message.attempt ?? 1;
   if (credential.checkLeaseUntil === undefined || attempt < (credential.checkAttempt ?? 1)) return 'answered';
+  // Written where it was read (the message's keys), never where the item's own attributes point.
   const target: CheckTarget = {
-    orgId: credential.orgId,
-    id: credential.id,
+    orgId: message.orgId,
+    id: message.credentialId,
     secretVersion: credential.secretVersion,
     checkId,
     attempt,
@@ -106,11 +107,11 @@ export async function handleVerificationMessage(
   const startedAt = deps.now().getTime();
   const outcome = verifier
     ? await verifier(data, {
-        orgId: credential.orgId,
-        credentialId: credential.id,
+        orgId: message.orgId,
+        credentialId: message.credentialId,
         uncheckedSince,
         deadline: startedAt + deps.timeline.attemptDeadlineMs,
-        externalId: () => deps.externalIdOf(credential.orgId),
+        externalId: () => deps.externalIdOf(message.orgId),
       })
     : ({
         kind: 'invalid',

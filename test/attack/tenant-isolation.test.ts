@@ -2,6 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { UNOPENABLE_SECRET_MESSAGE } from '#shared/credentials/model.ts';
 import { keys } from '#shared/data/table.ts';
 import { keyProvider, table } from '#shared/runtime/clients.ts';
 import { awsCredential, vercelCredential } from '../helpers/credential-fixtures.ts';
@@ -452,10 +453,16 @@ describe('a stored secret opens only as what it was sealed for', () => {
     const verify = await api.call('POST', `/api/v1/credentials/${created.body.id}/verify`, { token: thief.token });
     expect(verify.status).toBe(202);
     await api.service.queue.idle();
-    // The consumer opened it as the message's organization: the integrity check failed, the record went to the
-    // dead-letter queue, and nothing was ever written on the copy.
-    expect(deadLettersOf(created.body.id)).toEqual([expect.objectContaining({ orgId: thief.orgId })]);
-    expect((await itemOf(created.body.id, thief.orgId)).lastVerifiedAt).toBe(original.lastVerifiedAt);
+    // The consumer opened it as the message's organization: the integrity check failed, so the copy is said to be
+    // unusable (INVALID "cannot be opened", terminal: no retry, no dead letter), and the owner's item is untouched.
+    expect(deadLettersOf(created.body.id)).toEqual([]);
+    const copy = await itemOf(created.body.id, thief.orgId);
+    expect(copy).toMatchObject({
+      status: 'INVALID',
+      verificationError: UNOPENABLE_SECRET_MESSAGE,
+      verifiedIdentity: null,
+    });
+    expect(await itemOf(created.body.id, owner.orgId)).toEqual(original);
   });
 
   it('does not open an older ciphertext written back over a rotation', async () => {
@@ -480,8 +487,13 @@ describe('a stored secret opens only as what it was sealed for', () => {
       (await api.call('POST', `/api/v1/credentials/${created.body.id}/verify`, { token: owner.token })).status,
     ).toBe(202);
     await api.service.queue.idle();
-    expect(deadLettersOf(created.body.id)).toEqual([expect.objectContaining({ secretVersion: 2 })]);
-    expect((await itemOf(created.body.id, owner.orgId)).lastVerifiedAt).toBe(after.lastVerifiedAt);
+    // The older ciphertext is bound to version 1: it does not open as version 2, and the credential says so.
+    expect(deadLettersOf(created.body.id)).toEqual([]);
+    expect(await itemOf(created.body.id, owner.orgId)).toMatchObject({
+      secretVersion: 2,
+      status: 'INVALID',
+      verificationError: UNOPENABLE_SECRET_MESSAGE,
+    });
   });
 
   it('still opens a secret sealed before the version was bound (v1), with no migration', async () => {
