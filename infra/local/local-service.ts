@@ -19,6 +19,8 @@ export interface LocalServiceOptions {
   dataDir: string;
   /** Use this DynamoDB instead of starting DynamoDB Local. */
   dynamoDbEndpoint?: string;
+  /** Keep DynamoDB Local's tables in memory instead of under `dataDir` (the demo: nothing survives it). */
+  inMemory?: boolean;
   /** Multiplies the queue's delays and visibility timeout (tests run retries fast). Default 1. */
   queueTimeScale?: number;
   /** How often the sweep runs; 0 turns the timer off. Default 60 000. */
@@ -57,7 +59,9 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
   // What the setup endpoint tells admins to trust; no real role can trust it, so it only shows the shape locally.
   process.env.AWS_ROLE_PRINCIPAL_ARN ??= 'arn:aws:iam::000000000000:role/entryguard-local';
   let dynamo: DynamoDbLocal | undefined;
-  if (!options.dynamoDbEndpoint) dynamo = await startDynamoDbLocal({ dbPath: join(options.dataDir, 'dynamodb') });
+  if (!options.dynamoDbEndpoint) {
+    dynamo = await startDynamoDbLocal(options.inMemory ? {} : { dbPath: join(options.dataDir, 'dynamodb') });
+  }
   process.env.DYNAMODB_ENDPOINT = options.dynamoDbEndpoint ?? dynamo!.endpoint;
   resetProcessState();
 
@@ -82,6 +86,11 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
   const server = await startLocalServer({
     port: options.port,
     ...(options.console && { console: consoleSite(options.console) }),
+  }).catch(async (error: unknown) => {
+    if (sweeper) clearInterval(sweeper);
+    queue.stop();
+    await dynamo?.stop();
+    throw error;
   });
   return {
     url: server.url,
@@ -104,6 +113,8 @@ function consoleSite({ root, developmentOrg }: NonNullable<LocalServiceOptions['
 }
 
 export const DEVELOPMENT_EMAIL = 'admin@local.test';
+/** The organization the console on localhost signs in to (`npm start`, `npm run demo`). */
+export const DEVELOPMENT_ORG = 'local-dev-org';
 
 /** As the deployed queue: a consumer that fails a message sees it again after 30 s, five times at most. */
 const CONSUMER_VISIBILITY_TIMEOUT_MS = 30_000;
