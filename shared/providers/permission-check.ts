@@ -62,21 +62,3 @@ export function scrubbedCheck<TData>(
 export function allGranted(permissions: readonly PermissionFinding[]): boolean {
   return permissions.every((finding) => finding.granted !== false);
 }
-
-/**
- * A check built on a credential verifier's yes/no answer (valid: exists, nothing known of permissions; invalid: the
- * message). Only for resource types whose permission check is not written yet.
- */
-export function fromVerifier<TData>(
-  verifier: (target: ResourceTarget) => (data: TData, subject: VerificationSubject) => Promise<VerifierAnswer>,
-): ResourceCheck<TData> {
-  return async (target, data, subject) => {
-    const outcome = await verifier(target)(data, subject);
-    return outcome.kind === 'valid' ? { kind: 'checked', exists: true, detail: null, permissions: [] } : outcome;
-  };
-}
-
-type VerifierAnswer =
-  | { kind: 'valid' }
-  | { kind: 'invalid'; message: string }
-  | { kind: 'unreachable'; message: string };
