@@ -169,7 +169,8 @@ function withoutSeparators(text: string): { text: string; at: number[] } {
  * Every character covered by an 8-character window that occurs in a secret's forms is replaced, runs at a time: as
  * the text is (`exact`), and compared without separators (`compared`). A run found the second way is trimmed to whole
  * pieces between separators at its ends: the tail of a word glued to an echo by a space is not part of it (what is
- * trimmed is shorter than 8 characters, so no echo is let through).
+ * trimmed is shorter than 8 characters, and a run is trimmed only while something of it stays redacted between the
+ * two pieces, so no echo is let through).
  */
 function redactWindows(text: string, exact: ReadonlySet<string>, compared: ReadonlySet<string>): string {
   const covered = new Uint8Array(text.length);
@@ -201,15 +202,24 @@ function trimToPieces(text: string, covered: Uint8Array): void {
     }
     let end = start;
     while (end < text.length && covered[end] === 1) end++;
+    let head = start;
     if (start > 0 && !isSeparator(start - 1)) {
       let cut = start;
       while (cut < end && !isSeparator(cut)) cut++;
-      if (cut < end && cut - start < MIN_ECHO) covered.fill(0, start, cut);
+      if (cut < end && cut - start < MIN_ECHO) head = cut;
     }
+    let tail = end;
     if (end < text.length && !isSeparator(end)) {
       let cut = end;
-      while (cut > start && !isSeparator(cut - 1)) cut--;
-      if (cut > start && end - cut < MIN_ECHO) covered.fill(0, cut, end);
+      while (cut > head && !isSeparator(cut - 1)) cut--;
+      if (cut > head && end - cut < MIN_ECHO) tail = cut;
+    }
+    // Both pieces uncovered with nothing but separators left between them would join into an echo again.
+    let rest = false;
+    for (let i = head; i < tail && !rest; i++) rest = !isSeparator(i);
+    if (rest) {
+      covered.fill(0, start, head);
+      covered.fill(0, tail, end);
     }
     // Separators at a run's ends belong to the text around it.
     let first = start;

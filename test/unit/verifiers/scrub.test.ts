@@ -108,6 +108,13 @@ describe('scrub: encoded echoes', () => {
     }
   });
 
+  it('redacts an upper-cased echo glued to words at both ends, whose two end pieces would join into an echo', () => {
+    // fast-check's counterexample: trimming both glued pieces left `aAAA_AAAAAa` whole.
+    const result = scrub('aAAA_AAAAAa', ['aaa_aaaaa']);
+    expect(result).toContain('[REDACTED]');
+    expectNoEcho(result, 'aaa_aaaaa');
+  });
+
   it('never lets 8 characters of a secret through in any encoding, upper-cased or split', () => {
     const encodings = [
       (text: string) => text,
