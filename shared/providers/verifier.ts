@@ -7,7 +7,8 @@ import type { Provider } from './provider.ts';
  * What a provider said about a credential.
  * - `valid`: the provider accepted it and said who it is.
  * - `invalid`: a definitive rejection; `message` is actionable and scrubbed of anything secret.
- * - `unreachable`: network failure, timeout, 5xx or throttling — not a verdict, the check is retried.
+ * - `unreachable`: network failure, timeout, 5xx or throttling — not a verdict. Its message states what happened
+ *   only: the caller says what follows (the consumer retries a credential check; a resource check is answered as is).
  */
 export type VerificationOutcome =
   | { kind: 'valid'; identity: VerifiedIdentity }
@@ -51,7 +52,7 @@ export type ProviderVerifiers<P extends Provider> = { [T in CredentialType<P>]: 
 
 /**
  * Runs a provider call; when the provider gives no HTTP answer at all (timeout, DNS, connection), that is not a
- * verdict but `unreachable`, and the check is retried. Any outcome type with a `kind` (a verification outcome, an
+ * verdict but `unreachable`. Any outcome type with a `kind` (a verification outcome, an
  * access token, a resource check's outcome).
  */
 export async function unreachableUnlessAnswered<TOutcome extends { kind: string }>(
@@ -64,7 +65,7 @@ export async function unreachableUnlessAnswered<TOutcome extends { kind: string 
     if (!(error instanceof OutboundRequestError)) throw error;
     return {
       kind: 'unreachable',
-      message: `${providerName} could not be reached (${error.message}); the check will be retried`,
+      message: `${providerName} could not be reached (${error.message})`,
     };
   }
 }

@@ -83,7 +83,9 @@ export async function checkResource(
     credentialId: credential.id,
     outcome: outcome.kind,
   });
-  if (outcome.kind === 'unreachable') return noVerdict(outcome.message);
+  // Nothing retries a resource check by itself (the next verdict on its credential re-checks it), so the reason
+  // says what to do rather than the provider-neutral "could not be reached" alone.
+  if (outcome.kind === 'unreachable') return noVerdict(`${outcome.message}. Nothing was recorded; try again later.`);
   const checkedAt = deps.now().toISOString();
   const found = findings(outcome, checkedAt);
   const written = await recordResourceCheck(deps.table, resource, found, checkedAt);

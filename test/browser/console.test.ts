@@ -219,7 +219,7 @@ describe.skipIf(!hasChromium)('admin console in headless Chromium', () => {
         ExpressionAttributeValues: {
           ':failure': {
             at: new Date().toISOString(),
-            message: 'the Vercel API answered HTTP 503; the check will be retried',
+            message: 'the Vercel API answered HTTP 503',
           },
         },
       }),

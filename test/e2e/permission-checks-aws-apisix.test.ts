@@ -182,7 +182,7 @@ describe('AWS SECURITY_GROUP with an ACCESS_KEY: describe and two DryRun probes'
     ec2.failNext(1, 503);
     const response = await verify(resource.id);
     expectContractError(response, 400, 'VERIFICATION_FAILED');
-    expect(response.body.message).toMatch(/^AWS EC2 in eu-west-1 could not be reached .*try again$/);
+    expect(response.body.message).toMatch(/^AWS EC2 in eu-west-1 could not be reached .*try again later\.$/);
     expect(await read(resource.id)).toEqual(before);
   });
 
@@ -281,7 +281,7 @@ describe('APISIX ROUTE: the route read with the key; write cannot be probed', ()
     apisix.failNext(1, 503);
     const response = await verify(resource.id);
     expectContractError(response, 400, 'VERIFICATION_FAILED');
-    expect(response.body.message).toMatch(/answered HTTP 503\. Nothing was changed; try again$/);
+    expect(response.body.message).toMatch(/answered HTTP 503\. Nothing was recorded; try again later\.$/);
     expect(await read(resource.id)).toEqual(before);
   });
 

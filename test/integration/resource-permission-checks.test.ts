@@ -229,11 +229,16 @@ describe('POST /resources/{id}/verify records what the resource check found (con
       resource.id,
     );
     const before = await findResource(writeDeps.table, orgId, resource.id);
-    const message = 'AWS EC2 in us-east-1 could not be reached (TimeoutError). Nothing was changed; try again';
+    const message = 'AWS EC2 in us-east-1 could not be reached (TimeoutError)';
     const error = await refusal(
       verifyResource(depsAnswering({ kind: 'unreachable', message }).deps, actor(orgId), resource.id),
     );
-    expect(error).toMatchObject({ code: 'VERIFICATION_FAILED', message, details: {} });
+    // Nothing retries a resource check by itself: the answer says what to do, never "will be retried".
+    expect(error).toMatchObject({
+      code: 'VERIFICATION_FAILED',
+      message: `${message}. Nothing was recorded; try again later.`,
+      details: {},
+    });
     expect(await findResource(writeDeps.table, orgId, resource.id)).toEqual(before);
   });
 

@@ -19,20 +19,10 @@ import { openDeleteDialog } from './delete-dialog.ts';
 import { pauseNotice } from './pause-notice.ts';
 import { openRotateDialog } from './rotate-dialog.ts';
 
-/**
- * A resource check is answered now, by this request: nothing retries it later. Older API versions say "will be
- * retried" in the reason of an unreachable provider; the page says what is true instead.
- */
+/** Why a verify was refused, as the API says it (what to do when unreachable included), and what is missing. */
 export function verifyFailureText(error: ApiError): string {
-  const reason = error.message
-    .replace(/[;.]?\s*the check will be retried( automatically)?[^.]*\.?$/i, '.')
-    .replace(/\.\.$/, '.');
   const missing = error.details.missingPermissions ?? [];
-  const permissions = missing.length > 0 ? ` Missing: ${missing.join(', ')}.` : '';
-  const unreachable = /could not be reached/i.test(reason)
-    ? ' Nothing retries this check by itself: verify again later.'
-    : '';
-  return `${reason}${permissions}${unreachable}`;
+  return `${error.message}${missing.length > 0 ? ` Missing: ${missing.join(', ')}.` : ''}`;
 }
 
 /**

@@ -94,7 +94,7 @@ function findings(status: number, routeId: string, host: string): ResourceCheckO
   if (status === 429 || status >= 500) {
     return {
       kind: 'unreachable',
-      message: `the APISIX Admin API at ${host} answered HTTP ${status}. Nothing was changed; try again`,
+      message: `the APISIX Admin API at ${host} answered HTTP ${status}`,
     };
   }
   return {
@@ -116,7 +116,7 @@ function refusal(error: unknown, host: string): ResourceCheckOutcome {
   }
   return {
     kind: 'unreachable',
-    message: `the APISIX Admin API at ${host} could not be reached (${error.message}). Nothing was changed; try again`,
+    message: `the APISIX Admin API at ${host} could not be reached (${error.message})`,
   };
 }
 

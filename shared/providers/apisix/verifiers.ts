@@ -45,7 +45,7 @@ function verdict(status: number, host: string): VerificationOutcome {
   if (status === 429 || status >= 500) {
     return {
       kind: 'unreachable',
-      message: `the APISIX Admin API at ${host} answered HTTP ${status}; the check will be retried`,
+      message: `the APISIX Admin API at ${host} answered HTTP ${status}`,
     };
   }
   const rejections: Record<number, string> = {
@@ -73,7 +73,7 @@ function refusal(error: unknown, host: string): VerificationOutcome {
   }
   return {
     kind: 'unreachable',
-    message: `the APISIX Admin API at ${host} could not be reached (${error.message}); the check will be retried`,
+    message: `the APISIX Admin API at ${host} could not be reached (${error.message})`,
   };
 }
 

@@ -61,11 +61,11 @@ export function awsSaid(error: AwsError): string {
 export function stsUnreachable(error: AwsError): FailedCheck {
   return {
     kind: 'unreachable',
-    message: `AWS STS could not be reached (${error.code ?? error.name ?? 'Error'}); the check will be retried`,
+    message: `AWS STS could not be reached (${error.code ?? error.name ?? 'Error'})`,
   };
 }
 
 /** STS answered 200 without the part the check needs: not a verdict either. */
 export function stsAnsweredWithout(what: string): FailedCheck {
-  return { kind: 'unreachable', message: `AWS STS answered without ${what}; the check will be retried` };
+  return { kind: 'unreachable', message: `AWS STS answered without ${what}` };
 }

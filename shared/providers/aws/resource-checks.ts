@@ -102,7 +102,7 @@ async function checkSecurityGroup(
   if (transient !== undefined) {
     return {
       kind: 'unreachable',
-      message: `AWS EC2 in ${region} could not be reached (${transient.name ?? transient.code ?? 'Error'}). Nothing was changed; try again`,
+      message: `AWS EC2 in ${region} could not be reached (${transient.name ?? transient.code ?? 'Error'})`,
     };
   }
 

@@ -22,7 +22,7 @@ export function roleRefusal(error: AwsError, roleArn: string, subject: Verificat
   if (OWN_IDENTITY_REFUSED.has(code)) {
     return {
       kind: 'unreachable',
-      message: `${code}: AWS STS refused EntryGuard's own AWS identity, so the role could not be tried; the check will be retried`,
+      message: `${code}: AWS STS refused EntryGuard's own AWS identity, so the role could not be tried`,
     };
   }
   if (isTransient(error)) return stsUnreachable(error);

@@ -59,7 +59,7 @@ function tokenAnswer(status: number, body: Record<string, unknown> | undefined):
   if (status === 200 && typeof body?.access_token === 'string')
     return { kind: 'token', accessToken: body.access_token };
   if (status < 400 || status === 429 || status >= 500) {
-    return { kind: 'unreachable', message: `Microsoft Entra ID answered HTTP ${status}; the check will be retried` };
+    return { kind: 'unreachable', message: `Microsoft Entra ID answered HTTP ${status}` };
   }
   // Trace and correlation ids follow on later lines.
   const description =

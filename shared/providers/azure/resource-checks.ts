@@ -106,7 +106,7 @@ function rolePermission(entry: unknown): RolePermission {
 }
 
 function unreachable(reason: string): ResourceCheckOutcome {
-  return { kind: 'unreachable', message: `${reason}; nothing was recorded, the check will be retried` };
+  return { kind: 'unreachable', message: `${reason}` };
 }
 
 interface ArmError {

@@ -91,13 +91,13 @@ function tokenAnswer(status: number, body: Record<string, unknown> | undefined):
   if (status === 429 || status >= 500 || /short-lived|reasonable timeframe/i.test(description)) {
     return {
       kind: 'unreachable',
-      message: `the Google token endpoint did not issue a token (${error})${said}; the check will be retried`,
+      message: `the Google token endpoint did not issue a token (${error})${said}`,
     };
   }
   if (status !== 400 && status !== 401 && status !== 403) {
     return {
       kind: 'unreachable',
-      message: `the Google token endpoint answered HTTP ${status}; the check will be retried`,
+      message: `the Google token endpoint answered HTTP ${status}`,
     };
   }
   const advice =

@@ -92,7 +92,7 @@ function failure(service: string, response: SafeResponse): ResourceCheckOutcome 
   if ([200, 403, 404].includes(response.status)) return undefined;
   return {
     kind: 'unreachable',
-    message: `${service} answered HTTP ${response.status} (${said(response)}); nothing was recorded, the check will be retried`,
+    message: `${service} answered HTTP ${response.status} (${said(response)})`,
   };
 }
 

@@ -113,7 +113,7 @@ function failure(response: SafeResponse, what: string): ResourceCheckOutcome | u
   if ([200, 403, 404].includes(response.status)) return undefined;
   return {
     kind: 'unreachable',
-    message: `the Vercel API answered HTTP ${response.status} for the ${what}; nothing was recorded, the check will be retried`,
+    message: `the Vercel API answered HTTP ${response.status} for the ${what}`,
   };
 }
 

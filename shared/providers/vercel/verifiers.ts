@@ -45,12 +45,12 @@ function verdict(
     return (
       identity(body?.user) ?? {
         kind: 'unreachable',
-        message: 'the Vercel API answered without a user; the check will be retried',
+        message: 'the Vercel API answered without a user',
       }
     );
   }
   if (status < 400 || status === 429 || status >= 500) {
-    return { kind: 'unreachable', message: `the Vercel API answered HTTP ${status}; the check will be retried` };
+    return { kind: 'unreachable', message: `the Vercel API answered HTTP ${status}` };
   }
   const error = body?.error as { message?: unknown } | undefined;
   const said = typeof error?.message === 'string' ? ` (Vercel: ${error.message})` : '';

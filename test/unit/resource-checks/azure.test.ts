@@ -284,7 +284,7 @@ describe('checkNetworkSecurityGroup', () => {
     const outcome = await checkNetworkSecurityGroup(nsg(), data, subject);
     expect(outcome).toEqual({
       kind: 'unreachable',
-      message: expect.stringMatching(/^Azure Resource Manager could not be reached \(.*\); the check will be retried$/),
+      message: expect.stringMatching(/^Azure Resource Manager could not be reached \(.*\)$/),
     });
   });
 
