@@ -14,9 +14,10 @@ import {
   type ScreenSize,
 } from '../helpers/console-browser.ts';
 import { newApisixAdminKey, startApisixDouble } from '../helpers/doubles/apisix-double.ts';
-import { startEc2Double } from '../helpers/doubles/ec2-double.ts';
+import { AwsAccounts, EC2_ACTIONS } from '../helpers/doubles/aws-accounts.ts';
+import { type Ec2Double, startEc2Double } from '../helpers/doubles/ec2-double.ts';
 import type { HttpDouble } from '../helpers/doubles/http-double.ts';
-import { newStsIdentity, startStsDouble } from '../helpers/doubles/sts-double.ts';
+import { newStsIdentity, type StsDouble, startStsDouble } from '../helpers/doubles/sts-double.ts';
 import { type Api, startApi } from '../helpers/local-api.ts';
 
 // Issue 19, points 1, 3, 4, 5 and 7: every screen of the console at 390x844 and 1280x800, each without sideways
@@ -26,8 +27,6 @@ const REGION = 'us-east-1';
 const SSH_GROUP = 'sg-0123456789abcdef0';
 const HTTPS_GROUP = 'sg-0fedcba9876543210';
 const CREDENTIALS = (url: URL) => url.pathname === '/api/v1/credentials';
-const RESOURCE_LIST = (url: URL) => url.pathname === '/api/v1/resources' && url.searchParams.has('credentialId');
-const RESOURCE_VERIFY = (url: URL) => /^\/api\/v1\/resources\/[^/]+\/verify$/.test(url.pathname);
 const REQUIRED_POLICY = (url: URL) => url.pathname.endsWith('/required-policy');
 
 describe.skipIf(!hasChromium)('the admin console on a phone and on a desktop', () => {
@@ -35,16 +34,22 @@ describe.skipIf(!hasChromium)('the admin console on a phone and on a desktop', (
   const newKey = { ...newStsIdentity('entryguard-new'), account: oldKey.account };
   newKey.arn = `arn:aws:iam::${oldKey.account}:user/entryguard-new`;
   const apisixKey = newApisixAdminKey();
+  // The keys' IAM side, changed while the suite runs (a permission taken away shows in the matrix).
+  const accounts = new AwsAccounts();
+  accounts.addUser(oldKey, EC2_ACTIONS);
+  accounts.addUser(newKey, EC2_ACTIONS);
   const doubles: HttpDouble[] = [];
+  let sts: StsDouble;
+  let ec2: Ec2Double;
   let apisixUrl: string;
   let consoleRoot: string;
   let api: Api;
   let browser: Browser;
 
   beforeAll(async () => {
-    const sts = await startStsDouble({ identities: [oldKey, newKey] });
-    const ec2 = await startEc2Double({
-      identities: [oldKey, newKey],
+    sts = await startStsDouble({ accounts });
+    ec2 = await startEc2Double({
+      accounts,
       groups: [
         { account: oldKey.account, region: REGION, groupId: SSH_GROUP, groupName: 'ssh' },
         { account: oldKey.account, region: REGION, groupId: HTTPS_GROUP, groupName: 'https' },
@@ -56,11 +61,14 @@ describe.skipIf(!hasChromium)('the admin console on a phone and on a desktop', (
     process.env.AWS_ENDPOINT_URL_STS = sts.url;
     process.env.AWS_ENDPOINT_URL_EC2 = ec2.url;
     consoleRoot = await buildConsole(mkdtempSync(join(tmpdir(), 'entryguard-console-')));
-    api = await startApi({ console: { root: consoleRoot } });
+    // Retries of an unreachable provider 100 times sooner, so a failed re-check is recorded within seconds.
+    api = await startApi({ console: { root: consoleRoot }, queueTimeScale: 0.01 });
     browser = await launchChromium();
   });
 
   afterAll(async () => {
+    // Checking never changes anything in the customer's cloud.
+    expect(ec2?.mutations ?? []).toEqual([]);
     await browser?.close();
     await api?.stop();
     await Promise.all(doubles.map((double) => double.close()));
@@ -291,7 +299,7 @@ describe.skipIf(!hasChromium)('the admin console on a phone and on a desktop', (
         await row(name).waitFor({ state: 'detached' });
         expect(await page.locator('.notice.success').textContent()).toContain(`Moved ${name} to AWS new key`);
       }
-      expect(await page.getByText('No resource uses this credential').isVisible()).toBe(true);
+      expect(await page.locator('.empty', { hasText: 'No resource uses this credential' }).isVisible()).toBe(true);
 
       await page.getByRole('link', { name: 'Verify it there' }).click();
       await page.getByRole('heading', { name: 'Add a resource' }).waitFor();
@@ -314,149 +322,116 @@ describe.skipIf(!hasChromium)('the admin console on a phone and on a desktop', (
       expect((await api.call('GET', `/api/v1/credentials/${oldId}`, { token })).status).toBe(404);
       const moved = await api.call('GET', `/api/v1/resources?credentialId=${newId}`, { token });
       expect(moved.body.map((resource: { isActive: boolean }) => resource.isActive)).toEqual([true, true]);
-    });
+    }, 90_000);
 
-    it('shows the permission matrix, resources needing attention and a failed re-check once the API answers them', async () => {
-      const checkedAt = new Date().toISOString();
-      const withAttention = async (route: Route) => {
-        const response = await route.fetch();
-        const list = (await response.json()) as Record<string, unknown>[];
-        const changed = list.map((credential) =>
-          credential.name === 'AWS new key'
-            ? {
-                ...credential,
-                resourcesNeedingAttention: 1,
-                lastCheckFailure: { at: checkedAt, message: 'AWS STS could not be reached (TimeoutError)' },
-              }
-            : credential,
-        );
-        await route.fulfill({ response, json: changed });
-      };
-      const withMatrix = async (route: Route) => {
-        const response = await route.fetch();
-        const list = (await response.json()) as Record<string, unknown>[];
-        const changed = list.map((resource) => ({
-          ...resource,
-          permissionCheck: {
-            checkedAt,
-            exists: true,
-            allGranted: resource.name !== 'SSH bastion',
-            permissions: [
-              { permission: 'ec2:DescribeSecurityGroups', granted: true, detail: null },
-              { permission: 'ec2:AuthorizeSecurityGroupIngress', granted: true, detail: null },
-              resource.name === 'SSH bastion'
-                ? {
-                    permission: 'ec2:RevokeSecurityGroupIngress',
-                    granted: false,
-                    detail:
-                      'UnauthorizedOperation: add ec2:RevokeSecurityGroupIngress on this security group to the policy',
-                  }
-                : { permission: 'ec2:RevokeSecurityGroupIngress', granted: true, detail: null },
-            ],
-          },
-        }));
-        await route.fulfill({ response, json: changed });
-      };
-      await page.route(CREDENTIALS, withAttention);
-      await page.route(RESOURCE_LIST, withMatrix);
-      await page.reload();
-      await row('AWS new key').waitFor();
-      const status = await row('AWS new key').textContent();
-      expect(status).toContain('Valid · 1 resource needs attention');
-      expect(status).toContain('Last re-check could not reach AWS');
+    it('shows a permission taken away in the matrix, the resource needing attention and a failed re-check', async () => {
+      // The new key loses ec2:RevokeSecurityGroupIngress on the SSH group in IAM; verifying the resource finds it.
+      accounts.revoke(newKey, 'ec2:RevokeSecurityGroupIngress', [SSH_GROUP]);
+      try {
+        await toList();
+        await openCredential('AWS new key');
+        await row('SSH bastion').waitFor();
+        await page.getByRole('button', { name: 'Verify: SSH bastion' }).click();
+        await expect
+          .poll(() => row('SSH bastion').locator('.verification-error').last().textContent(), { timeout: 10_000 })
+          .toContain('Missing: ec2:RevokeSecurityGroupIngress');
+        expect(await row('SSH bastion').locator('.badge').textContent()).toContain('Inactive');
+        const matrix = row('SSH bastion').getByRole('list', { name: 'Permissions' });
+        expect(await matrix.getByRole('listitem').count()).toBe(3);
+        const missing = await matrix
+          .getByRole('listitem')
+          .filter({ hasText: 'ec2:RevokeSecurityGroupIngress' })
+          .textContent();
+        expect(missing).toContain('Missing');
+        expect(missing).toContain(SSH_GROUP);
+        const granted = await matrix
+          .getByRole('listitem')
+          .filter({ hasText: 'ec2:DescribeSecurityGroups' })
+          .textContent();
+        expect(granted).not.toContain('Missing');
+        await checkScreen(page, size, 'permission-matrix');
 
+        // EC2 unreachable: nothing recorded, and the answer says to try again (nobody retries a resource check).
+        ec2.errorNext(1, 'Unavailable', 503);
+        await page.getByRole('button', { name: 'Verify: SSH bastion' }).click();
+        await expect
+          .poll(() => row('SSH bastion').locator('.verification-error').last().textContent(), { timeout: 10_000 })
+          .toContain('could not be reached');
+        expect(await row('SSH bastion').textContent()).toContain('try again later');
+        expect(await page.locator('main').textContent()).not.toContain('will be retried');
+        expect(await row('SSH bastion').locator('.badge').textContent()).toContain('Inactive');
+
+        await toList();
+        await expect
+          .poll(() => row('AWS new key').textContent(), { timeout: 10_000 })
+          .toContain('Valid · 1 resource needs attention');
+
+        // A re-check while STS is down: the verdict stands, the row says when the re-check could not reach AWS.
+        sts.failNext(5, 503);
+        await page.getByRole('button', { name: 'Check again: AWS new key' }).click();
+        await expect
+          .poll(() => row('AWS new key').textContent(), { timeout: 30_000 })
+          .toContain('Last re-check could not reach AWS');
+        expect(await row('AWS new key').locator('.badge').textContent()).toContain('Valid');
+        await checkScreen(page, size, 'credentials-attention');
+      } finally {
+        accounts.grant(newKey, 'ec2:RevokeSecurityGroupIngress', [SSH_GROUP]);
+      }
+
+      // Permission given back: verifying again makes the resource active, and the credential needs no attention.
       await openCredential('AWS new key');
-      await row('SSH bastion').waitFor();
-      const matrix = row('SSH bastion').getByRole('list', { name: 'Permissions' });
-      expect(await matrix.getByRole('listitem').count()).toBe(3);
-      const missing = await matrix
-        .getByRole('listitem')
-        .filter({ hasText: 'ec2:RevokeSecurityGroupIngress' })
-        .textContent();
-      expect(missing).toContain('Missing');
-      expect(missing).toContain('add ec2:RevokeSecurityGroupIngress on this security group to the policy');
-      await checkScreen(page, size, 'permission-matrix');
-
-      // A verify the API refuses names the missing permissions; an unreachable provider is not "retried" by anyone.
-      const answers = [
-        {
-          message: 'ec2:RevokeSecurityGroupIngress is not granted on sg-0123456789abcdef0',
-          missingPermissions: ['ec2:RevokeSecurityGroupIngress'],
-        },
-        { message: 'AWS EC2 in us-east-1 could not be reached (TimeoutError); the check will be retried' },
-      ];
-      const refuse = (route: Route) =>
-        route.fulfill({
-          status: 400,
-          json: { error: 'VERIFICATION_FAILED', timestamp: checkedAt, requestId: randomUUID(), ...answers.shift() },
-        });
-      await page.route(RESOURCE_VERIFY, refuse);
       await page.getByRole('button', { name: 'Verify: SSH bastion' }).click();
       await expect
-        .poll(() => row('SSH bastion').locator('.verification-error').last().textContent())
-        .toContain('Missing: ec2:RevokeSecurityGroupIngress');
-      await page.getByRole('button', { name: 'Verify: SSH bastion' }).click();
-      await expect
-        .poll(() => row('SSH bastion').locator('.verification-error').last().textContent())
-        .toContain('could not be reached');
-      expect(await row('SSH bastion').textContent()).not.toContain('will be retried');
-      expect(await page.locator('main').textContent()).not.toContain('will be retried');
-      await page.unroute(RESOURCE_VERIFY, refuse);
-      await page.unroute(CREDENTIALS, withAttention);
-      await page.unroute(RESOURCE_LIST, withMatrix);
-    });
-
-    it('hides the required policy while the API lacks the route, and shows it with a Copy button once it answers', async () => {
+        .poll(() => row('SSH bastion').locator('.badge').textContent(), { timeout: 10_000 })
+        .toContain('Active');
       await toList();
+      await expect.poll(() => row('AWS new key').textContent(), { timeout: 10_000 }).not.toContain('needs attention');
+    }, 90_000);
+
+    it('shows the required policy of the linked groups with a Copy button, and hides it for an API without the route', async () => {
+      const token = await api.tokenFor(orgId);
+      await toList();
+      const newId = await credentialIdOf('AWS new key');
+      const expected = await api.call('GET', `/api/v1/credentials/${newId}/required-policy`, { token });
+      expect(expected.status).toBe(200);
+      const arns = JSON.stringify(expected.body.policy);
+      for (const group of [SSH_GROUP, HTTPS_GROUP]) {
+        expect(arns).toContain(`arn:aws:ec2:${REGION}:${oldKey.account}:security-group/${group}`);
+      }
+
       await openCredential('AWS new key');
-      // A fresh page asks once; the answer of an API without the route is 404 NOT_FOUND.
+      await page.getByRole('heading', { name: 'Required policy' }).waitFor();
+      const section = page.locator('section', { has: page.getByRole('heading', { name: 'Required policy' }) });
+      for (const group of [SSH_GROUP, HTTPS_GROUP]) {
+        await section.getByRole('listitem').filter({ hasText: group }).waitFor();
+      }
+      await section.getByRole('button', { name: 'Copy policy' }).click();
+      await expect
+        .poll(() => page.evaluate<string>('navigator.clipboard.readText()'))
+        .toBe(JSON.stringify(expected.body.policy, null, 2));
+      await checkScreen(page, size, 'required-policy');
+
+      // An API that predates the route answers 404 NOT_FOUND: the section is hidden rather than an error shown.
+      const withoutRoute = (route: Route) =>
+        route.fulfill({
+          status: 404,
+          json: {
+            error: 'NOT_FOUND',
+            message: 'Not found',
+            timestamp: new Date().toISOString(),
+            requestId: randomUUID(),
+          },
+        });
+      await page.route(REQUIRED_POLICY, withoutRoute);
       const policyAnswered = page.waitForResponse((response) => REQUIRED_POLICY(new URL(response.url())));
       await page.reload();
       expect((await policyAnswered).status()).toBe(404);
       await row('SSH bastion').waitFor();
-      expect(await page.getByRole('heading', { name: 'Required policy' }).count()).toBe(0);
+      expect(await page.getByRole('heading', { name: 'Required policy' }).isVisible()).toBe(false);
+      await page.unroute(REQUIRED_POLICY, withoutRoute);
+      await page.reload(); // the page stops asking once the route was missing, until it is loaded again
 
-      const newId = page.url().split('/').pop()!;
-      const policy = {
-        Version: '2012-10-17',
-        Statement: [
-          { Effect: 'Allow', Action: 'ec2:DescribeSecurityGroups', Resource: '*' },
-          {
-            Effect: 'Allow',
-            Action: ['ec2:AuthorizeSecurityGroupIngress', 'ec2:RevokeSecurityGroupIngress'],
-            Resource: [`arn:aws:ec2:${REGION}:${oldKey.account}:security-group/${SSH_GROUP}`],
-          },
-        ],
-      };
-      const answer = (route: Route) =>
-        route.fulfill({
-          json: {
-            credentialId: newId,
-            provider: 'AWS',
-            includedResources: [
-              {
-                id: randomUUID(),
-                name: 'SSH bastion',
-                resourceType: 'SECURITY_GROUP',
-                resourceIdentifier: SSH_GROUP,
-                region: REGION,
-              },
-            ],
-            policy,
-          },
-        });
-      await page.route(REQUIRED_POLICY, answer);
-      await page.reload();
-      await page.getByRole('heading', { name: 'Required policy' }).waitFor();
-      const section = page.locator('section', { has: page.getByRole('heading', { name: 'Required policy' }) });
-      await section.getByRole('listitem').filter({ hasText: SSH_GROUP }).waitFor();
-      await section.getByRole('button', { name: 'Copy policy' }).click();
-      await expect
-        .poll(() => page.evaluate<string>('navigator.clipboard.readText()'))
-        .toBe(JSON.stringify(policy, null, 2));
-      await checkScreen(page, size, 'required-policy');
-
-      // A role credential shows the trust policy of the role setup next to it.
+      // A role credential shows the trust policy of the role setup next to its required policy.
       await toList();
       await addCredential('AWS role', 'AWS', async () => {
         await page.getByLabel('Type').selectOption('ASSUME_ROLE');
@@ -466,10 +441,12 @@ describe.skipIf(!hasChromium)('the admin console on a phone and on a desktop', (
       await page.getByRole('link', { name: 'Resources: AWS role' }).click();
       await page.getByRole('heading', { name: 'Trust policy of the role' }).waitFor();
       await section.getByRole('button', { name: 'Copy trust policy' }).waitFor();
-      expect(await section.locator('pre').count()).toBe(2);
+      // No resource yet: verifying a role needs no permission of its own, so no policy, only the trust policy.
+      await section.getByText('No resource uses this credential yet').waitFor();
+      expect(await section.locator('.note').isVisible()).toBe(true);
+      expect(await section.locator('pre').count()).toBe(1);
       await checkScreen(page, size, 'required-policy-role');
-      await page.unroute(REQUIRED_POLICY, answer);
-    });
+    }, 60_000);
 
     it('shows a user without ORG_ADMIN one clear state, not a page that loads forever with an add form', async () => {
       const viewer = await contextAt(

@@ -79,7 +79,9 @@ export async function seriousViolations(page: Page): Promise<string[]> {
 export async function outsideViewport(page: Page): Promise<string[]> {
   return page.evaluate<string[]>(`(() => {
     const problems = [];
-    const width = window.innerWidth;
+    // The visual viewport: on a phone, content wider than the screen widens the layout viewport (innerWidth) with it,
+    // so innerWidth alone would never find a page that scrolls sideways there.
+    const width = Math.min(window.innerWidth, window.visualViewport ? window.visualViewport.width : window.innerWidth);
     const doc = document.documentElement.scrollWidth;
     if (doc > width) problems.push('document is ' + doc + ' px wide in a ' + width + ' px viewport');
     const dialog = document.querySelector('dialog[open]');
@@ -95,7 +97,8 @@ export async function outsideViewport(page: Page): Promise<string[]> {
     }
     if (dialog) {
       const box = dialog.getBoundingClientRect();
-      if (box.bottom > window.innerHeight + 0.5 || box.top < -0.5) problems.push('the dialog is taller than the viewport');
+      const height = Math.min(window.innerHeight, window.visualViewport ? window.visualViewport.height : window.innerHeight);
+      if (box.bottom > height + 0.5 || box.top < -0.5) problems.push('the dialog is taller than the viewport');
     }
     return problems;
   })()`);
