@@ -299,9 +299,7 @@ describe('the security group check with an access key', () => {
     const outcome = await withKey(key);
     expect(outcome).toEqual({
       kind: 'unreachable',
-      message: expect.stringMatching(
-        /^AWS EC2 in eu-west-1 could not be reached \(.+\)$/,
-      ),
+      message: expect.stringMatching(/^AWS EC2 in eu-west-1 could not be reached \(.+\)$/),
     });
     expect(outcome.kind === 'unreachable' && outcome.message).toMatch(reason);
   });
