@@ -46,6 +46,7 @@ export async function checkResource(
   deps: ResourceCheckDeps,
   resource: ResourceRecord,
   credential: CredentialRecord,
+  options: { deadline?: number } = {},
 ): Promise<ResourceCheckResult> {
   const { orgId } = resource;
   const check = deps.checkOf(resource.provider, resource.resourceType, credential.credentialType);
@@ -76,6 +77,7 @@ export async function checkResource(
     orgId,
     credentialId: credential.id,
     externalId: () => deps.externalIdOf(orgId),
+    ...(options.deadline !== undefined && { deadline: options.deadline }),
   });
   logger.info('resource checked', {
     orgId,

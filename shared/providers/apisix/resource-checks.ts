@@ -8,7 +8,7 @@ import {
   scrubbedCheck,
 } from '#shared/providers/permission-check.ts';
 import { providerSettings } from '#shared/providers/provider-settings.ts';
-import { HEADER_SAFE } from '#shared/providers/verifier.ts';
+import { callTimeoutMs, HEADER_SAFE } from '#shared/providers/verifier.ts';
 import { adminApiUrl } from './admin-api-url.ts';
 
 type AdminApiKeyData = KindData<'APISIX', 'ADMIN_API_KEY'>;
@@ -33,7 +33,7 @@ const WRITE_NOT_PROBED: PermissionFinding = {
  * whether a key may PUT is to PUT.
  */
 export const checkRoute: ResourceCheck<AdminApiKeyData> = scrubbedCheck(
-  async (target, data) => {
+  async (target, data, subject) => {
     if (!HEADER_SAFE.test(data.adminApiKey)) {
       return {
         kind: 'invalid',
@@ -46,7 +46,7 @@ export const checkRoute: ResourceCheck<AdminApiKeyData> = scrubbedCheck(
     try {
       const response = await safeFetch(url.href, {
         headers: { 'x-api-key': data.adminApiKey, accept: 'application/json' },
-        timeoutMs,
+        timeoutMs: callTimeoutMs(subject, timeoutMs),
         allowPrivate: allowPrivateEndpoints,
       });
       return findings(response.status, routeId, url.host);

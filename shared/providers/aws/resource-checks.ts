@@ -16,6 +16,7 @@ import {
 } from '#shared/providers/permission-check.ts';
 import type { ResourceTarget } from '#shared/providers/provider.ts';
 import { providerSettings } from '#shared/providers/provider-settings.ts';
+import { callTimeoutMs, type VerificationSubject } from '#shared/providers/verifier.ts';
 import { type AwsError, awsSaid, isTransient, stsAnsweredWithout } from './aws-error.ts';
 import { sharedRequestHandler } from './request-handler.ts';
 import { roleRefusal } from './role-refusal.ts';
@@ -67,6 +68,7 @@ async function checkSecurityGroup(
   target: ResourceTarget,
   credentials: AwsCredentialIdentity,
   principal: Principal,
+  subject: Pick<VerificationSubject, 'deadline'>,
 ): Promise<ResourceCheckOutcome> {
   const groupId = target.resourceIdentifier;
   const region = target.region ?? '';
@@ -78,18 +80,20 @@ async function checkSecurityGroup(
     requestHandler: sharedRequestHandler(providerSettings().timeoutMs),
   });
   const rule = probeRule(target.config);
+  // The three calls run at once, each with what is left of the check's deadline.
+  const options = { requestTimeout: callTimeoutMs(subject, providerSettings().timeoutMs) };
   const [describe, authorize, revoke] = await Promise.all([
     settled(async () => {
-      const result = await client.send(new DescribeSecurityGroupsCommand({ GroupIds: [groupId] }));
+      const result = await client.send(new DescribeSecurityGroupsCommand({ GroupIds: [groupId] }), options);
       const group = result.SecurityGroups?.find((candidate) => candidate.GroupId === groupId);
       return { ok: true, found: group !== undefined, ...(group?.OwnerId && { ownerId: group.OwnerId }) };
     }),
     settled(async () => {
-      await client.send(new AuthorizeSecurityGroupIngressCommand({ GroupId: groupId, DryRun: true, ...rule }));
+      await client.send(new AuthorizeSecurityGroupIngressCommand({ GroupId: groupId, DryRun: true, ...rule }), options);
       return { ok: true };
     }),
     settled(async () => {
-      await client.send(new RevokeSecurityGroupIngressCommand({ GroupId: groupId, DryRun: true, ...rule }));
+      await client.send(new RevokeSecurityGroupIngressCommand({ GroupId: groupId, DryRun: true, ...rule }), options);
       return { ok: true };
     }),
   ]);
@@ -287,11 +291,12 @@ function probeFinding(permission: string, probe: CallResult, where: Where): Perm
 
 /** With the linked access key. */
 export const checkSecurityGroupWithAccessKey: ResourceCheck<AccessKeyData> = scrubbedCheck(
-  (target, data) =>
+  (target, data, subject) =>
     checkSecurityGroup(
       target,
       { accessKeyId: data.accessKeyId, secretAccessKey: data.secretAccessKey },
       { kind: 'key' },
+      subject,
     ),
   (data) => [data.accessKeyId, data.secretAccessKey],
 );
@@ -305,14 +310,17 @@ export const checkSecurityGroupWithRole: ResourceCheck<RoleData> = scrubbedCheck
     const externalId = await subject.externalId();
     let session: AwsCredentialIdentity | undefined;
     try {
-      session = await roleSession({ roleArn: data.roleArn, externalId, orgId: subject.orgId });
+      session = await roleSession(
+        { roleArn: data.roleArn, externalId, orgId: subject.orgId },
+        { timeoutMs: callTimeoutMs(subject, providerSettings().timeoutMs) },
+      );
     } catch (error) {
       return roleRefusal(error as AwsError, data.roleArn, subject);
     }
     if (session === undefined) return stsAnsweredWithout('role credentials');
     const credentials = session;
     const withSession = scrubbedCheck<RoleData>(
-      (resource) => checkSecurityGroup(resource, credentials, { kind: 'role', roleArn: data.roleArn }),
+      (resource) => checkSecurityGroup(resource, credentials, { kind: 'role', roleArn: data.roleArn }, subject),
       () => [credentials.accessKeyId, credentials.secretAccessKey, credentials.sessionToken ?? ''],
     );
     return withSession(target, data, subject);

@@ -8,7 +8,7 @@ import {
   scrubbedCheck,
 } from '#shared/providers/permission-check.ts';
 import { providerSettings } from '#shared/providers/provider-settings.ts';
-import { unreachableUnlessAnswered } from '#shared/providers/verifier.ts';
+import { callTimeoutMs, unreachableUnlessAnswered } from '#shared/providers/verifier.ts';
 import { azureAccessToken } from './azure-access-token.ts';
 import { evaluateAction, type RolePermission } from './evaluate-action.ts';
 
@@ -34,14 +34,16 @@ const NSG_ID = /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/[
  * `evaluateAction` turns into a finding per `NSG_PERMISSIONS` entry. Both are reads; nothing in Azure changes.
  */
 export const checkNetworkSecurityGroup: ResourceCheck<ServicePrincipalData> = scrubbedCheck(
-  async (target, data) => {
-    const token = await azureAccessToken(data);
+  async (target, data, subject) => {
+    const token = await azureAccessToken(data, subject);
     if (token.kind !== 'token') return token;
     const { azureResourceManagerUrl, timeoutMs } = providerSettings();
     const nsgId = target.resourceIdentifier;
     const headers = { authorization: `Bearer ${token.accessToken}`, accept: 'application/json' };
     // Resource Manager is an operator setting (Azure's, a sovereign cloud's or a test double), not the user's URL.
-    const read = (url: string) => safeFetch(url, { headers, timeoutMs, allowPrivate: true });
+    // Each call (the NSG, every page of permissions) gets what is left of the check's deadline.
+    const read = (url: string) =>
+      safeFetch(url, { headers, timeoutMs: callTimeoutMs(subject, timeoutMs), allowPrivate: true });
     return unreachableUnlessAnswered('Azure Resource Manager', async () => {
       const [nsg, permissions] = await Promise.all([
         read(`${azureResourceManagerUrl}${nsgId}?api-version=${NSG_API_VERSION}`),

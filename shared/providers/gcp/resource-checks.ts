@@ -8,7 +8,7 @@ import {
   scrubbedCheck,
 } from '#shared/providers/permission-check.ts';
 import { providerSettings } from '#shared/providers/provider-settings.ts';
-import { unreachableUnlessAnswered } from '#shared/providers/verifier.ts';
+import { callTimeoutMs, unreachableUnlessAnswered } from '#shared/providers/verifier.ts';
 import { googleAccessToken } from './google-access-token.ts';
 
 type ServiceAccountData = KindData<'GCP', 'SERVICE_ACCOUNT'>;
@@ -31,10 +31,13 @@ export const FIREWALL_RULE_PERMISSIONS = [
  * (the subset it answers). Both are reads; nothing in the project changes.
  */
 export const checkFirewallRule: ResourceCheck<ServiceAccountData> = scrubbedCheck(
-  async (target, data) => {
-    const token = await googleAccessToken(data);
+  async (target, data, subject) => {
+    const token = await googleAccessToken(data, subject);
     if (token.kind !== 'token') return token;
-    const { gcpComputeApiUrl, gcpResourceManagerApiUrl, timeoutMs } = providerSettings();
+    const settings = providerSettings();
+    const { gcpComputeApiUrl, gcpResourceManagerApiUrl } = settings;
+    // Both calls at once, each with what is left of the check's deadline after the token.
+    const timeoutMs = callTimeoutMs(subject, settings.timeoutMs);
     const project = data.project_id;
     const name = target.resourceIdentifier;
     const headers = { authorization: `Bearer ${token.accessToken}`, accept: 'application/json' };

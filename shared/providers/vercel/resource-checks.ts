@@ -9,7 +9,7 @@ import {
 } from '#shared/providers/permission-check.ts';
 import type { ResourceTarget } from '#shared/providers/provider.ts';
 import { providerSettings } from '#shared/providers/provider-settings.ts';
-import { HEADER_SAFE, unreachableUnlessAnswered } from '#shared/providers/verifier.ts';
+import { callTimeoutMs, HEADER_SAFE, unreachableUnlessAnswered } from '#shared/providers/verifier.ts';
 
 type ApiTokenData = KindData<'VERCEL', 'API_TOKEN'>;
 
@@ -37,7 +37,7 @@ const WRITE_UNPROBED =
  * whether the token reads the firewall and the rule is in it. Both are reads; nothing at Vercel changes.
  */
 export const checkProject: ResourceCheck<ApiTokenData> = scrubbedCheck(
-  async (target, data) => {
+  async (target, data, subject) => {
     if (!HEADER_SAFE.test(data.apiToken)) {
       return {
         kind: 'invalid',
@@ -51,7 +51,7 @@ export const checkProject: ResourceCheck<ApiTokenData> = scrubbedCheck(
       for (const [name, value] of Object.entries(query)) url.searchParams.set(name, value);
       if (data.teamId !== undefined) url.searchParams.set('teamId', data.teamId);
       // The Vercel API is an operator setting (Vercel's or a test double), not the user's URL.
-      return safeFetch(url.href, { headers, timeoutMs, allowPrivate: true });
+      return safeFetch(url.href, { headers, timeoutMs: callTimeoutMs(subject, timeoutMs), allowPrivate: true });
     };
     const project = describe(target, data.teamId);
     return unreachableUnlessAnswered('the Vercel API', async () => {
