@@ -19,6 +19,8 @@ export interface Config {
   sweepUnverifiedMinutes: number;
   sweepVerifiedHours: number;
   sweepMaxPerRun: number;
+  /** At most this many of a credential's resources are checked again after each verdict on it (least recent first). */
+  resourceRecheckLimit: number;
   /**
    * Whether the verification consumer writes CloudWatch metrics (embedded metric format on stdout): inside Lambda
    * only, so the local server, tests and the benchmark print none. `POWERTOOLS_METRICS_DISABLED=true` turns them off.
@@ -84,6 +86,7 @@ export function readConfig(env: NodeJS.ProcessEnv): Config {
     sweepUnverifiedMinutes: positiveInt(env, 'SWEEP_UNVERIFIED_MINUTES', 5),
     sweepVerifiedHours: positiveInt(env, 'SWEEP_VERIFIED_HOURS', 24),
     sweepMaxPerRun: positiveInt(env, 'SWEEP_MAX_PER_RUN', 500),
+    resourceRecheckLimit: positiveInt(env, 'RESOURCE_RECHECK_LIMIT', 20),
     metricsEnabled: optional(env.AWS_LAMBDA_FUNCTION_NAME) !== undefined,
     awsRolePrincipalArn: iamPrincipalArn(env, 'AWS_ROLE_PRINCIPAL_ARN'),
     awsRolePropagationSeconds: positiveInt(env, 'AWS_ROLE_PROPAGATION_SECONDS', 120),

@@ -29,8 +29,9 @@ export const backgroundFunctions: readonly BackgroundFunction[] = [
     grants: {
       // A batch's credentials are read in one BatchGetItem; verdicts and notes are conditional updates. An AWS role
       // check reads the organization's external ID (GetItem) and creates it (PutItem) if nobody opened the role
-      // setup yet.
-      table: { read: ['BatchGetItem', 'GetItem'], write: ['UpdateItem', 'PutItem'] },
+      // setup yet. After a verdict, the credential's resources are re-checked: its link items (Query), the resources
+      // (BatchGetItem), each verdict a conditional update.
+      table: { read: ['BatchGetItem', 'GetItem', 'Query'], write: ['UpdateItem', 'PutItem'] },
       kms: 'decrypt',
       queue: 'send',
       assumeCustomerRoles: true,

@@ -31,6 +31,11 @@ export interface ResourceRecord {
   permissionCheck: PermissionCheck | null;
   createdAt: string;
   updatedAt: string;
+  /**
+   * Bookkeeping of the background re-checks, never shown: when one last got no answer (nothing else was written), so
+   * a resource whose provider stays unreachable does not keep its place at the front of the next round.
+   */
+  recheckAttemptAt?: string;
   /** Bumped by every write; each write is conditioned on the revision it read (optimistic concurrency). */
   revision: number;
 }

@@ -1,7 +1,7 @@
 import type { QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { findCredentialSummary } from '#shared/credentials/credential-reads.ts';
 import type { CredentialSummary } from '#shared/credentials/model.ts';
-import { getItem, queryPage } from '#shared/data/item-reads.ts';
+import { getItem, getItems, itemKeyOf, queryPage } from '#shared/data/item-reads.ts';
 import { keys, type Table } from '#shared/data/table.ts';
 import { credentialNotFound, validationError } from '#shared/errors.ts';
 import type { Provider } from '#shared/providers/provider.ts';
@@ -35,6 +35,38 @@ export async function listResourceRecords(
     startKey = page.LastEvaluatedKey;
   } while (startKey);
   return records;
+}
+
+/**
+ * The resources linked to one credential: a Query of its link items (charged for those only, not for the
+ * organization's other resources), then the resources themselves in BatchGetItem calls, both strongly consistent. A
+ * resource moved away between the two reads is left out.
+ */
+export async function resourcesOfCredential(
+  table: Table,
+  orgId: string,
+  credentialId: string,
+): Promise<ResourceRecord[]> {
+  const resourceIds: string[] = [];
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await queryPage(table, {
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': keys.org(orgId), ':prefix': keys.linkPrefix(credentialId) },
+      ProjectionExpression: 'resourceId',
+      ConsistentRead: true,
+      ExclusiveStartKey: startKey,
+    });
+    for (const item of page.Items ?? []) resourceIds.push(item.resourceId as string);
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+  const itemKeys = resourceIds.map((id) => ({ pk: keys.org(orgId), sk: keys.resource(id) }));
+  const found = await getItems(table, itemKeys);
+  return itemKeys
+    .map((key) => found.get(itemKeyOf(key)))
+    .filter((item): item is Record<string, unknown> => item !== undefined)
+    .map(fromResourceItem)
+    .filter((record) => record.credentialId === credentialId);
 }
 
 function fromResourceItem(item: Record<string, unknown>): ResourceRecord {

@@ -103,6 +103,19 @@ export async function recordResourceCheck(
 }
 
 /**
+ * Notes that a background re-check of the resource got no answer at `at`: bookkeeping only, so neither its revision
+ * nor anything a client sees changes (and no concurrent write is refused for it). Nothing if the resource is gone.
+ */
+export async function noteRecheckAttempt(table: Table, resource: ResourceRecord, at: string): Promise<void> {
+  await conditionalUpdate(table, {
+    Key: { pk: keys.org(resource.orgId), sk: keys.resource(resource.id) },
+    UpdateExpression: 'SET recheckAttemptAt = :at',
+    ConditionExpression: 'attribute_exists(pk)',
+    ExpressionAttributeValues: { ':at': at },
+  });
+}
+
+/**
  * The steps that link a resource to a credential: the link item and `ADD linkCount 1` on the credential, whose
  * condition fails if the credential is gone (`CREDENTIAL_NOT_FOUND`). They go in the resource's own transaction, so
  * a credential delete (conditioned on `linkCount = 0`) and a link to that credential can never both succeed.

@@ -5,8 +5,10 @@ import type { CreateCredentialDeps } from '#shared/credentials/create-credential
 import type { UpdateCredentialDeps } from '#shared/credentials/update-credential.ts';
 import type { VerifyCredentialDeps } from '#shared/credentials/verify-credential.ts';
 import type { ReadDeps, WriteDeps } from '#shared/data/table.ts';
+import { DEADLINE_RESERVE_MS, FUNCTION_TIMEOUT_MS, SERVICE_CLIENT_TIMEOUTS } from '#shared/dependency-timeouts.ts';
 import { resourceCheckOf } from '#shared/providers/resource-checks.ts';
 import { verifierOf } from '#shared/providers/verifiers.ts';
+import { type ResourceRecheckDeps, recheckResources } from '#shared/resources/recheck-resources.ts';
 import type { VerifyResourceDeps } from '#shared/resources/verify-resource.ts';
 import { type CheckTimeline, leaseSeconds } from '#shared/verification/check-timeline.ts';
 import { credentialBatchReads } from '#shared/verification/credential-batch-reads.ts';
@@ -73,8 +75,33 @@ export function awsRoleSetupDeps(): AwsRoleSetupDeps {
   return { externalIds: externalIds.get(), principalArn: config().awsRolePrincipalArn };
 }
 
+/**
+ * The latest a resource re-check may start in a batch that started at `batchStartedAt`: its deadline and then its
+ * write (DynamoDB's slowest answer, every attempt timing out) still end before the consumer's timeout, less the
+ * reserve. With the defaults: 60 s − 1 s − 10 s − 6 s = 43 s into the batch.
+ */
+export function recheckStartBefore(batchStartedAt: number, timeline: CheckTimeline): number {
+  const dynamo = SERVICE_CLIENT_TIMEOUTS.DynamoDB;
+  const slowestWrite = dynamo.maxAttempts * dynamo.requestTimeout;
+  return (
+    batchStartedAt + FUNCTION_TIMEOUT_MS.consumer - DEADLINE_RESERVE_MS - timeline.attemptDeadlineMs - slowestWrite
+  );
+}
+
+/** For the consumer's re-checks of a credential's resources after a verdict, in a batch started at `batchStartedAt`. */
+export function resourceRecheckDeps(batchStartedAt: number): ResourceRecheckDeps {
+  const timeline = checkTimeline();
+  return {
+    ...verifyResourceDeps(),
+    limit: config().resourceRecheckLimit,
+    startBefore: recheckStartBefore(batchStartedAt, timeline),
+    checkDeadlineMs: timeline.attemptDeadlineMs,
+  };
+}
+
 /** For one batch of the consumer: its credential reads are gathered, and its metrics written, per batch. */
 export function verificationMessageDeps(): VerificationMessageDeps & { metrics: BatchMetrics } {
+  const rechecks = resourceRecheckDeps(Date.now());
   return {
     findCredential: credentialBatchReads(table.get()),
     recordVerdict: (target, result) => recordVerdict(table.get(), target, result),
@@ -87,6 +114,7 @@ export function verificationMessageDeps(): VerificationMessageDeps & { metrics: 
     now,
     timeline: checkTimeline(),
     metrics: batchMetrics({ enabled: config().metricsEnabled }),
+    recheckResources: (credential) => recheckResources(rechecks, credential),
   };
 }
 

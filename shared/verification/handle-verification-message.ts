@@ -1,9 +1,10 @@
-import { UNOPENABLE_SECRET_MESSAGE } from '#shared/credentials/model.ts';
+import { type CredentialRecord, UNOPENABLE_SECRET_MESSAGE } from '#shared/credentials/model.ts';
 import { openCredentialData } from '#shared/crypto/envelope.ts';
 import { type KeyProvider, SecretIntegrityError } from '#shared/crypto/key-provider.ts';
 import { logger } from '#shared/logger.ts';
 import type { verifierOf } from '#shared/providers/verifiers.ts';
 import type { VerificationQueue } from '#shared/queue/verification-queue.ts';
+import type { RecheckSummary } from '#shared/resources/recheck-resources.ts';
 import { type CheckTimeline, leaseSeconds, retryDelaySeconds } from './check-timeline.ts';
 import type { FindCredential } from './credential-batch-reads.ts';
 import type {
@@ -30,8 +31,13 @@ export interface VerificationMessageDeps {
   externalIdOf: (orgId: string) => Promise<string>;
   now: () => Date;
   timeline: CheckTimeline;
-  /** What the batch reports to CloudWatch (verdicts, unreachable, retries, latency, integrity failures). */
+  /** What the batch reports to CloudWatch (verdicts, unreachable, retries, latency, integrity failures, re-checks). */
   metrics: VerificationMetrics;
+  /**
+   * Checks the credential's resources again after a verdict on it was recorded (`recheckResources`, bounded and never
+   * throwing): so the sweep's daily re-check and every "check again" re-check its resources too.
+   */
+  recheckResources: (credential: CredentialRecord) => Promise<RecheckSummary>;
 }
 
 export type VerificationMessageOutcome =
@@ -129,7 +135,10 @@ export async function handleVerificationMessage(
     deps.metrics.verdict(provider, result.status);
     const written = await deps.recordVerdict(target, result);
     logger.info('verification finished', { ...messageIds(message), status: result.status, written });
-    return written ? 'recorded' : 'stale';
+    if (!written) return 'stale';
+    // The resources are checked with the secret this verdict is about (its write was conditioned on the version).
+    if (credential.linkCount > 0) deps.metrics.resourceRechecks(provider, await deps.recheckResources(credential));
+    return 'recorded';
   }
 
   deps.metrics.unreachable(provider);

@@ -1,5 +1,6 @@
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logger } from '#shared/logger.ts';
+import type { RecheckSummary } from '#shared/resources/recheck-resources.ts';
 
 /** Where the consumer's metrics live in CloudWatch; the stack's alarms name these. */
 export const METRICS_NAMESPACE = 'EntryGuard/Credentials';
@@ -17,6 +18,8 @@ export interface VerificationMetrics {
   providerLatency(provider: string, milliseconds: number): void;
   /** A stored secret that could not be opened (recorded INVALID). */
   integrityFailure(provider: string): void;
+  /** The background re-checks of a credential's resources that followed its verdict. */
+  resourceRechecks(provider: string, summary: RecheckSummary): void;
 }
 
 /** The metrics of one batch of the consumer, written together when it ends. */
@@ -34,9 +37,13 @@ interface Counts {
   latency: Map<string, number[]>;
   integrityFailures: number;
   oldestAgeSeconds: number | undefined;
+  /** Per provider: resource checks recorded, failed (threw) and deferred to a later verdict. */
+  rechecked: Map<string, number>;
+  recheckFailures: Map<string, number>;
+  rechecksDeferred: Map<string, number>;
 }
 
-const bump = (counts: Map<string, number>, key: string) => counts.set(key, (counts.get(key) ?? 0) + 1);
+const bump = (counts: Map<string, number>, key: string, by = 1) => counts.set(key, (counts.get(key) ?? 0) + by);
 
 /** Powertools' own warnings (an invalid dimension, too many values) go to the service's JSON log. */
 const powertoolsLogger = {
@@ -48,8 +55,9 @@ const powertoolsLogger = {
 
 /**
  * Collects a batch's metrics and publishes them with Powertools Metrics (embedded metric format, read by CloudWatch
- * from the function's log): per provider (and outcome) `Verdicts`, `Unreachable`, `Retries`, `ProviderLatency`; with
- * the service dimension only, so an alarm can divide them, `VerdictsTotal`, `UnreachableTotal`, `IntegrityFailures`
+ * from the function's log): per provider (and outcome) `Verdicts`, `Unreachable`, `Retries`, `ProviderLatency`,
+ * `ResourcesRechecked`, `ResourceRecheckFailures`, `ResourceRechecksDeferred`; with the service dimension only, so an
+ * alarm can divide them, `VerdictsTotal`, `UnreachableTotal`, `IntegrityFailures`
  * (written for every batch, zeros included) and `OldestMessageAgeSeconds`. `enabled: false` (outside Lambda: the
  * local server, tests, the benchmark) collects and writes nothing.
  */
@@ -61,6 +69,9 @@ export function batchMetrics(options: { enabled: boolean }): BatchMetrics {
     latency: new Map(),
     integrityFailures: 0,
     oldestAgeSeconds: undefined,
+    rechecked: new Map(),
+    recheckFailures: new Map(),
+    rechecksDeferred: new Map(),
   };
   const metrics = (defaultDimensions: Record<string, string> = {}) =>
     new Metrics({
@@ -82,6 +93,11 @@ export function batchMetrics(options: { enabled: boolean }): BatchMetrics {
     integrityFailure: () => {
       counts.integrityFailures += 1;
     },
+    resourceRechecks: (provider, summary) => {
+      bump(counts.rechecked, provider, summary.recorded);
+      bump(counts.recheckFailures, provider, summary.failed);
+      bump(counts.rechecksDeferred, provider, summary.deferred);
+    },
     oldestMessageAge: (seconds) => {
       counts.oldestAgeSeconds = Math.max(counts.oldestAgeSeconds ?? 0, Math.max(0, seconds));
     },
@@ -102,13 +118,27 @@ export function batchMetrics(options: { enabled: boolean }): BatchMetrics {
           .addMetric('Verdicts', MetricUnit.Count, count)
           .publishStoredMetrics();
       }
-      const providers = new Set([...counts.unreachable.keys(), ...counts.retries.keys(), ...counts.latency.keys()]);
+      const providers = new Set([
+        ...counts.unreachable.keys(),
+        ...counts.retries.keys(),
+        ...counts.latency.keys(),
+        ...counts.rechecked.keys(),
+      ]);
       for (const provider of providers) {
         const perProvider = metrics({ Provider: provider });
         const unreachable = counts.unreachable.get(provider);
         if (unreachable) perProvider.addMetric('Unreachable', MetricUnit.Count, unreachable);
         const retries = counts.retries.get(provider);
         if (retries) perProvider.addMetric('Retries', MetricUnit.Count, retries);
+        const rechecks = [
+          ['ResourcesRechecked', counts.rechecked],
+          ['ResourceRecheckFailures', counts.recheckFailures],
+          ['ResourceRechecksDeferred', counts.rechecksDeferred],
+        ] as const;
+        for (const [name, map] of rechecks) {
+          const count = map.get(provider);
+          if (count) perProvider.addMetric(name, MetricUnit.Count, count);
+        }
         for (const ms of counts.latency.get(provider) ?? []) {
           perProvider.addMetric('ProviderLatency', MetricUnit.Milliseconds, ms);
         }
