@@ -121,6 +121,17 @@ beforeAll(async () => {
   await request('GET', `/api/v1/credentials/${second.id}/required-policy`, org);
   await request('DELETE', `/api/v1/resources/${resource.id}`, org);
   await request('DELETE', `/api/v1/credentials/${first.id}`, org);
+  // Still linked when the consumer runs: the verdicts on its credential re-check it in the background.
+  await request('POST', '/api/v1/resources', org, {
+    body: {
+      name: 'kept site',
+      provider: 'VERCEL',
+      credentialId: second.id,
+      resourceType: 'PROJECT',
+      resourceIdentifier: project.id,
+      config: { firewallRuleId: project.firewall!.rules[0]!.id },
+    },
+  });
   await request('GET', '/api/v1/audit-logs', org);
   await request('GET', '/api/v1/health', org);
 

@@ -43,6 +43,8 @@ interface Fakes {
   asked: { data: Record<string, unknown>; subject: VerificationSubject }[];
   /** What the batch's metrics were told, one line per call. */
   counted: string[];
+  /** Every credential whose resources were re-checked after its verdict. */
+  rechecked: CredentialRecord[];
 }
 
 async function credential(overrides: Partial<CredentialRecord> = {}): Promise<CredentialRecord> {
@@ -85,6 +87,7 @@ function fakes(
   const sent: Fakes['sent'] = [];
   const asked: Fakes['asked'] = [];
   const counted: string[] = [];
+  const rechecked: CredentialRecord[] = [];
   const count =
     (name: string) =>
     (...args: unknown[]) =>
@@ -95,6 +98,7 @@ function fakes(
     retry: count('retry'),
     providerLatency: count('latency'),
     integrityFailure: count('integrity-failure'),
+    resourceRechecks: (provider, summary) => counted.push(`rechecks ${provider} ${JSON.stringify(summary)}`),
   };
   const deps: VerificationMessageDeps = {
     findCredential: async () => record,
@@ -128,8 +132,12 @@ function fakes(
     now: () => NOW,
     timeline: { maxAttempts: options.maxAttempts ?? 5, retryBaseSeconds: 10, attemptDeadlineMs: 10_000 },
     metrics,
+    recheckResources: async (checked) => {
+      rechecked.push(checked);
+      return { recorded: 2, noVerdict: 0, changed: 0, failed: 0, deferred: 1 };
+    },
   };
-  return { deps, written, retried, noted, sent, asked, counted };
+  return { deps, written, retried, noted, sent, asked, counted, rechecked };
 }
 
 const message = (attempt?: number): VerificationMessage => ({
@@ -309,6 +317,40 @@ describe('handleVerificationMessage', () => {
     expect([early.written, early.noted]).toEqual([[], []]);
     expect(early.retried[0]!.retry).toMatchObject({ neverVerified: false });
   });
+  it("re-checks the credential's resources after its verdict was recorded, and counts them", async () => {
+    const linked = await credential({ linkCount: 3 });
+    for (const answer of [
+      { kind: 'valid', identity: {} },
+      { kind: 'invalid', message: 'The security token included in the request is invalid' },
+    ] as const) {
+      const { deps, rechecked, counted } = fakes(linked, answer);
+      expect(await handleVerificationMessage(deps, message())).toBe('recorded');
+      expect(rechecked).toEqual([linked]);
+      expect(counted).toContain('rechecks AWS {"recorded":2,"noVerdict":0,"changed":0,"failed":0,"deferred":1}');
+    }
+  });
+
+  it('re-checks no resources without a recorded verdict, or when none is linked', async () => {
+    const linked = await credential({ linkCount: 3 });
+    const cases = [
+      fakes(await credential({ linkCount: 0 }), { kind: 'valid', identity: {} }),
+      fakes(linked, { kind: 'valid', identity: {} }, { written: false }),
+      fakes(linked, unreachable),
+      fakes(linked, unreachable, { maxAttempts: 1 }),
+      // Sealed for version 1, stored as version 2: INVALID "cannot be opened", and no resource can be checked.
+      fakes(await credential({ linkCount: 3, secretVersion: 2, sealedSecret: linked.sealedSecret }), {
+        kind: 'valid',
+        identity: {},
+      }),
+    ];
+    const outcomes = [];
+    for (const [i, { deps }] of cases.entries()) {
+      outcomes.push(await handleVerificationMessage(deps, { ...message(), secretVersion: i === 4 ? 2 : 1 }));
+    }
+    expect(outcomes).toEqual(['recorded', 'stale', 'retry-queued', 'gave-up', 'unopenable']);
+    expect(cases.flatMap(({ rechecked }) => rechecked)).toEqual([]);
+  });
+
   it('drops a message whose credential is gone', async () => {
     const { deps, written, asked } = fakes(undefined, { kind: 'valid', identity: {} });
     expect(await handleVerificationMessage(deps, message())).toBe('gone');

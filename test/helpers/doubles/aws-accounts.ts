@@ -84,6 +84,12 @@ export class AwsAccounts {
     }
   }
 
+  /** Deletes a user's access key, as in IAM: STS and EC2 refuse it from now on (its user keeps its permissions). */
+  deleteKey(identity: StsIdentity): void {
+    const index = this.userKeys.findIndex((candidate) => candidate.accessKeyId === identity.accessKeyId);
+    if (index >= 0) this.userKeys.splice(index, 1);
+  }
+
   users(): readonly StsIdentity[] {
     return this.userKeys;
   }
