@@ -1,4 +1,16 @@
-import { DynamoDBClient, GetItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import {
+  BatchGetItemCommand,
+  DynamoDBClient,
+  GetItemCommand,
+  QueryCommand,
+  UpdateItemCommand,
+} from '@aws-sdk/client-dynamodb';
+import {
+  AuthorizeSecurityGroupIngressCommand,
+  DescribeSecurityGroupsCommand,
+  EC2Client,
+  RevokeSecurityGroupIngressCommand,
+} from '@aws-sdk/client-ec2';
 import { DecryptCommand, KMSClient } from '@aws-sdk/client-kms';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { GetCallerIdentityCommand, type GetCallerIdentityCommandOutput, STSClient } from '@aws-sdk/client-sts';
@@ -94,5 +106,65 @@ export async function handler(input: {
       },
     }),
   );
+  // After the verdict, the credential's resources are checked again, as the consumer does (none in the benchmark's
+  // scenario: like the service, the floor then reads nothing more, but it carries the EC2 client the work needs).
+  if (Number(Item!.linkCount?.N ?? 0) > 0) await recheckResources(input);
   return { batchItemFailures: [] };
+}
+
+/** The credential's link items, its resources, and for each the three EC2 calls and the recorded check. */
+async function recheckResources(input: { orgId: string; id: string; accessKeyId: string; secretAccessKey: string }) {
+  const { Items: links = [] } = await db.send(
+    new QueryCommand({
+      TableName: table(),
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': { S: `ORG#${input.orgId}` }, ':prefix': { S: `LINK#${input.id}#` } },
+      ConsistentRead: true,
+    }),
+  );
+  if (links.length === 0) return;
+  const { Responses } = await db.send(
+    new BatchGetItemCommand({
+      RequestItems: {
+        [table()]: {
+          Keys: links.slice(0, 20).map((link) => key(input.orgId, `RES#${link.resourceId!.S!}`)),
+          ConsistentRead: true,
+        },
+      },
+    }),
+  );
+  const credentials = { accessKeyId: input.accessKeyId, secretAccessKey: input.secretAccessKey };
+  const dryRun = (error: { name?: string }) => {
+    if (error.name !== 'DryRunOperation') throw error;
+  };
+  for (const resource of Responses?.[table()] ?? []) {
+    const ec2 = new EC2Client({ region: resource.region!.S!, credentials, maxAttempts: 1 });
+    const groupId = resource.resourceIdentifier!.S!;
+    const probe = {
+      GroupId: groupId,
+      DryRun: true,
+      IpPermissions: [{ IpProtocol: 'tcp', FromPort: 22, ToPort: 22, IpRanges: [{ CidrIp: '192.0.2.1/32' }] }],
+    };
+    await Promise.all([
+      ec2.send(new DescribeSecurityGroupsCommand({ GroupIds: [groupId] })),
+      ec2.send(new AuthorizeSecurityGroupIngressCommand(probe)).catch(dryRun),
+      ec2.send(new RevokeSecurityGroupIngressCommand(probe)).catch(dryRun),
+    ]);
+    ec2.destroy();
+    const revision = Number(resource.revision!.N);
+    await db.send(
+      new UpdateItemCommand({
+        TableName: table(),
+        Key: { pk: resource.pk!, sk: resource.sk! },
+        UpdateExpression: 'SET isActive = :active, lastVerifiedAt = :at, revision = :next',
+        ConditionExpression: 'revision = :seen',
+        ExpressionAttributeValues: {
+          ':active': { BOOL: true },
+          ':at': { S: new Date().toISOString() },
+          ':next': { N: String(revision + 1) },
+          ':seen': { N: String(revision) },
+        },
+      }),
+    );
+  }
 }
