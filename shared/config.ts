@@ -28,6 +28,14 @@ export interface Config {
   metricsEnabled: boolean;
   /** The IAM role (or user) the service assumes customers' roles as: what their trust policies name. */
   awsRolePrincipalArn: string | undefined;
+  /**
+   * In AWS, the role the service assumes first and from which it assumes customers' roles (role chaining): the
+   * consumer's and the resource-check route's execution roles are both trusted by it, so customers trust one principal.
+   * Unset (locally), customers' roles are assumed with the process's own credentials.
+   */
+  awsRoleAssumerArn: string | undefined;
+  /** `AWS_LAMBDA_FUNCTION_NAME`: names the service's own role session (what CloudTrail shows of the first hop). */
+  functionName: string | undefined;
   /** How long after a role ARN was stored an AccessDenied is taken for IAM propagation and retried. */
   awsRolePropagationSeconds: number;
 }
@@ -89,6 +97,8 @@ export function readConfig(env: NodeJS.ProcessEnv): Config {
     resourceRecheckLimit: positiveInt(env, 'RESOURCE_RECHECK_LIMIT', 20),
     metricsEnabled: optional(env.AWS_LAMBDA_FUNCTION_NAME) !== undefined,
     awsRolePrincipalArn: iamPrincipalArn(env, 'AWS_ROLE_PRINCIPAL_ARN'),
+    awsRoleAssumerArn: iamPrincipalArn(env, 'AWS_ROLE_ASSUMER_ARN'),
+    functionName: optional(env.AWS_LAMBDA_FUNCTION_NAME),
     awsRolePropagationSeconds: positiveInt(env, 'AWS_ROLE_PROPAGATION_SECONDS', 120),
   };
 }

@@ -2,7 +2,7 @@ import type { ExternalIdRepository } from './external-id-repository.ts';
 
 export interface AwsRoleSetupDeps {
   externalIds: Pick<ExternalIdRepository, 'forOrganization'>;
-  /** `AWS_ROLE_PRINCIPAL_ARN`: the identity the verification consumer runs as. */
+  /** `AWS_ROLE_PRINCIPAL_ARN`: the principal customers' roles trust (in AWS, the stack's role assumer). */
   principalArn: string | undefined;
 }
 

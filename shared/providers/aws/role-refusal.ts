@@ -1,6 +1,7 @@
 import { config } from '#shared/config.ts';
 import type { VerificationSubject } from '#shared/providers/verifier.ts';
 import { type AwsError, awsSaid, type FailedCheck, isTransient, stsUnreachable } from './aws-error.ts';
+import { RoleAssumerError } from './sts.ts';
 
 /** Errors about the service's own credentials: the customer's role was never tried, so they are no verdict on it. */
 const OWN_IDENTITY_REFUSED = new Set([
@@ -18,6 +19,9 @@ const OWN_IDENTITY_REFUSED = new Set([
  * Resource checks with role credentials answer the same.
  */
 export function roleRefusal(error: AwsError, roleArn: string, subject: VerificationSubject): FailedCheck {
+  if (error instanceof RoleAssumerError) {
+    return { kind: 'unreachable', message: `${error.message}, so the role could not be tried` };
+  }
   const code = error.name ?? 'Error';
   if (OWN_IDENTITY_REFUSED.has(code)) {
     return {
