@@ -12,10 +12,13 @@ export interface StsSession extends StsIdentity {
 /** An IAM role in some account as the STS double knows it: its ARN and its trust policy. */
 export interface StsRole {
   arn: string;
-  /** The `Principal.AWS` of the trust policy: who may assume the role. */
+  /**
+   * The `Principal.AWS` of the trust policy: who may assume the role. A role's ARN admits that role's sessions, as
+   * IAM does (role chaining).
+   */
   trustedPrincipalArn: string;
-  /** The `sts:ExternalId` the trust policy's condition requires. */
-  externalId: string;
+  /** The `sts:ExternalId` the trust policy's condition requires; none: the policy has no such condition. */
+  externalId?: string;
   /** Not yet propagated in IAM: AssumeRole answers AccessDenied for this many requests after the role was added… */
   unpropagatedRequests?: number;
   /** …and for this long after it was added. */
@@ -77,8 +80,8 @@ export class StsRoles {
     if (
       known === undefined ||
       !this.propagated(known) ||
-      known.role.trustedPrincipalArn !== caller.arn ||
-      known.role.externalId !== externalId
+      !trusts(known.role, caller) ||
+      (known.role.externalId !== undefined && known.role.externalId !== externalId)
     ) {
       return {
         status: 403,
@@ -110,6 +113,11 @@ export class StsRoles {
     }
     return Date.now() >= known.addedAt + (known.role.unpropagatedMs ?? 0);
   }
+}
+
+/** Whether the role's trust policy names the caller: its own ARN, or the role the caller's session is of. */
+function trusts(role: StsRole, caller: StsIdentity): boolean {
+  return role.trustedPrincipalArn === caller.arn || ('roleArn' in caller && caller.roleArn === role.trustedPrincipalArn);
 }
 
 export function isRefusal(outcome: StsSession | StsRefusal): outcome is StsRefusal {
