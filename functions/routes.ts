@@ -30,6 +30,11 @@ export interface Grants {
   queue?: 'send';
   /** Calls providers' APIs: gets the provider endpoint settings (`PROVIDER_ENDPOINT_SETTINGS`). */
   providers?: true;
+  /**
+   * Assumes customers' IAM roles (AWS `ASSUME_ROLE` credentials): through the stack's role assumer, the one principal
+   * customers trust (infra/aws/role-assumer.ts), which the function may assume and nothing else in STS.
+   */
+  assumeCustomerRoles?: true;
 }
 
 export interface Route {
@@ -152,9 +157,14 @@ export const routes: readonly Route[] = [
     path: '/api/v1/resources/{id}/verify',
     handler: 'verify-resource',
     auth: true,
-    // The check's outcome is a conditional update. (No resource check takes an AWS role, so none creates the
-    // organization's external ID as the consumer's role checks may.)
-    grants: { table: { read: ['GetItem'], write: ['UpdateItem'] }, kms: 'decrypt', providers: true },
+    // The check's outcome is a conditional update. A check with an AWS role reads the organization's external ID
+    // (GetItem); it exists already, since the credential's own check made it before any resource could be linked.
+    grants: {
+      table: { read: ['GetItem'], write: ['UpdateItem'] },
+      kms: 'decrypt',
+      providers: true,
+      assumeCustomerRoles: true,
+    },
   },
   {
     method: 'GET',

@@ -10,8 +10,11 @@ export interface BackgroundFunction {
   handler: string;
   trigger: BackgroundTrigger;
   grants: ServiceGrants;
-  /** Give the function's role this name suffix after the stack name (for roles customers must trust). */
-  fixedRoleName?: string;
+  /**
+   * The construct id of the function's execution role when not `Role`: the consumer's first role became the role
+   * assumer (its logical id and name are kept, customers' trust policies name it), so its own role is a new one.
+   */
+  roleId?: string;
   timeout: Duration;
   memorySize: number;
   /** Concurrency reserved for the function (settings `*ReservedConcurrency`); none when absent. */
@@ -37,8 +40,7 @@ export const backgroundFunctions: readonly BackgroundFunction[] = [
       assumeCustomerRoles: true,
       providers: true,
     },
-    // Customers' trust policies name this role's ARN: a generated name would change if the role were replaced.
-    fixedRoleName: 'verifier',
+    roleId: 'ExecutionRole',
     timeout: VERIFICATION_CONSUMER_TIMEOUT,
     memorySize: 512,
     // At least the event source's maximum concurrency, so its pollers are never throttled (a throttled receive

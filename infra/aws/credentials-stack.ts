@@ -15,6 +15,7 @@ import { definedOnly } from './defined-only.ts';
 import { grantServiceAccess, type ServiceResources } from './grant-service-access.ts';
 import { JwtAuthorizer } from './jwt-authorizer.ts';
 import { OperationsAlarms } from './operations-alarms.ts';
+import { RoleAssumer } from './role-assumer.ts';
 import { ServiceFunction, type ServiceFunctionProps } from './service-function.ts';
 import type { StackConfig } from './stack-config.ts';
 import { VerificationQueue } from './verification-queue.ts';
@@ -99,7 +100,7 @@ export class CredentialsStack extends Stack {
         memorySize: spec.memorySize,
         reservedConcurrency: spec.reservedConcurrency?.(config),
         environment: { LOG_LEVEL: config.logLevel, ...spec.environment(config), ...providerEnvironment(spec.grants) },
-        ...(spec.fixedRoleName && { roleName: `${this.stackName}-${spec.fixedRoleName}` }),
+        ...(spec.roleId && { roleId: spec.roleId }),
       });
       grantServiceAccess(fn, spec.grants, resources);
       background.set(spec.handler, fn.function);
@@ -122,11 +123,17 @@ export class CredentialsStack extends Stack {
       }
     }
 
-    // The role setup route tells admins which principal to trust: the role that assumes their roles.
-    const roleAssumer = backgroundFunctions.find((spec) => spec.grants.assumeCustomerRoles)!;
-    this.functions
-      .get('aws-role-setup')
-      ?.function.addEnvironment('AWS_ROLE_PRINCIPAL_ARN', this.functions.get(roleAssumer.handler)!.role.roleArn);
+    // Customers' roles are assumed through one role (role chaining), trusted by the functions that check them; the
+    // role setup route tells admins to trust it. Its name is fixed: customers' trust policies name its ARN.
+    const assuming = [...routes, ...backgroundFunctions]
+      .filter((spec) => spec.grants.assumeCustomerRoles)
+      .map((spec) => this.functions.get(spec.handler)!);
+    const roleAssumer = new RoleAssumer(this, 'RoleAssumer', {
+      roleName: `${this.stackName}-verifier`,
+      trustedBy: assuming.map((fn) => fn.role),
+    });
+    for (const fn of assuming) roleAssumer.grantAssume(fn);
+    this.functions.get('aws-role-setup')?.function.addEnvironment('AWS_ROLE_PRINCIPAL_ARN', roleAssumer.role.roleArn);
 
     const alarms = new OperationsAlarms(this, 'Alarms', {
       deadLetterQueue: verification.deadLetterQueue,

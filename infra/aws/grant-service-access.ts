@@ -1,4 +1,3 @@
-import { Aws, Validations } from 'aws-cdk-lib';
 import type { TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { Key } from 'aws-cdk-lib/aws-kms';
@@ -13,8 +12,6 @@ export interface ServiceGrants extends Grants {
   rateLimited?: boolean;
   /** Queries the verification-due index (the sweep). */
   verificationIndex?: 'read';
-  /** Assumes customers' IAM roles (AWS ASSUME_ROLE credentials), in other accounts only. */
-  assumeCustomerRoles?: boolean;
 }
 
 export interface ServiceResources {
@@ -90,18 +87,6 @@ export function grantServiceAccess(fn: ServiceFunction, grants: ServiceGrants, r
       }),
     );
     fn.function.addEnvironment('KMS_KEY_ID', key.keyArn);
-  }
-  if (grants.assumeCustomerRoles) {
-    // Customers' roles live in accounts we cannot know in advance, so the account is a wildcard; roles of this
-    // account are excluded, so no role here trusting the account can pass for a customer's.
-    allow(['sts:AssumeRole'], [`arn:${Aws.PARTITION}:iam::*:role/*`], {
-      StringNotEquals: { 'aws:ResourceAccount': Aws.ACCOUNT_ID },
-    });
-    Validations.of(fn).acknowledge({
-      id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:iam::*:role/*]',
-      reason:
-        "Customers create the roles in their own accounts, unknown when deploying; only IAM roles, never of this account, and each one trusts this role only with its organization's external ID.",
-    });
   }
   if (grants.queue === 'send') {
     allow(['sqs:SendMessage'], [queue.queueArn]);

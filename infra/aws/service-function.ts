@@ -39,8 +39,8 @@ export interface ServiceFunctionProps {
   timeout: Duration;
   memorySize: number;
   environment: Record<string, string>;
-  /** A fixed role name, for a role other accounts name in their trust policies (it must never change). */
-  roleName?: string;
+  /** The construct id of the execution role (default `Role`). */
+  roleId?: string;
   /** Concurrency reserved for the function: guaranteed to it, and its ceiling. */
   reservedConcurrency?: number | undefined;
 }
@@ -62,10 +62,7 @@ export class ServiceFunction extends Construct {
       removalPolicy: RemovalPolicy.DESTROY,
     });
     // Our own role instead of the default one: AWSLambdaBasicExecutionRole allows writing to every log group.
-    this.role = new Role(this, 'Role', {
-      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
-      roleName: props.roleName,
-    });
+    this.role = new Role(this, props.roleId ?? 'Role', { assumedBy: new ServicePrincipal('lambda.amazonaws.com') });
     this.logGroup.grantWrite(this.role);
 
     this.function = new NodejsFunction(this, 'Function', {

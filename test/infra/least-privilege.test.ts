@@ -13,6 +13,7 @@ import {
   RATE_LIMIT_KEY_PATTERN,
   type ServiceGrants,
 } from '../../infra/aws/grant-service-access.ts';
+import { ROLE_ASSUMER_LOGICAL_ID } from '../../infra/aws/role-assumer.ts';
 import { ServiceFunction } from '../../infra/aws/service-function.ts';
 import { VerificationQueue } from '../../infra/aws/verification-queue.ts';
 import { stringLike } from '../helpers/infra/iam-conditions.ts';
@@ -98,16 +99,11 @@ describe('every function', () => {
     }
   });
 
-  it.each(allHandlers)(
-    '%s: uses a "*" resource only for X-Ray (no resource-level permissions) and customer roles',
-    (handler) => {
-      const wildcard = statementsOf(handler).filter((s) => JSON.stringify(resourcesOf(s)).includes('*'));
-      const expected: unknown[] = [{ Effect: 'Allow', Action: XRAY, Resource: '*' }];
-      if (grantsOf(handler)?.assumeCustomerRoles) expected.push(ASSUME_CUSTOMER_ROLES);
-      expect(wildcard).toHaveLength(expected.length);
-      expect(wildcard).toEqual(expect.arrayContaining(expected));
-    },
-  );
+  it.each(allHandlers)('%s: uses a "*" resource only for X-Ray (no resource-level permissions)', (handler) => {
+    const wildcard = statementsOf(handler).filter((s) => JSON.stringify(resourcesOf(s)).includes('*'));
+    // Customers' roles are the role assumer's to assume (below), never a function's.
+    expect(wildcard).toEqual([{ Effect: 'Allow', Action: XRAY, Resource: '*' }]);
+  });
 
   it.each(allHandlers)('%s: writes logs to its own log group only', (handler) => {
     const logs = statementsFor(handler, 'logs:');
@@ -295,19 +291,52 @@ describe('the authorizer', () => {
 });
 
 describe('STS', () => {
+  const assumerArn = { 'Fn::GetAtt': [ROLE_ASSUMER_LOGICAL_ID, 'Arn'] };
+  const assuming = serviceFunctions.filter((f) => f.grants.assumeCustomerRoles).map((f) => f.handler);
+
+  it('assumes customer roles from the consumer and from the resource-check route', () => {
+    expect(assuming.sort()).toEqual(['verification-consumer', 'verify-resource']);
+  });
+
   it.each(allHandlers)(
-    "%s: may assume roles only if it verifies role credentials, and only customers' roles",
+    '%s: may assume the role assumer only if it checks role credentials, and nothing else in STS',
     (handler) => {
       const sts = statementsFor(handler, 'sts:');
-      expect(sts).toEqual(grantsOf(handler)?.assumeCustomerRoles ? [ASSUME_CUSTOMER_ROLES] : []);
+      const expected = grantsOf(handler)?.assumeCustomerRoles
+        ? [{ Effect: 'Allow', Action: 'sts:AssumeRole', Resource: assumerArn }]
+        : [];
+      expect(sts).toEqual(expected);
+      expect(environmentOf(handler).AWS_ROLE_ASSUMER_ARN).toEqual(expected.length > 0 ? assumerArn : undefined);
     },
   );
 
-  it('gives the role-assuming consumer a fixed role name and tells the setup route its ARN', () => {
-    const consumer = backgroundFunctions.find((b) => b.grants.assumeCustomerRoles)!;
-    const role = logicalIdsOf(stack, consumer.handler).role;
-    expect(template.findResources('AWS::IAM::Role')[role]!.Properties.RoleName).toBe(`${stack.stackName}-verifier`);
-    expect(environmentOf('aws-role-setup').AWS_ROLE_PRINCIPAL_ARN).toEqual({ 'Fn::GetAtt': [role, 'Arn'] });
+  it("the role assumer keeps the consumer's first role (logical id and name) and may assume customers' roles only", () => {
+    const role = template.findResources('AWS::IAM::Role')[ROLE_ASSUMER_LOGICAL_ID]!;
+    expect(role.Properties.RoleName).toBe(`${stack.stackName}-verifier`);
+    expect(role.Properties.Policies).toBeUndefined();
+    const statements = Object.values(template.findResources('AWS::IAM::Policy'))
+      .filter((p) => p.Properties.Roles.some((r: { Ref: string }) => r.Ref === ROLE_ASSUMER_LOGICAL_ID))
+      .flatMap((p) => p.Properties.PolicyDocument.Statement);
+    expect(statements).toEqual([ASSUME_CUSTOMER_ROLES]);
+    expect(role.Properties.ManagedPolicyArns).toBeUndefined();
+  });
+
+  it('the role assumer trusts exactly the execution roles of the functions that check role credentials', () => {
+    const trust =
+      template.findResources('AWS::IAM::Role')[ROLE_ASSUMER_LOGICAL_ID]!.Properties.AssumeRolePolicyDocument.Statement;
+    const principals = trust.flatMap((statement: { Effect: string; Action: string; Principal: { AWS: unknown } }) => {
+      expect(statement).toMatchObject({ Effect: 'Allow', Action: 'sts:AssumeRole' });
+      expect(Object.keys(statement.Principal)).toEqual(['AWS']);
+      return [statement.Principal.AWS].flat();
+    });
+    expect(principals).toEqual(
+      expect.arrayContaining(assuming.map((handler) => ({ 'Fn::GetAtt': [logicalIdsOf(stack, handler).role, 'Arn'] }))),
+    );
+    expect(principals).toHaveLength(assuming.length);
+  });
+
+  it('tells the setup route to name the role assumer, the role customers trust', () => {
+    expect(environmentOf('aws-role-setup').AWS_ROLE_PRINCIPAL_ARN).toEqual(assumerArn);
   });
 });
 
