@@ -117,7 +117,9 @@ export class StsRoles {
 
 /** Whether the role's trust policy names the caller: its own ARN, or the role the caller's session is of. */
 function trusts(role: StsRole, caller: StsIdentity): boolean {
-  return role.trustedPrincipalArn === caller.arn || ('roleArn' in caller && caller.roleArn === role.trustedPrincipalArn);
+  return (
+    role.trustedPrincipalArn === caller.arn || ('roleArn' in caller && caller.roleArn === role.trustedPrincipalArn)
+  );
 }
 
 export function isRefusal(outcome: StsSession | StsRefusal): outcome is StsRefusal {
