@@ -41,7 +41,8 @@ try {
 
   const functions: FunctionResult[] = [];
   for (const scenario of scenarios(standIns).filter((s) => !only || only.includes(s.handler))) {
-    const dir = join(workdir, scenario.handler);
+    const name = scenario.variant ? `${scenario.handler} (${scenario.variant})` : scenario.handler;
+    const dir = join(workdir, scenario.variant ? `${scenario.handler}-${scenario.variant}` : scenario.handler);
     mkdirSync(dir);
     const service = await bundle(join(PROJECT_ROOT, 'functions', scenario.handler, 'handler.ts'), join(dir, 'service'));
     const baseline = await bundle(join(PROJECT_ROOT, 'bench', 'floors', `${scenario.floor}.ts`), join(dir, 'baseline'));
@@ -54,14 +55,14 @@ try {
     );
     const warm = scenario.route ? await measureWarm(scenario, WARM_ITERATIONS, WARM_UP) : undefined;
     const result: FunctionResult = {
-      handler: scenario.handler,
+      handler: name,
       floor: scenario.floor,
       bundle: { serviceBytes: service.bytes, baselineBytes: baseline.bytes },
       cold,
       ...(warm && { warm }),
     };
     functions.push(result);
-    console.error(`measured ${scenario.handler}`);
+    console.error(`measured ${name}`);
   }
   const consumer = only ? undefined : await measureConsumer(standIns);
   const listAtScale = only

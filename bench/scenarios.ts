@@ -20,6 +20,8 @@ export interface Case {
 /** How one function is exercised: fresh state per request, and how to tell that it succeeded. */
 export interface Scenario {
   handler: string;
+  /** A second scenario of the same function (its own row, `<handler> (<variant>)`): another path through it. */
+  variant?: string;
   /** The module under bench/floors/ that makes the same AWS calls with nothing but the SDK clients. */
   floor: string;
   /** An API route, measured warm in this process as well. */
@@ -33,7 +35,7 @@ export interface Scenario {
 const ok = (response: { statusCode?: number }) => response?.statusCode !== undefined && response.statusCode < 300;
 
 export function scenarios(standIns: StandInsInfo): Scenario[] {
-  const { identity, securityGroup } = standIns;
+  const { identity, securityGroup, roleArn } = standIns;
   const keys = { accessKeyId: identity.accessKeyId, secretAccessKey: identity.secretAccessKey };
   const org = () => principalOf(`bench-${randomUUID()}`);
   const newCredential = async (principal: Principal, name = `cred-${randomUUID()}`): Promise<string> =>
@@ -70,6 +72,28 @@ export function scenarios(standIns: StandInsInfo): Scenario[] {
       for (let i = 0; i < 3; i++) resources.push(await newResource(principal, credentialId));
     await callRoute('aws-role-setup', principal);
     return { principal, ids, resources };
+  });
+  /** Resources checked through an ASSUME_ROLE credential (the organization's external ID made first, as the setup does). */
+  const roleOrg = once(async () => {
+    const principal = org();
+    await callRoute('aws-role-setup', principal);
+    const roleCredential = async () =>
+      (
+        await callRoute('create-credential', principal, {
+          body: {
+            name: `role-${randomUUID()}`,
+            provider: 'AWS',
+            credentialType: 'ASSUME_ROLE',
+            credentialData: { roleArn },
+          },
+        })
+      ).id;
+    const [service, floor] = [await roleCredential(), await roleCredential()];
+    return {
+      principal,
+      serviceResource: await newResource(principal, service),
+      floorResource: await newResource(principal, floor),
+    };
   });
   const writeOrg = once(async () => {
     const principal = org();
@@ -313,6 +337,16 @@ export function scenarios(standIns: StandInsInfo): Scenario[] {
         floor: { orgId: principal.orgId, id: floorResource, ...keys },
       };
     }),
+    {
+      ...api('verify-resource', async () => {
+        const { principal, serviceResource, floorResource } = await roleOrg();
+        return {
+          event: apiEvent('verify-resource', principal, { pathParameters: { id: serviceResource } }),
+          floor: { orgId: principal.orgId, id: floorResource, ...keys, roleArn },
+        };
+      }),
+      variant: 'role',
+    },
     api('list-audit-logs', async () => {
       const { principal } = await readOrg();
       return { event: apiEvent('list-audit-logs', principal), floor: { orgId: principal.orgId } };

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ensureTable } from '../infra/local/create-table.ts';
 import { type DynamoDbLocal, startDynamoDbLocal } from '../infra/local/dynamodb-local.ts';
+import { AwsAccounts, EC2_ACTIONS } from '../test/helpers/doubles/aws-accounts.ts';
 import {
   type Ec2Double,
   type Ec2Identity,
@@ -33,6 +34,12 @@ export interface StandInsInfo {
   env: Record<string, string>;
   /** An IAM user key STS and EC2 both accept, and the security group it can describe. */
   identity: StsIdentity;
+  /**
+   * A role in the group's account with the same EC2 permissions, whose trust policy names the functions' own
+   * identity (the `bench` key every function signs with) without an external-ID condition: the path of an
+   * `ASSUME_ROLE` credential, one `sts:AssumeRole` per check.
+   */
+  roleArn: string;
   securityGroup: { groupId: string; region: string };
   jwtSecret: string;
   queueArn: string;
@@ -46,6 +53,19 @@ export async function startStandIns(): Promise<StandIns> {
   const identity = newStsIdentity('entryguard-bench');
   const securityGroup = { groupId: newSecurityGroupId(), region: REGION };
   const ec2Identity: Ec2Identity = { ...identity };
+  // The functions' own identity, as STS knows the process's `bench` key (AWS_ACCESS_KEY_ID below).
+  const service: StsIdentity = {
+    accessKeyId: 'bench',
+    secretAccessKey: 'bench',
+    account: ACCOUNT,
+    arn: `arn:aws:iam::${ACCOUNT}:user/entryguard-bench`,
+    userId: 'AIDABENCHSERVICE00000',
+  };
+  const accounts = new AwsAccounts();
+  const role = accounts.addRole(
+    { arn: `arn:aws:iam::${identity.account}:role/entryguard-bench`, trustedPrincipalArn: service.arn },
+    EC2_ACTIONS,
+  );
 
   const kms: AwsJsonDouble = await startAwsJsonDouble({
     // The "ciphertext" carries its context and plaintext, so any process can decrypt what another generated.
@@ -57,7 +77,9 @@ export async function startStandIns(): Promise<StandIns> {
     },
     Decrypt: ({ CiphertextBlob, EncryptionContext }) => {
       const sealed = JSON.parse(Buffer.from(CiphertextBlob, 'base64').toString('utf8'));
-      if (JSON.stringify(sealed.context) !== JSON.stringify(EncryptionContext)) {
+      // KMS compares the context as a map: the order of its keys does not matter.
+      const canonical = (context: Record<string, string> = {}) => JSON.stringify(Object.entries(context).sort());
+      if (canonical(sealed.context) !== canonical(EncryptionContext)) {
         throw new AwsServiceError('InvalidCiphertextException', 'encryption context mismatch');
       }
       return { KeyId: keyArn, Plaintext: sealed.plaintext };
@@ -75,9 +97,10 @@ export async function startStandIns(): Promise<StandIns> {
       return { ARN: secretArn, Name: 'entryguard-jwt', SecretString: jwtSecret, VersionId: randomUUID() };
     },
   });
-  const sts = await startStsDouble({ identities: [identity] });
+  const sts = await startStsDouble({ identities: [identity, service], accounts });
   const ec2: Ec2Double = await startEc2Double({
     identities: [ec2Identity],
+    accounts,
     groups: [{ account: identity.account, region: REGION, groupId: securityGroup.groupId, groupName: 'bench' }],
   });
 
@@ -113,6 +136,7 @@ export async function startStandIns(): Promise<StandIns> {
   return {
     env,
     identity,
+    roleArn: role.arn,
     securityGroup,
     jwtSecret,
     queueArn: `arn:aws:sqs:${REGION}:${ACCOUNT}:verification`,

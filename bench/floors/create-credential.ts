@@ -21,10 +21,10 @@ export async function handler(input: {
     new GenerateDataKeyCommand({
       KeyId: process.env.KMS_KEY_ID,
       KeySpec: 'AES_256',
-      EncryptionContext: { orgId: input.orgId, credentialId: input.id },
+      EncryptionContext: { orgId: input.orgId, credentialId: input.id, secretVersion: '1' },
     }),
   );
-  const sealedSecret = `v1.${Buffer.from(dataKey.CiphertextBlob!).toString('base64url')}`;
+  const sealedSecret = `v2.${Buffer.from(dataKey.CiphertextBlob!).toString('base64url')}`;
   await db.send(
     new TransactWriteItemsCommand({
       TransactItems: [

@@ -109,3 +109,16 @@ export async function queryAllNewestFirst(
   } while (startKey);
   return items;
 }
+
+/**
+ * The KMS encryption context of a credential's sealed secret, as the service sends it (shared/crypto/envelope.ts):
+ * a `v2.` envelope binds the secret version too, a `v1.` one only the organization and credential.
+ */
+export function sealedContext(orgId: string, credentialId: string, credential: Item): Record<string, string> {
+  const sealed = credential.sealedSecret!.S!;
+  return {
+    orgId,
+    credentialId,
+    ...(sealed.startsWith('v2.') && { secretVersion: credential.secretVersion!.N! }),
+  };
+}

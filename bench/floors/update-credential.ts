@@ -29,7 +29,7 @@ export async function handler(input: { orgId: string; id: string; hint: string; 
     new GenerateDataKeyCommand({
       KeyId: process.env.KMS_KEY_ID,
       KeySpec: 'AES_256',
-      EncryptionContext: { orgId: input.orgId, credentialId: input.id },
+      EncryptionContext: { orgId: input.orgId, credentialId: input.id, secretVersion: String(version + 1) },
     }),
   );
   await db.send(
@@ -45,7 +45,7 @@ export async function handler(input: { orgId: string; id: string; hint: string; 
             ConditionExpression: 'secretVersion = :seen AND #name = :name',
             ExpressionAttributeNames: { '#status': 'status', '#name': 'name' },
             ExpressionAttributeValues: {
-              ':sealed': { S: `v1.${Buffer.from(dataKey.CiphertextBlob!).toString('base64url')}` },
+              ':sealed': { S: `v2.${Buffer.from(dataKey.CiphertextBlob!).toString('base64url')}` },
               ':hint': { S: input.hint },
               ':version': { N: String(version + 1) },
               ':unverified': { S: 'UNVERIFIED' },

@@ -14,7 +14,7 @@ import {
 import { DecryptCommand, KMSClient } from '@aws-sdk/client-kms';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { GetCallerIdentityCommand, type GetCallerIdentityCommandOutput, STSClient } from '@aws-sdk/client-sts';
-import { key, table } from './raw-requests.ts';
+import { key, sealedContext, table } from './raw-requests.ts';
 
 const db = new DynamoDBClient({});
 const kms = new KMSClient({});
@@ -39,7 +39,7 @@ export async function handler(input: {
     new DecryptCommand({
       CiphertextBlob: Buffer.from(Item!.sealedSecret!.S!.split('.')[1]!, 'base64url'),
       KeyId: process.env.KMS_KEY_ID,
-      EncryptionContext: { orgId: input.orgId, credentialId: input.id },
+      EncryptionContext: sealedContext(input.orgId, input.id, Item!),
     }),
   );
   const sts = new STSClient({

@@ -7,7 +7,7 @@ import {
 } from '@aws-sdk/client-ec2';
 import { DecryptCommand, KMSClient } from '@aws-sdk/client-kms';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
-import { key, rateCounter, table } from './raw-requests.ts';
+import { key, rateCounter, sealedContext, table } from './raw-requests.ts';
 
 const db = new DynamoDBClient({});
 const kms = new KMSClient({});
@@ -38,7 +38,7 @@ export async function handler(input: {
     new DecryptCommand({
       CiphertextBlob: Buffer.from(credential!.sealedSecret!.S!.split('.')[1]!, 'base64url'),
       KeyId: process.env.KMS_KEY_ID,
-      EncryptionContext: { orgId: input.orgId, credentialId },
+      EncryptionContext: sealedContext(input.orgId, credentialId, credential!),
     }),
   );
   let credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string } = {
@@ -46,9 +46,23 @@ export async function handler(input: {
     secretAccessKey: input.secretAccessKey,
   };
   if (input.roleArn !== undefined) {
+    // The organization's external ID, then one session of the role with it.
+    const { Item: settings } = await db.send(
+      new GetItemCommand({
+        TableName: table(),
+        Key: key(input.orgId, 'SETTINGS#AWS_ROLE'),
+        ProjectionExpression: 'externalId',
+        ConsistentRead: true,
+      }),
+    );
     const sts = new STSClient({ maxAttempts: 1 });
     const { Credentials: session } = await sts.send(
-      new AssumeRoleCommand({ RoleArn: input.roleArn, RoleSessionName: `entryguard-${input.orgId}`, ExternalId: 'x' }),
+      new AssumeRoleCommand({
+        RoleArn: input.roleArn,
+        RoleSessionName: `entryguard-${input.orgId}`,
+        ExternalId: settings!.externalId!.S!,
+        DurationSeconds: 900,
+      }),
     );
     credentials = {
       accessKeyId: session!.AccessKeyId!,
