@@ -11,6 +11,11 @@ export interface ColdStart {
   baselineMs: number;
   /** The same for a bundle whose handler does nothing: what the two above are measured beyond. */
   emptyNodeMs: number;
+  /**
+   * Of the two above, the part until the bundle was imported (the rest is handling the first event: clients'
+   * first requests, schemas, the calls themselves): where to look when a cold start grows.
+   */
+  importMs: { service: number; baseline: number };
   runs: number;
 }
 
@@ -20,7 +25,8 @@ export interface ColdStart {
  */
 const TIMED_ENTRY = `
 const { handler: inner } = await import('./index.mjs');
-export const handler = async (event, context) => ({ result: await inner(event, context), handledAt: performance.now() });
+const importedAt = performance.now();
+export const handler = async (event, context) => ({ result: await inner(event, context), importedAt, handledAt: performance.now() });
 `;
 
 /**
@@ -37,6 +43,7 @@ export async function measureColdStart(
 ): Promise<ColdStart> {
   for (const bundle of Object.values(bundles)) writeFileSync(join(bundle.dir, 'timed.mjs'), TIMED_ENTRY);
   const samples = { service: [] as number[], baseline: [] as number[], empty: [] as number[] };
+  const imported = { service: [] as number[], baseline: [] as number[], empty: [] as number[] };
   const kinds = ['empty', 'service', 'baseline'] as const;
   for (let run = 0; run < runs; run++) {
     const { event, floor } = await scenario.next();
@@ -51,6 +58,7 @@ export async function measureColdStart(
       };
       const { result } = await invokeBundle(fn, env, kind === 'service' ? event : floor, workdir);
       samples[kind].push(result.handledAt);
+      imported[kind].push(result.importedAt);
       if (kind === 'service' && !scenario.succeeded(result.result)) {
         throw new Error(
           `${scenario.handler}: the cold service bundle did not succeed: ${JSON.stringify(result.result).slice(0, 500)}`,
@@ -63,6 +71,10 @@ export async function measureColdStart(
     serviceMs: round(median(samples.service) - emptyNodeMs),
     baselineMs: round(median(samples.baseline) - emptyNodeMs),
     emptyNodeMs: round(emptyNodeMs),
+    importMs: {
+      service: round(median(imported.service) - median(imported.empty)),
+      baseline: round(median(imported.baseline) - median(imported.empty)),
+    },
     runs,
   };
 }
