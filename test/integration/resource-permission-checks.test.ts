@@ -1,15 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { type Actor, auditEntry } from '#shared/audit/audit-entry.ts';
 import { findCredential } from '#shared/credentials/credential-reads.ts';
-import { insertCredential } from '#shared/credentials/credential-writes.ts';
 import { getCredential } from '#shared/credentials/get-credential.ts';
 import { listCredentials } from '#shared/credentials/list-credentials.ts';
-import type { CredentialRecord } from '#shared/credentials/model.ts';
 import { updateCredential } from '#shared/credentials/update-credential.ts';
 import { verifyCredential } from '#shared/credentials/verify-credential.ts';
-import { sealSecret } from '#shared/crypto/envelope.ts';
 import { keys, type WriteDeps } from '#shared/data/table.ts';
 import { ServiceError } from '#shared/errors.ts';
 import type { PermissionFinding, ResourceCheck, ResourceCheckOutcome } from '#shared/providers/permission-check.ts';
@@ -23,6 +19,7 @@ import { type VerifyResourceDeps, verifyResource } from '#shared/resources/verif
 import { keyProvider, table } from '#shared/runtime/clients.ts';
 import { newId } from '#shared/runtime/deps.ts';
 import { securityGroupResource } from '../helpers/resource-fixtures.ts';
+import { adminActor, storeVerifiedAccessKey } from '../helpers/stored-credentials.ts';
 import { ensureTestTable } from '../helpers/test-table.ts';
 
 // POST /resources/{id}/verify's use case with a fake resource check injected through its deps (the real checks of
@@ -40,10 +37,6 @@ beforeAll(async () => {
   await ensureTestTable();
   writeDeps = { table: table.get(), now: () => new Date(), newId };
 });
-
-function actor(orgId: string): Actor {
-  return { principal: { userId: 'user-1', orgId, roles: ['ORG_ADMIN'], email: undefined }, ipAddress: '127.0.0.1' };
-}
 
 const granted = (permission: string): PermissionFinding => ({ permission, granted: true, detail: null });
 const missing = (permission: string): PermissionFinding => ({
@@ -69,44 +62,10 @@ function depsAnswering(answer: ResourceCheckOutcome | (() => ResourceCheckOutcom
   return { deps, calls };
 }
 
-async function credentialWith(orgId: string, sealedSecret?: string): Promise<CredentialRecord> {
-  const id = newId();
-  const now = new Date().toISOString();
-  const record: CredentialRecord = {
-    orgId,
-    id,
-    name: `cred-${randomUUID()}`,
-    provider: 'AWS',
-    credentialType: 'ACCESS_KEY',
-    status: 'VALID',
-    lastVerifiedAt: now,
-    verificationError: null,
-    verifiedIdentity: { accountId: '123456789012', arn: 'arn:aws:iam::123456789012:user/entryguard' },
-    hint: 'AKIA…MPLE',
-    createdAt: now,
-    updatedAt: now,
-    secretVersion: 1,
-    sealedSecret:
-      sealedSecret ?? (await sealSecret(keyProvider.get(), SECRET, { orgId, credentialId: id, secretVersion: 1 })),
-    linkCount: 0,
-  };
-  await insertCredential(
-    writeDeps.table,
-    record,
-    auditEntry(
-      actor(orgId),
-      { eventType: 'CREDENTIAL_CREATE', resourceType: 'CREDENTIAL', resourceId: id, resourceName: record.name },
-      newId(),
-      now,
-    ),
-  );
-  return record;
-}
-
 async function setup(sealedSecret?: string) {
   const orgId = `org-${randomUUID()}`;
-  const credential = await credentialWith(orgId, sealedSecret);
-  const resource = await createResource(writeDeps, actor(orgId), securityGroupResource('bastion', credential.id));
+  const credential = await storeVerifiedAccessKey(writeDeps, orgId, SECRET, sealedSecret);
+  const resource = await createResource(writeDeps, adminActor(orgId), securityGroupResource('bastion', credential.id));
   return { orgId, credential, resource };
 }
 
@@ -125,7 +84,7 @@ describe('POST /resources/{id}/verify records what the resource check found (con
     const { orgId, resource } = await setup();
     const permissions = [granted(DESCRIBE), granted(AUTHORIZE), granted(REVOKE)];
     const { deps, calls } = depsAnswering({ kind: 'checked', exists: true, detail: null, permissions });
-    const view = await verifyResource(deps, actor(orgId), resource.id);
+    const view = await verifyResource(deps, adminActor(orgId), resource.id);
     expect(view).toMatchObject({
       isActive: true,
       lastVerifiedAt: expect.any(String),
@@ -153,7 +112,7 @@ describe('POST /resources/{id}/verify records what the resource check found (con
       detail: null,
       permissions: [granted('apisix:admin:routes:read'), writeAccess],
     });
-    const view = await verifyResource(deps, actor(orgId), resource.id);
+    const view = await verifyResource(deps, adminActor(orgId), resource.id);
     expect(view.isActive).toBe(true);
     expect(view.permissionCheck).toMatchObject({ allGranted: true, permissions: [expect.anything(), writeAccess] });
   });
@@ -162,7 +121,7 @@ describe('POST /resources/{id}/verify records what the resource check found (con
     const { orgId, resource } = await setup();
     const permissions = [granted(DESCRIBE), granted(AUTHORIZE), missing(REVOKE)];
     const { deps } = depsAnswering({ kind: 'checked', exists: true, detail: null, permissions });
-    const error = await refusal(verifyResource(deps, actor(orgId), resource.id));
+    const error = await refusal(verifyResource(deps, adminActor(orgId), resource.id));
     expect(error.code).toBe('VERIFICATION_FAILED');
     expect(error.message).toBe(
       `The linked credential lacks a permission EntryGuard needs on ${resource.resourceIdentifier}: ${REVOKE} (UnauthorizedOperation: add ${REVOKE} on this security group to the policy)`,
@@ -184,7 +143,7 @@ describe('POST /resources/{id}/verify records what the resource check found (con
       detail: null,
       permissions: [granted(DESCRIBE), missing(AUTHORIZE), missing(REVOKE)],
     });
-    const error = await refusal(verifyResource(deps, actor(orgId), resource.id));
+    const error = await refusal(verifyResource(deps, adminActor(orgId), resource.id));
     expect(error.details.missingPermissions).toEqual([AUTHORIZE, REVOKE]);
     expect(error.message).toContain(
       `lacks 2 permissions EntryGuard needs on ${resource.resourceIdentifier}: ${AUTHORIZE}, ${REVOKE}`,
@@ -196,7 +155,7 @@ describe('POST /resources/{id}/verify records what the resource check found (con
     const notFound = `InvalidGroup.NotFound: security group ${resource.resourceIdentifier} does not exist in us-east-1`;
     const permissions = [granted(DESCRIBE), granted(AUTHORIZE), granted(REVOKE)];
     const { deps } = depsAnswering({ kind: 'checked', exists: false, detail: notFound, permissions });
-    const error = await refusal(verifyResource(deps, actor(orgId), resource.id));
+    const error = await refusal(verifyResource(deps, adminActor(orgId), resource.id));
     expect(error.message).toBe(notFound);
     expect(error.details.missingPermissions).toEqual([]);
     expect(await getResource(writeDeps, orgId, resource.id)).toMatchObject({
@@ -208,10 +167,10 @@ describe('POST /resources/{id}/verify records what the resource check found (con
   it('the credential refused: 400 with its message, isActive false and permissionCheck null (no claim), replacing an earlier matrix', async () => {
     const { orgId, resource } = await setup();
     const passing = depsAnswering({ kind: 'checked', exists: true, detail: null, permissions: [granted(DESCRIBE)] });
-    await verifyResource(passing.deps, actor(orgId), resource.id);
+    await verifyResource(passing.deps, adminActor(orgId), resource.id);
     const message = 'AuthFailure: AWS rejected the linked credential';
     const { deps } = depsAnswering({ kind: 'invalid', message });
-    const error = await refusal(verifyResource(deps, actor(orgId), resource.id));
+    const error = await refusal(verifyResource(deps, adminActor(orgId), resource.id));
     expect(error.message).toBe(message);
     expect(error.details.missingPermissions).toBeUndefined();
     expect(await getResource(writeDeps, orgId, resource.id)).toMatchObject({
@@ -225,13 +184,13 @@ describe('POST /resources/{id}/verify records what the resource check found (con
     const { orgId, resource } = await setup();
     await verifyResource(
       depsAnswering({ kind: 'checked', exists: true, detail: null, permissions: [granted(DESCRIBE)] }).deps,
-      actor(orgId),
+      adminActor(orgId),
       resource.id,
     );
     const before = await findResource(writeDeps.table, orgId, resource.id);
     const message = 'AWS EC2 in us-east-1 could not be reached (TimeoutError)';
     const error = await refusal(
-      verifyResource(depsAnswering({ kind: 'unreachable', message }).deps, actor(orgId), resource.id),
+      verifyResource(depsAnswering({ kind: 'unreachable', message }).deps, adminActor(orgId), resource.id),
     );
     // Nothing retries a resource check by itself: the answer says what to do, never "will be retried".
     expect(error).toMatchObject({
@@ -246,7 +205,7 @@ describe('POST /resources/{id}/verify records what the resource check found (con
     const { orgId, resource } = await setup('v1.not-a-sealed-secret');
     const before = await findResource(writeDeps.table, orgId, resource.id);
     const { deps, calls } = depsAnswering({ kind: 'checked', exists: true, detail: null, permissions: [] });
-    const error = await refusal(verifyResource(deps, actor(orgId), resource.id));
+    const error = await refusal(verifyResource(deps, adminActor(orgId), resource.id));
     expect(error).toMatchObject({
       code: 'VERIFICATION_FAILED',
       message: 'the stored secret cannot be opened; enter it again (rotate the credential)',
@@ -259,7 +218,7 @@ describe('POST /resources/{id}/verify records what the resource check found (con
     const { orgId, resource } = await setup();
     const before = await findResource(writeDeps.table, orgId, resource.id);
     const deps: VerifyResourceDeps = { ...depsAnswering({ kind: 'invalid', message: 'x' }).deps, checkOf: () => null };
-    const error = await refusal(verifyResource(deps, actor(orgId), resource.id));
+    const error = await refusal(verifyResource(deps, adminActor(orgId), resource.id));
     expect(error.message).toBe('Verifying AWS SECURITY_GROUP resources with ACCESS_KEY credentials is not supported');
     expect(await findResource(writeDeps.table, orgId, resource.id)).toEqual(before);
   });
@@ -295,7 +254,7 @@ describe('POST /resources/{id}/verify records what the resource check found (con
           };
         },
       },
-      actor(orgId),
+      adminActor(orgId),
       resource.id,
     );
     expect(calls).toBe(2);
@@ -319,12 +278,12 @@ describe('resourcesNeedingAttention on the credential view (contract §6.2)', ()
 
   it('counts the resources whose last check failed or lacks a permission, not those never checked or passing', async () => {
     const orgId = `org-${randomUUID()}`;
-    const credential = await credentialWith(orgId);
-    const other = await credentialWith(orgId);
+    const credential = await storeVerifiedAccessKey(writeDeps, orgId, SECRET);
+    const other = await storeVerifiedAccessKey(writeDeps, orgId, SECRET);
     const add = (credentialId: string) =>
-      createResource(writeDeps, actor(orgId), securityGroupResource('sg', credentialId));
+      createResource(writeDeps, adminActor(orgId), securityGroupResource('sg', credentialId));
     const verify = (id: string, outcome: ResourceCheckOutcome) =>
-      verifyResource(depsAnswering(outcome).deps, actor(orgId), id).catch(() => undefined);
+      verifyResource(depsAnswering(outcome).deps, adminActor(orgId), id).catch(() => undefined);
 
     await add(credential.id); // never checked
     await verify((await add(credential.id)).id, allGranted);
@@ -343,14 +302,14 @@ describe('resourcesNeedingAttention on the credential view (contract §6.2)', ()
     // The same count on the answers of PATCH and "check again".
     const renamed = await updateCredential(
       { ...writeDeps, keys: keyProvider.get(), queue: { send: async () => undefined }, checkLeaseSeconds: 510 },
-      actor(orgId),
+      adminActor(orgId),
       credential.id,
       { name: `renamed-${randomUUID()}` },
     );
     expect(renamed.resourcesNeedingAttention).toBe(3);
     const queued = await verifyCredential(
       { ...writeDeps, queue: { send: async () => undefined }, checkLeaseSeconds: 510 },
-      actor(orgId),
+      adminActor(orgId),
       credential.id,
     );
     expect(queued.resourcesNeedingAttention).toBe(3);
@@ -358,24 +317,28 @@ describe('resourcesNeedingAttention on the credential view (contract §6.2)', ()
 
   it('a passing re-check or a re-target (which resets the check) takes a resource off the count', async () => {
     const orgId = `org-${randomUUID()}`;
-    const credential = await credentialWith(orgId);
-    const fixed = await createResource(writeDeps, actor(orgId), securityGroupResource('a', credential.id));
-    const moved = await createResource(writeDeps, actor(orgId), securityGroupResource('b', credential.id));
+    const credential = await storeVerifiedAccessKey(writeDeps, orgId, SECRET);
+    const fixed = await createResource(writeDeps, adminActor(orgId), securityGroupResource('a', credential.id));
+    const moved = await createResource(writeDeps, adminActor(orgId), securityGroupResource('b', credential.id));
     for (const { id } of [fixed, moved])
-      await verifyResource(depsAnswering(oneMissing).deps, actor(orgId), id).catch(() => undefined);
+      await verifyResource(depsAnswering(oneMissing).deps, adminActor(orgId), id).catch(() => undefined);
     expect((await getCredential(writeDeps, orgId, credential.id)).resourcesNeedingAttention).toBe(2);
 
-    await verifyResource(depsAnswering(allGranted).deps, actor(orgId), fixed.id);
-    const retargeted = await updateResource(writeDeps, actor(orgId), moved.id, { region: 'eu-west-1' });
+    await verifyResource(depsAnswering(allGranted).deps, adminActor(orgId), fixed.id);
+    const retargeted = await updateResource(writeDeps, adminActor(orgId), moved.id, { region: 'eu-west-1' });
     expect(retargeted).toMatchObject({ isActive: false, lastVerifiedAt: null, permissionCheck: null });
     expect((await getCredential(writeDeps, orgId, credential.id)).resourcesNeedingAttention).toBe(0);
   });
 
   it('a resource stored before permission checks (no permissionCheck attribute) reads as null and counts by isActive', async () => {
     const orgId = `org-${randomUUID()}`;
-    const credential = await credentialWith(orgId);
-    const passed = await createResource(writeDeps, actor(orgId), securityGroupResource('old ok', credential.id));
-    const failed = await createResource(writeDeps, actor(orgId), securityGroupResource('old failed', credential.id));
+    const credential = await storeVerifiedAccessKey(writeDeps, orgId, SECRET);
+    const passed = await createResource(writeDeps, adminActor(orgId), securityGroupResource('old ok', credential.id));
+    const failed = await createResource(
+      writeDeps,
+      adminActor(orgId),
+      securityGroupResource('old failed', credential.id),
+    );
     for (const [resource, isActive] of [
       [passed, true],
       [failed, false],

@@ -1,11 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { type Actor, auditEntry } from '#shared/audit/audit-entry.ts';
 import { findCredential } from '#shared/credentials/credential-reads.ts';
-import { insertCredential } from '#shared/credentials/credential-writes.ts';
 import { getCredential } from '#shared/credentials/get-credential.ts';
-import type { CredentialRecord } from '#shared/credentials/model.ts';
-import { sealSecret } from '#shared/crypto/envelope.ts';
 import type { WriteDeps } from '#shared/data/table.ts';
 import { DependencyError } from '#shared/errors.ts';
 import type { PermissionFinding, ResourceCheck, ResourceCheckOutcome } from '#shared/providers/permission-check.ts';
@@ -23,6 +19,7 @@ import { updateResource } from '#shared/resources/update-resource.ts';
 import { keyProvider, table } from '#shared/runtime/clients.ts';
 import { newId, recheckStartBefore } from '#shared/runtime/deps.ts';
 import { securityGroupResource } from '../helpers/resource-fixtures.ts';
+import { adminActor, storeVerifiedAccessKey } from '../helpers/stored-credentials.ts';
 import { ensureTestTable } from '../helpers/test-table.ts';
 
 // The background re-checks that follow a verdict on a credential (issue 18.3), on DynamoDB Local with a fake
@@ -39,10 +36,6 @@ beforeAll(async () => {
   await ensureTestTable();
   writeDeps = { table: table.get(), now: () => new Date(), newId };
 });
-
-function actor(orgId: string): Actor {
-  return { principal: { userId: 'user-1', orgId, roles: ['ORG_ADMIN'], email: undefined }, ipAddress: '127.0.0.1' };
-}
 
 const finding = (permission: string, granted: boolean): PermissionFinding => ({
   permission,
@@ -79,46 +72,15 @@ function depsAnswering(answer: Answer, overrides: Partial<ResourceRecheckDeps> =
   return { deps, asked };
 }
 
-async function credentialIn(orgId: string): Promise<CredentialRecord> {
-  const id = newId();
-  const now = new Date().toISOString();
-  const record: CredentialRecord = {
-    orgId,
-    id,
-    name: `cred-${randomUUID()}`,
-    provider: 'AWS',
-    credentialType: 'ACCESS_KEY',
-    status: 'VALID',
-    lastVerifiedAt: now,
-    verificationError: null,
-    verifiedIdentity: { accountId: '123456789012' },
-    hint: 'AKIA…MPLE',
-    createdAt: now,
-    updatedAt: now,
-    secretVersion: 1,
-    sealedSecret: await sealSecret(keyProvider.get(), SECRET, { orgId, credentialId: id, secretVersion: 1 }),
-    linkCount: 0,
-  };
-  await insertCredential(
-    writeDeps.table,
-    record,
-    auditEntry(
-      actor(orgId),
-      { eventType: 'CREDENTIAL_CREATE', resourceType: 'CREDENTIAL', resourceId: id, resourceName: record.name },
-      newId(),
-      now,
-    ),
-  );
-  return record;
-}
-
 /** An organization with one credential and `count` of its resources (created in id order). */
 async function setup(count: number) {
   const orgId = `org-${randomUUID()}`;
-  const credential = await credentialIn(orgId);
+  const credential = await storeVerifiedAccessKey(writeDeps, orgId, SECRET);
   const resources: ResourceView[] = [];
   for (let i = 0; i < count; i++) {
-    resources.push(await createResource(writeDeps, actor(orgId), securityGroupResource(`group-${i}`, credential.id)));
+    resources.push(
+      await createResource(writeDeps, adminActor(orgId), securityGroupResource(`group-${i}`, credential.id)),
+    );
   }
   // As the consumer has it when its verdict lands: read after the links were made.
   return { orgId, credential: (await findCredential(writeDeps.table, orgId, credential.id))!, resources };
@@ -260,8 +222,8 @@ describe('background re-checks of a credential’s resources after its verdict',
 
   it('checks only resources still linked to the credential: one moved to another is not checked with it', async () => {
     const { orgId, credential, resources } = await setup(2);
-    const other = await credentialIn(orgId);
-    await updateResource(writeDeps, actor(orgId), resources[0]!.id, { credentialId: other.id });
+    const other = await storeVerifiedAccessKey(writeDeps, orgId, SECRET);
+    await updateResource(writeDeps, adminActor(orgId), resources[0]!.id, { credentialId: other.id });
     const { deps, asked } = depsAnswering(() => allGranted);
     await recheckResources(deps, credential);
     expect(asked.map((call) => call.identifier)).toEqual([resources[1]!.resourceIdentifier]);
