@@ -93,6 +93,15 @@ describe.skipIf(!hasChromium)('the admin console on a phone and on a desktop', (
     afterAll(() => context?.close());
 
     const row = (name: string): Locator => page.locator('tbody tr', { has: page.getByText(name, { exact: true }) });
+
+    /** Clicks Verify on the resource's row and waits for its badge to say Active; on failure the whole row says why. */
+    async function verifyUntilActive(name: string) {
+      await page.getByRole('button', { name: `Verify: ${name}` }).click();
+      const badge = async () => (await row(name).locator('.badge').textContent()) ?? '';
+      await expect
+        .poll(async () => / Active$/.test(await badge()) || row(name).textContent(), { timeout: 10_000 })
+        .toBe(true);
+    }
     const fieldError = async (label: string, scope: Page | Locator = page) => {
       const describedBy = (await scope.getByLabel(label, { exact: true }).getAttribute('aria-describedby')) ?? '';
       const errorId = describedBy.split(' ').find((id) => id.endsWith('-error'));
@@ -238,17 +247,7 @@ describe.skipIf(!hasChromium)('the admin console on a phone and on a desktop', (
       await addResource('HTTPS', HTTPS_GROUP, 443);
       expect(await row('SSH bastion').textContent()).toContain('Inactive');
       for (const name of ['SSH bastion', 'HTTPS']) {
-        await page.getByRole('button', { name: `Verify: ${name}` }).click();
-        // The whole row on failure: what the check answered instead of Active says why.
-        await expect
-          .poll(
-            async () =>
-              / Active$/.test((await row(name).locator('.badge').textContent()) ?? '') || row(name).textContent(),
-            {
-              timeout: 10_000,
-            },
-          )
-          .toBe(true);
+        await verifyUntilActive(name);
       }
       expect(await row('SSH bastion').textContent()).toContain(SSH_GROUP);
       expect(await row('SSH bastion').textContent()).toContain(REGION);
@@ -316,17 +315,7 @@ describe.skipIf(!hasChromium)('the admin console on a phone and on a desktop', (
       for (const name of ['SSH bastion', 'HTTPS gateway']) {
         await row(name).waitFor();
         expect(await row(name).textContent()).toContain('Inactive');
-        await page.getByRole('button', { name: `Verify: ${name}` }).click();
-        // The whole row on failure: what the check answered instead of Active says why.
-        await expect
-          .poll(
-            async () =>
-              / Active$/.test((await row(name).locator('.badge').textContent()) ?? '') || row(name).textContent(),
-            {
-              timeout: 10_000,
-            },
-          )
-          .toBe(true);
+        await verifyUntilActive(name);
       }
 
       await toList();

@@ -53,7 +53,7 @@ async function hops() {
 beforeEach(() => {
   vi.stubEnv('AWS_ROLE_ASSUMER_ARN', ASSUMER);
   vi.stubEnv('AWS_LAMBDA_FUNCTION_NAME', 'EntryGuardCredentials-verify-resource');
-  vi.stubEnv('AWS_ACCESS_KEY_ID', 'AKIAEXECUTIONROLE000');
+  vi.stubEnv('AWS_ACCESS_KEY_ID', 'AKIAEXECUTIONEXAMPLE');
   vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'execution-secret');
   config.reset();
   forgetAssumerSession();
@@ -79,7 +79,7 @@ describe('roleSession through the role assumer', () => {
     const session = await roleSession(request);
     expect(session?.accessKeyId).toBe('ASIACUSTOMER2');
     expect(await hops()).toEqual([
-      { roleArn: ASSUMER, signedBy: 'AKIAEXECUTIONROLE000' },
+      { roleArn: ASSUMER, signedBy: 'AKIAEXECUTIONEXAMPLE' },
       { roleArn: CUSTOMER, signedBy: 'ASIAASSUMER1' },
     ]);
     const [first, second] = sts.commandCalls(AssumeRoleCommand).map((call) => call.args[0].input);
@@ -116,10 +116,10 @@ describe('roleSession through the role assumer', () => {
     const session = await roleSession(request);
     expect(session).toBeDefined();
     expect((await hops()).map((hop) => hop.signedBy)).toEqual([
-      'AKIAEXECUTIONROLE000',
+      'AKIAEXECUTIONEXAMPLE',
       'ASIAASSUMER1',
       'ASIAASSUMER1',
-      'AKIAEXECUTIONROLE000',
+      'AKIAEXECUTIONEXAMPLE',
       'ASIAASSUMER3',
     ]);
   });
@@ -148,6 +148,6 @@ describe('roleSession through the role assumer', () => {
     vi.stubEnv('AWS_ROLE_ASSUMER_ARN', '');
     config.reset();
     await roleSession(request);
-    expect(await hops()).toEqual([{ roleArn: CUSTOMER, signedBy: 'AKIAEXECUTIONROLE000' }]);
+    expect(await hops()).toEqual([{ roleArn: CUSTOMER, signedBy: 'AKIAEXECUTIONEXAMPLE' }]);
   });
 });
