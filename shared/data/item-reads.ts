@@ -42,6 +42,20 @@ export async function queryPage(
   }
 }
 
+/** Every page of a Query, one after the other (a read that needs all of it); `each` gets each page's answer. */
+export async function queryEveryPage(
+  table: Table,
+  input: Omit<QueryCommandInput, 'TableName' | 'ExclusiveStartKey'>,
+  each: (page: QueryCommandOutput) => void,
+): Promise<void> {
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await queryPage(table, { ...input, ExclusiveStartKey: startKey });
+    each(page);
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+}
+
 export interface ItemKey {
   pk: string;
   sk: string;

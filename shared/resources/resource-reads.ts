@@ -1,7 +1,7 @@
 import type { QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { findCredentialSummary } from '#shared/credentials/credential-reads.ts';
 import type { CredentialSummary } from '#shared/credentials/model.ts';
-import { getItem, getItems, itemKeyOf, queryPage } from '#shared/data/item-reads.ts';
+import { getItem, getItems, itemKeyOf, queryEveryPage } from '#shared/data/item-reads.ts';
 import { keys, type Table } from '#shared/data/table.ts';
 import { credentialNotFound, validationError } from '#shared/errors.ts';
 import type { Provider } from '#shared/providers/provider.ts';
@@ -28,12 +28,9 @@ export async function listResourceRecords(
     input.ExpressionAttributeValues![':credentialId'] = filter.credentialId;
   }
   const records: ResourceRecord[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await queryPage(table, { ...input, ExclusiveStartKey: startKey });
+  await queryEveryPage(table, input, (page) => {
     for (const item of page.Items ?? []) records.push(fromResourceItem(item));
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
+  });
   return records;
 }
 
@@ -48,18 +45,18 @@ export async function resourcesOfCredential(
   credentialId: string,
 ): Promise<ResourceRecord[]> {
   const resourceIds: string[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await queryPage(table, {
+  await queryEveryPage(
+    table,
+    {
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
       ExpressionAttributeValues: { ':pk': keys.org(orgId), ':prefix': keys.linkPrefix(credentialId) },
       ProjectionExpression: 'resourceId',
       ConsistentRead: true,
-      ExclusiveStartKey: startKey,
-    });
-    for (const item of page.Items ?? []) resourceIds.push(item.resourceId as string);
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
+    },
+    (page) => {
+      for (const item of page.Items ?? []) resourceIds.push(item.resourceId as string);
+    },
+  );
   const itemKeys = resourceIds.map((id) => ({ pk: keys.org(orgId), sk: keys.resource(id) }));
   const found = await getItems(table, itemKeys);
   return itemKeys
@@ -100,9 +97,9 @@ const NEEDS_ATTENTION = {
  */
 export async function resourcesNeedingAttention(table: Table, orgId: string): Promise<Map<string, number>> {
   const counts = new Map<string, number>();
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await queryPage(table, {
+  await queryEveryPage(
+    table,
+    {
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
       FilterExpression: NEEDS_ATTENTION.FilterExpression,
       ProjectionExpression: '#credentialId',
@@ -112,14 +109,14 @@ export async function resourcesNeedingAttention(table: Table, orgId: string): Pr
         ':pk': keys.org(orgId),
         ':prefix': keys.resourcePrefix,
       },
-      ExclusiveStartKey: startKey,
-    });
-    for (const item of page.Items ?? []) {
-      const credentialId = item.credentialId as string;
-      counts.set(credentialId, (counts.get(credentialId) ?? 0) + 1);
-    }
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
+    },
+    (page) => {
+      for (const item of page.Items ?? []) {
+        const credentialId = item.credentialId as string;
+        counts.set(credentialId, (counts.get(credentialId) ?? 0) + 1);
+      }
+    },
+  );
   return counts;
 }
 
@@ -130,9 +127,9 @@ export async function resourcesOfCredentialNeedingAttention(
   credentialId: string,
 ): Promise<number> {
   let count = 0;
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await queryPage(table, {
+  await queryEveryPage(
+    table,
+    {
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
       FilterExpression: `#credentialId = :credentialId AND (${NEEDS_ATTENTION.FilterExpression})`,
       ExpressionAttributeNames: { ...NEEDS_ATTENTION.ExpressionAttributeNames, '#credentialId': 'credentialId' },
@@ -144,11 +141,11 @@ export async function resourcesOfCredentialNeedingAttention(
       },
       Select: 'COUNT',
       ConsistentRead: true,
-      ExclusiveStartKey: startKey,
-    });
-    count += page.Count ?? 0;
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
+    },
+    (page) => {
+      count += page.Count ?? 0;
+    },
+  );
   return count;
 }
 
