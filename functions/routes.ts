@@ -158,7 +158,8 @@ export const routes: readonly Route[] = [
     handler: 'verify-resource',
     auth: true,
     // The check's outcome is a conditional update. A check with an AWS role reads the organization's external ID
-    // (GetItem); it exists already, since the credential's own check made it before any resource could be linked.
+    // (GetItem): it exists once role setup was opened or the credential's own check ran (the consumer creates it);
+    // without PutItem here, a check before either answers 503 and writes nothing.
     grants: {
       table: { read: ['GetItem'], write: ['UpdateItem'] },
       kms: 'decrypt',
