@@ -67,7 +67,8 @@ export class InProcessQueue implements VerificationQueue {
   private readonly ready = new Map<string, StoredMessage[]>();
   private readyCount = 0;
   private readonly inFlightByGroup = new Map<string, number>();
-  private readonly hidden = new Map<NodeJS.Timeout, StoredMessage>();
+  /** Messages waiting out a delay or a visibility timeout, by the timer that makes them visible together. */
+  private readonly hidden = new Map<NodeJS.Timeout, StoredMessage[]>();
   private readonly deadLetterList: DeadLetter[] = [];
   private readonly idleWaiters: (() => void)[] = [];
   private consumer: QueueConsumer | undefined;
@@ -87,7 +88,7 @@ export class InProcessQueue implements VerificationQueue {
   async send(message: VerificationMessage, options?: SendOptions): Promise<void> {
     const { body, messageGroupId, delaySeconds = 0 } = toSqsMessage(message, options);
     this.makeVisibleAfter(
-      { messageId: randomUUID(), body, groupId: messageGroupId, sentTimestamp: Date.now(), receiveCount: 0 },
+      [{ messageId: randomUUID(), body, groupId: messageGroupId, sentTimestamp: Date.now(), receiveCount: 0 }],
       delaySeconds * 1000,
     );
   }
@@ -109,9 +110,9 @@ export class InProcessQueue implements VerificationQueue {
   /** Detaches the consumer and clears every timer; delayed and hidden messages stay queued, visible. */
   stop(): void {
     this.consumer = undefined;
-    for (const [timer, message] of this.hidden) {
+    for (const [timer, messages] of this.hidden) {
       clearTimeout(timer);
-      this.enqueue(message);
+      for (const message of messages) this.enqueue(message);
     }
     this.hidden.clear();
     this.notifyIfIdle();
@@ -127,20 +128,25 @@ export class InProcessQueue implements VerificationQueue {
     return [...this.deadLetterList];
   }
 
-  private makeVisibleAfter(message: StoredMessage, delayMs: number): void {
+  /**
+   * Makes `messages` visible together after `delayMs`, under one timer: timers started in different milliseconds
+   * fire in different turns, so a timer per message would split messages released together across batches.
+   */
+  private makeVisibleAfter(messages: StoredMessage[], delayMs: number): void {
+    if (messages.length === 0) return;
     const scaledMs = delayMs * this.timeScale;
     if (scaledMs <= 0) {
-      this.enqueue(message);
+      for (const message of messages) this.enqueue(message);
       this.scheduleDrain();
       return;
     }
     const timer = setTimeout(() => {
       this.hidden.delete(timer);
-      this.enqueue(message);
+      for (const message of messages) this.enqueue(message);
       this.scheduleDrain();
     }, scaledMs);
     timer.unref();
-    this.hidden.set(timer, message);
+    this.hidden.set(timer, messages);
   }
 
   private enqueue(message: StoredMessage): void {
@@ -217,22 +223,24 @@ export class InProcessQueue implements VerificationQueue {
       const left = this.inFlightOf(message.groupId) - 1;
       if (left > 0) this.inFlightByGroup.set(message.groupId, left);
       else this.inFlightByGroup.delete(message.groupId);
-      if (failed.has(message.messageId)) this.release(message);
     }
+    this.release(batch.filter((message) => failed.has(message.messageId)));
   }
 
-  private release(message: StoredMessage): void {
-    if (message.receiveCount < this.maxReceiveCount) {
-      this.makeVisibleAfter(message, this.visibilityTimeoutMs);
-      return;
+  /** Failed messages with receives left come back after the visibility timeout, together; the others go dead. */
+  private release(failed: StoredMessage[]): void {
+    const retried = failed.filter((message) => message.receiveCount < this.maxReceiveCount);
+    this.makeVisibleAfter(retried, this.visibilityTimeoutMs);
+    for (const message of failed) {
+      if (message.receiveCount < this.maxReceiveCount) continue;
+      const letter: DeadLetter = {
+        messageId: message.messageId,
+        body: message.body,
+        receiveCount: message.receiveCount,
+      };
+      this.deadLetterList.push(letter);
+      this.onDeadLetter?.(letter);
     }
-    const letter: DeadLetter = {
-      messageId: message.messageId,
-      body: message.body,
-      receiveCount: message.receiveCount,
-    };
-    this.deadLetterList.push(letter);
-    this.onDeadLetter?.(letter);
   }
 
   private toRecord(message: StoredMessage): SQSRecord {

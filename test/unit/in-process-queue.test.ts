@@ -117,6 +117,19 @@ describe('InProcessQueue', () => {
     );
   });
 
+  it('redelivers the messages that failed together in one batch, however long releasing them takes', async () => {
+    // Each failed message used to get a timer of its own; timers started in different milliseconds fire in
+    // different turns, so one failed batch came back as several (seen once in CI with two messages).
+    const queue = newQueue();
+    const failFirst = (record: SQSRecord) => record.attributes.ApproximateReceiveCount === '1';
+    const { batches, consumer } = recordingConsumer(failFirst);
+    const count = 3000;
+    for (let index = 0; index < count; index += 1) await queue.send(message(`cred-${index}`));
+    queue.start(consumer, { batchSize: count, maxInFlight: count });
+    await queue.idle();
+    expect(batches.map((batch) => batch.length)).toStrictEqual([count, count]);
+  });
+
   it('redelivers the whole batch when the consumer throws', async () => {
     const queue = newQueue();
     const batches: string[][] = [];
