@@ -208,12 +208,13 @@ describe('the synthesized bundles, each in a fresh Node process against DynamoDB
     };
   }
 
-  async function invoke(handler: string, event: unknown) {
+  async function invocation(handler: string, event: unknown) {
     const fn = synthesized.functions.find((f) => f.handler === handler);
     if (!fn) throw new Error(`the template has no function ${handler}`);
     invoked.add(handler);
-    return (await invokeBundle(fn, environmentOf(fn), event, workdir)).result;
+    return invokeBundle(fn, environmentOf(fn), event, workdir);
   }
+  const invoke = async (handler: string, event: unknown) => (await invocation(handler, event)).result;
 
   const route = (handler: string) => {
     const found = routes.find((r) => r.handler === handler);
@@ -296,12 +297,20 @@ describe('the synthesized bundles, each in a fresh Node process against DynamoDB
     expect(sentMessages()).toHaveLength(2);
   });
 
-  it('verification-sweep: runs on a scheduled event', async () => {
-    const result = await invoke(
+  it('verification-sweep: runs on a scheduled event, its log line naming the invocation', async () => {
+    const { result, stdout } = await invocation(
       'verification-sweep',
       lambdaEvents.schedule('arn:aws:events:us-east-1:000000000000:rule/sweep'),
     );
     expect(result).toEqual({ queued: expect.any(Number) });
+    // In Lambda the invocation is held in a variable, not AsyncLocalStorage (shared/invocation.ts): still on its lines.
+    const lines = stdout
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line));
+    expect(lines.find((line) => line.message === 'sweep finished')).toMatchObject({
+      awsRequestId: expect.stringMatching(/^[0-9a-f-]{36}$/),
+    });
   });
 
   it('delete-credential: deletes it, after which it is not found', async () => {
