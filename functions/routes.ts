@@ -158,10 +158,10 @@ export const routes: readonly Route[] = [
     handler: 'verify-resource',
     auth: true,
     // The check's outcome is a conditional update. A check with an AWS role reads the organization's external ID
-    // (GetItem): it exists once role setup was opened or the credential's own check ran (the consumer creates it);
-    // without PutItem here, a check before either answers 503 and writes nothing.
+    // (GetItem) and, before role setup was opened or the credential's own check ran, creates it as they do (a
+    // conditional PutItem): without it that check answered 503 though nothing was unavailable.
     grants: {
-      table: { read: ['GetItem'], write: ['UpdateItem'] },
+      table: { read: ['GetItem'], write: ['PutItem', 'UpdateItem'] },
       kms: 'decrypt',
       providers: true,
       assumeCustomerRoles: true,

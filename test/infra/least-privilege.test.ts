@@ -200,6 +200,15 @@ describe('DynamoDB', () => {
     expect(statementsFor('verification-sweep', 'dynamodb:').filter((s) => s.Resource === tableArn)).toEqual([]);
   });
 
+  // ExternalIdRepository.forOrganization creates the organization's external ID on first use (a conditional put): every
+  // function that reads it that way must be able to write it, or its first role check fails with AccessDenied (503).
+  it.each(['aws-role-setup', 'verification-consumer', 'verify-resource'])(
+    "%s: may create the organization's external ID it reads",
+    (handler) => {
+      expect(allActions(handler)).toEqual(expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:PutItem']));
+    },
+  );
+
   it('lets only the consumer read in batches', () => {
     const batchReaders = allHandlers.filter((handler) => allActions(handler).includes('dynamodb:BatchGetItem'));
     expect(batchReaders).toEqual(['verification-consumer']);
