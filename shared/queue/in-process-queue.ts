@@ -229,10 +229,11 @@ export class InProcessQueue implements VerificationQueue {
 
   /** Failed messages with receives left come back after the visibility timeout, together; the others go dead. */
   private release(failed: StoredMessage[]): void {
-    const retried = failed.filter((message) => message.receiveCount < this.maxReceiveCount);
+    const retried: StoredMessage[] = [];
+    const dead: StoredMessage[] = [];
+    for (const message of failed) (message.receiveCount < this.maxReceiveCount ? retried : dead).push(message);
     this.makeVisibleAfter(retried, this.visibilityTimeoutMs);
-    for (const message of failed) {
-      if (message.receiveCount < this.maxReceiveCount) continue;
+    for (const message of dead) {
       const letter: DeadLetter = {
         messageId: message.messageId,
         body: message.body,

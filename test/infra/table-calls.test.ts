@@ -138,7 +138,8 @@ beforeAll(async () => {
   await request('GET', '/api/v1/health', org);
 
   // A resource check through an AWS role in an organization that never opened its role setup and whose credential
-  // was not checked yet: the route creates the external ID itself (here STS cannot be reached: 400 VERIFICATION_FAILED, not a 5xx).
+  // was not checked yet: the route creates the external ID itself. STS cannot be reached here, so the check answers
+  // 400 VERIFICATION_FAILED (not a 5xx).
   const roleOrg = await api.tokenFor(`org-${randomUUID()}`);
   const role = (
     await request('POST', '/api/v1/credentials', roleOrg, {
